@@ -1,0 +1,36 @@
+// The CLI's registration point and shared helpers.
+//
+// Each subcommand lives in its own file apps/cli/cmd_<name>.cpp and exposes
+// `void Register<Name>(CLI::App& app)`, which adds the subcommand, binds its
+// flags to an Options struct and sets the callback. RegisterAll() in
+// commands.cpp is the one list of them. Commands only parse arguments into
+// Options and call the library; errors are thrown (InputError → exit code 2).
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "marginlab/data/dataset.hpp"
+
+namespace marginlab::cli {
+
+void RegisterAll(CLI::App& app);
+
+// Subcommand registrations (one file each).
+void RegisterVersion(CLI::App& app);
+void RegisterData(CLI::App& app);
+
+// Adds `--data SPEC` (generator spec, file or folder) to a command.
+CLI::Option* AddDataOption(CLI::App& cmd, std::string* target, const std::string& name = "--data",
+                           bool required = true);
+
+// A JSON description of a data set (n, d, label kind, source, stats).
+nlohmann::json DescribeDataset(const Dataset& ds);
+// The same as human-readable lines.
+std::string DescribeDatasetText(const Dataset& ds);
+
+// Prints one JSON document on one line to stdout.
+void PrintJson(const nlohmann::json& j);
+
+}  // namespace marginlab::cli

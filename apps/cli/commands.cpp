@@ -1,0 +1,11 @@
+// The one list of subcommands. Add a new command here and in command.hpp.
+#include "command.hpp"
+
+namespace marginlab::cli {
+
+void RegisterAll(CLI::App& app) {
+  RegisterVersion(app);
+  RegisterData(app);
+}
+
+}  // namespace marginlab::cli

@@ -1,0 +1,133 @@
+// Named parameters: one mechanism that feeds an Options struct from a
+// generator spec ("wei-d:d=20,n=200"), from CLI flags, from a TOML table or
+// from Python keyword arguments.
+//
+// An Options struct lists its fields once:
+//
+//     struct WeiDOptions {
+//       Index n = 200;
+//       template <class V> void Fields(V& v) {
+//         v("n", n, "number of examples");
+//       }
+//       std::string Validate() const;   // "" when valid, else what is wrong
+//     };
+//
+// ApplyParams(params, opts) parses each given value into the field of the
+// same name (strictly: "12x" is not an integer), rejects unknown names with
+// the list of valid ones, then calls Validate(); every error is an InputError
+// that names the context (the spec, file or flag), the parameter, and what was
+// expected. DescribeFields(opts) lists name, type, default and doc for help.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "marginlab/core/error.hpp"
+
+namespace marginlab {
+
+// Ordered key → value text, with the context used in error messages.
+class ParamMap {
+ public:
+  ParamMap() = default;
+  explicit ParamMap(std::string context) : context_(std::move(context)) {}
+
+  // Parses "k=v,k=v" (whitespace around keys and values is trimmed; an empty
+  // text gives an empty map). Duplicate keys are an error.
+  static ParamMap Parse(std::string_view text, std::string context);
+
+  void Set(const std::string& key, std::string value);
+  bool Has(const std::string& key) const;
+  const std::string* Find(const std::string& key) const;
+  // Removes and returns a value if present.
+  bool Take(const std::string& key, std::string* value);
+  const std::vector<std::pair<std::string, std::string>>& entries() const { return entries_; }
+  const std::string& context() const { return context_; }
+  void set_context(std::string c) { context_ = std::move(c); }
+  std::string ToString() const;  // "k=v,k=v"
+
+ private:
+  std::string context_;
+  std::vector<std::pair<std::string, std::string>> entries_;
+};
+
+// Strict scalar parsers; `what` names the value in the error message.
+std::int64_t ParseInt(std::string_view text, const std::string& what);
+std::uint64_t ParseUInt(std::string_view text, const std::string& what);
+double ParseDouble(std::string_view text, const std::string& what);
+bool ParseBool(std::string_view text, const std::string& what);
+std::vector<double> ParseDoubleList(std::string_view text, const std::string& what,
+                                    char sep = ';');
+std::string FormatDouble(double v);  // shortest text that round-trips
+
+struct FieldInfo {
+  std::string name, type, default_value, doc;
+};
+
+namespace detail {
+template <class T>
+std::string TypeName();
+template <class T>
+void ParseInto(std::string_view text, const std::string& what, T* out);
+template <class T>
+std::string ToText(const T& v);
+
+struct FieldSetter {
+  const ParamMap* params;
+  std::vector<std::string> known;
+  std::vector<std::string> seen;
+  template <class T>
+  void operator()(const char* name, T& field, const char* /*doc*/) {
+    known.emplace_back(name);
+    if (const std::string* v = params->Find(name)) {
+      ParseInto(*v, params->context() + ": parameter '" + name + "'", &field);
+      seen.emplace_back(name);
+    }
+  }
+};
+
+struct FieldLister {
+  std::vector<FieldInfo> fields;
+  template <class T>
+  void operator()(const char* name, T& field, const char* doc) {
+    fields.push_back({name, TypeName<T>(), ToText(field), doc});
+  }
+};
+
+[[noreturn]] void ThrowUnknownParam(const ParamMap& params, const std::string& key,
+                                    const std::vector<std::string>& known);
+}  // namespace detail
+
+// Sets opts' fields from params, then validates. Throws InputError.
+template <class Opts>
+void ApplyParams(const ParamMap& params, Opts& opts) {
+  detail::FieldSetter setter{&params, {}, {}};
+  opts.Fields(setter);
+  for (const auto& [key, value] : params.entries()) {
+    bool found = false;
+    for (const auto& k : setter.known) found = found || (k == key);
+    if (!found) detail::ThrowUnknownParam(params, key, setter.known);
+  }
+  const std::string problem = opts.Validate();
+  if (!problem.empty()) throw InputError(params.context() + ": " + problem);
+}
+
+template <class Opts>
+std::vector<FieldInfo> DescribeFields(Opts opts) {
+  detail::FieldLister lister;
+  opts.Fields(lister);
+  return lister.fields;
+}
+
+// The fields of opts as "k=v" text (every field, in declaration order).
+template <class Opts>
+ParamMap ToParamMap(Opts opts, std::string context = {}) {
+  ParamMap out(std::move(context));
+  for (const auto& f : DescribeFields(opts)) out.Set(f.name, f.default_value);
+  return out;
+}
+
+}  // namespace marginlab

@@ -1,0 +1,64 @@
+// A random two-layer ReLU teacher f*(x) = Σ_{j<k} a_j [u_j · x]_+ and samples
+// labelled by it (Wei et al. §F.1–F.3 [wei2019], which leave the laws open;
+// the choices below are marginlab's, fixed and documented in docs/data.md).
+//
+// Teacher law (from Rng(teacher_seed).Split(kTeacher), independent of `seed`,
+// so train and test sets drawn with different seeds share one teacher):
+//   u_j uniform on the unit sphere S^{d−1}, drawn in order j = 0 … k−1;
+//   a_j = s_j |g_j| with g_j ~ N(0,1) drawn after all u_j, and fixed signs
+//   s_j = +1 for even j, −1 for odd j, so that f* takes both signs.
+// Input law (from Rng(seed).Split(kData)):
+//   input = "sphere":   x uniform on S^{d−1} (‖x‖ = 1)          [default]
+//   input = "gaussian": x ~ N(0, I_d / d)    (E‖x‖² = 1)
+// Labels:
+//   task = "classification": y = sign f*(x), keeping only draws with
+//     |f*(x)| ≥ margin (γ₀; rejection sampling). Gives up with an InputError
+//     after max_draws_per_example · n draws, reporting the acceptance rate and
+//     the largest |f*| seen.
+//   task = "regression": y = f*(x) (every draw kept; margin must be 0).
+#pragma once
+
+#include <string>
+
+#include "marginlab/data/dataset.hpp"
+
+namespace marginlab {
+
+struct TeacherOptions {
+  long n = 200;
+  long d = 20;
+  long k = 10;  // teacher hidden units
+  unsigned long seed = 0;
+  unsigned long teacher_seed = 0;
+  std::string task = "classification";
+  std::string input = "sphere";
+  double margin = 0.0;  // γ₀
+  long max_draws_per_example = 1000;
+
+  template <class V>
+  void Fields(V& v) {
+    v("n", n, "number of examples");
+    v("d", d, "input dimension");
+    v("k", k, "hidden units of the teacher");
+    v("seed", seed, "seed of the inputs");
+    v("teacher_seed", teacher_seed, "seed of the teacher's weights (shared by train and test)");
+    v("task", task, "classification (y = sign f*) or regression (y = f*)");
+    v("input", input, "input law: sphere (uniform on S^{d-1}) or gaussian (N(0, I/d))");
+    v("margin", margin, "classification: keep only |f*(x)| >= margin (gamma_0)");
+    v("max_draws_per_example", max_draws_per_example,
+      "rejection sampling gives up after this many draws per requested example");
+  }
+  std::string Validate() const;
+};
+
+struct Teacher {
+  Matrix U;  // k×d, rows u_j
+  Vector a;  // k
+  // f*(x) for each row of X (n×d) → n.
+  Vector Eval(const Matrix& X) const;
+};
+
+Teacher MakeTeacher(const TeacherOptions& opts);
+Dataset GenerateTeacher(const TeacherOptions& opts);
+
+}  // namespace marginlab

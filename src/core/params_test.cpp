@@ -1,0 +1,81 @@
+#include "marginlab/core/params.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+namespace marginlab {
+namespace {
+
+struct DemoOptions {
+  long n = 10;
+  double rate = 0.5;
+  bool flag = false;
+  std::string name = "a";
+  unsigned long seed = 0;
+  template <class V>
+  void Fields(V& v) {
+    v("n", n, "count");
+    v("rate", rate, "a rate");
+    v("flag", flag, "a flag");
+    v("name", name, "a name");
+    v("seed", seed, "seed");
+  }
+  std::string Validate() const { return n > 0 ? "" : "n must be positive"; }
+};
+
+std::string ErrorOf(const std::string& spec) {
+  DemoOptions o;
+  try {
+    ApplyParams(ParamMap::Parse(spec, "demo"), o);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Params, ParsesAndApplies) {
+  DemoOptions o;
+  ApplyParams(ParamMap::Parse(" n = 3, rate=1e-3,flag=true,name=xyz,seed=18446744073709551615", "demo"), o);
+  EXPECT_EQ(o.n, 3);
+  EXPECT_DOUBLE_EQ(o.rate, 1e-3);
+  EXPECT_TRUE(o.flag);
+  EXPECT_EQ(o.name, "xyz");
+  EXPECT_EQ(o.seed, 18446744073709551615ULL);
+}
+
+TEST(Params, EmptySpecKeepsDefaults) {
+  DemoOptions o;
+  ApplyParams(ParamMap::Parse("", "demo"), o);
+  EXPECT_EQ(o.n, 10);
+}
+
+TEST(Params, ErrorsNameContextParameterAndExpectation) {
+  EXPECT_NE(ErrorOf("n=12x").find("demo: parameter 'n': expected an integer, got '12x'"), std::string::npos);
+  EXPECT_NE(ErrorOf("rate=fast").find("expected a finite number"), std::string::npos);
+  EXPECT_NE(ErrorOf("rate=inf").find("expected a finite number"), std::string::npos);
+  EXPECT_NE(ErrorOf("flag=maybe").find("expected true or false"), std::string::npos);
+  EXPECT_NE(ErrorOf("seed=-1").find("non-negative"), std::string::npos);
+  EXPECT_NE(ErrorOf("bogus=1").find("unknown parameter 'bogus' (expected one of: n rate flag name seed)"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf("n=0").find("demo: n must be positive"), std::string::npos);
+  EXPECT_NE(ErrorOf("n=1,n=2").find("given twice"), std::string::npos);
+  EXPECT_NE(ErrorOf("n").find("expected key=value"), std::string::npos);
+}
+
+TEST(Params, DescribeAndRoundTrip) {
+  const auto fields = DescribeFields(DemoOptions{});
+  ASSERT_EQ(fields.size(), 5u);
+  EXPECT_EQ(fields[1].name, "rate");
+  EXPECT_EQ(fields[1].default_value, "0.5");
+  EXPECT_EQ(ToParamMap(DemoOptions{}).ToString(), "n=10,rate=0.5,flag=false,name=a,seed=0");
+}
+
+TEST(Params, FormatDoubleRoundTrips) {
+  for (double v : {0.1, 1.0 / 3.0, 1e-300, -2.5e17, 123456789.125}) {
+    EXPECT_EQ(ParseDouble(FormatDouble(v), "v"), v);
+  }
+}
+
+}  // namespace
+}  // namespace marginlab

@@ -1,0 +1,35 @@
+// Thread-count setting (see threads.hpp).
+#include "marginlab/core/threads.hpp"
+
+#include <Eigen/Core>
+#include <thread>
+
+#include "marginlab/build_config.hpp"
+#include "marginlab/core/error.hpp"
+
+#if MARGINLAB_HAVE_OPENBLAS
+extern "C" void openblas_set_num_threads(int num_threads);
+#endif
+
+namespace marginlab {
+namespace {
+int g_threads = 1;
+}
+
+int HardwareThreads() {
+  const unsigned h = std::thread::hardware_concurrency();
+  return h == 0 ? 1 : static_cast<int>(h);
+}
+
+void SetNumThreads(int n) {
+  ML_REQUIRE(n >= 0) << "--threads: expected a non-negative count, got " << n;
+  g_threads = n == 0 ? HardwareThreads() : n;
+  Eigen::setNbThreads(g_threads);
+#if MARGINLAB_HAVE_OPENBLAS
+  openblas_set_num_threads(g_threads);
+#endif
+}
+
+int NumThreads() { return g_threads; }
+
+}  // namespace marginlab

@@ -1,0 +1,407 @@
+// NumPy .npy reader and writer (see npy.hpp).
+//
+// Format source: the NEP 1 / numpy.lib.format description,
+// https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html :
+//   "\x93NUMPY", major, minor, header length (uint16 LE for 1.0, uint32 LE for
+//   2.0 and 3.0), then a Python dict literal {'descr': ..., 'fortran_order':
+//   ..., 'shape': (...), } padded with spaces and '\n', then the raw data.
+// EncodeNpy reproduces numpy.lib.format._write_array_header (checked against numpy 1.24.2):
+// sorted keys, repr() values, 21 - len(repr(shape[0])) spare spaces for
+// in-place growth, then spaces and '\n' up to a multiple of 64 bytes (a full
+// 64 when already aligned, as numpy does).
+#include "marginlab/data/npy.hpp"
+
+#include <bit>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <system_error>
+
+#include "marginlab/core/atomic_file.hpp"
+#include "marginlab/core/error.hpp"
+#include "marginlab/core/params.hpp"
+
+namespace marginlab {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr char kMagic[] = "\x93NUMPY";
+constexpr std::size_t kMagicLen = 6;
+
+// Text from a file, made safe for a one-line message.
+std::string Printable(std::string_view s, std::size_t max_len = 80) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size() && i < max_len; ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c < 0x7f) {
+      out += static_cast<char>(c);
+    } else {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  if (s.size() > max_len) out += "...";
+  return out;
+}
+
+std::string ShapeText(const std::vector<std::size_t>& shape) {
+  std::string out = "(";
+  for (std::size_t k = 0; k < shape.size(); ++k) out += (k ? ", " : "") + std::to_string(shape[k]);
+  return out + (shape.size() == 1 ? ",)" : ")");
+}
+
+// --- A parser for the Python literal subset found in .npy headers. ---------
+
+struct PyValue {
+  enum Kind { kStr, kBool, kInt, kNone, kSeq, kDict } kind = kNone;
+  std::string str;
+  bool boolean = false;
+  std::uint64_t integer = 0;
+  std::vector<PyValue> items;                           // kSeq
+  std::vector<std::pair<std::string, PyValue>> fields;  // kDict
+};
+
+class HeaderParser {
+ public:
+  HeaderParser(std::string_view text, const std::string& name) : t_(text), name_(name) {}
+
+  PyValue ParseAll() {
+    PyValue v = Value(0);
+    SkipSpace();
+    if (pos_ != t_.size()) Fail("unexpected text after the dict");
+    return v;
+  }
+
+ private:
+  [[noreturn]] void Fail(const std::string& what) {
+    throw InputError(name_ + ": bad .npy header: " + what + " at offset " + std::to_string(pos_) + " in \"" +
+                     Printable(t_, 120) + "\"");
+  }
+  void SkipSpace() {
+    while (pos_ < t_.size() && (t_[pos_] == ' ' || t_[pos_] == '\t' || t_[pos_] == '\n' || t_[pos_] == '\r'))
+      ++pos_;
+  }
+  bool Eat(char c) {
+    SkipSpace();
+    if (pos_ < t_.size() && t_[pos_] == c) return ++pos_, true;
+    return false;
+  }
+  bool Peek(char c) {
+    SkipSpace();
+    return pos_ < t_.size() && t_[pos_] == c;
+  }
+  bool EatWord(std::string_view w) {
+    SkipSpace();
+    if (t_.substr(pos_, w.size()) != w) return false;
+    pos_ += w.size();
+    return true;
+  }
+
+  PyValue Value(int depth) {
+    if (depth > 16) Fail("nesting too deep");
+    SkipSpace();
+    if (pos_ >= t_.size()) Fail("unexpected end");
+    PyValue v;
+    const char c = t_[pos_];
+    if (c == '\'' || c == '"') {
+      v.kind = PyValue::kStr;
+      v.str = String();
+    } else if (c == '(' || c == '[') {
+      v.kind = PyValue::kSeq;
+      ++pos_;
+      const char close = c == '(' ? ')' : ']';
+      while (!Eat(close)) {
+        v.items.push_back(Value(depth + 1));
+        if (!Eat(',') && !Peek(close)) Fail(std::string("expected ',' or '") + close + "'");
+      }
+    } else if (c == '{') {
+      v.kind = PyValue::kDict;
+      ++pos_;
+      while (!Eat('}')) {
+        SkipSpace();
+        if (pos_ >= t_.size() || (t_[pos_] != '\'' && t_[pos_] != '"')) Fail("expected a quoted key");
+        std::string key = String();
+        if (!Eat(':')) Fail("expected ':' after key '" + key + "'");
+        v.fields.emplace_back(std::move(key), Value(depth + 1));
+        if (!Eat(',') && !Peek('}')) Fail("expected ',' or '}'");
+      }
+    } else if (c >= '0' && c <= '9') {
+      v.kind = PyValue::kInt;
+      v.integer = Integer();
+    } else if (EatWord("True")) {
+      v.kind = PyValue::kBool;
+      v.boolean = true;
+    } else if (EatWord("False")) {
+      v.kind = PyValue::kBool;
+    } else if (EatWord("None")) {
+      v.kind = PyValue::kNone;
+    } else {
+      Fail("unexpected character '" + Printable(t_.substr(pos_, 1)) + "'");
+    }
+    return v;
+  }
+
+  std::string String() {
+    const char quote = t_[pos_++];
+    std::string out;
+    while (pos_ < t_.size() && t_[pos_] != quote) {
+      if (t_[pos_] == '\\' && pos_ + 1 < t_.size()) ++pos_;
+      out += t_[pos_++];
+    }
+    if (pos_ >= t_.size()) Fail("unterminated string");
+    ++pos_;
+    return out;
+  }
+
+  std::uint64_t Integer() {
+    std::uint64_t v = 0;
+    while (pos_ < t_.size() && t_[pos_] >= '0' && t_[pos_] <= '9') {
+      const std::uint64_t digit = static_cast<std::uint64_t>(t_[pos_++] - '0');
+      if (v > (UINT64_MAX - digit) / 10) Fail("integer too large");
+      v = v * 10 + digit;
+    }
+    if (pos_ < t_.size() && t_[pos_] == 'L') ++pos_;  // Python 2 long suffix
+    return v;
+  }
+
+  std::string_view t_;
+  const std::string& name_;
+  std::size_t pos_ = 0;
+};
+
+// --- dtypes ------------------------------------------------------------------
+
+struct Dtype {
+  char kind = 'f';  // f, i, u, b
+  int size = 8;
+  bool big_endian = false;
+};
+
+Dtype ParseDtype(const PyValue& descr, const std::string& name) {
+  static const char* kSupported = "f4, f8, i1, i2, i4, i8, u1, u2, u4, u8 or b1 with byte order <, > or |";
+  ML_REQUIRE(descr.kind == PyValue::kStr)
+      << name << ": unsupported dtype: structured or non-string 'descr' (expected " << kSupported << ")";
+  const std::string& s = descr.str;
+  Dtype dt;
+  bool ok = s.size() == 3 && std::strchr("<>|=", s[0]) != nullptr && std::strchr("fiub", s[1]) != nullptr;
+  if (ok) {
+    dt.kind = s[1];
+    dt.size = s[2] - '0';
+    dt.big_endian = s[0] == '>' || (s[0] != '<' && std::endian::native == std::endian::big);
+    if (dt.kind == 'f') ok = dt.size == 4 || dt.size == 8;
+    if (dt.kind == 'i' || dt.kind == 'u') ok = dt.size == 1 || dt.size == 2 || dt.size == 4 || dt.size == 8;
+    if (dt.kind == 'b') ok = dt.size == 1;
+  }
+  ML_REQUIRE(ok) << name << ": unsupported dtype '" << Printable(s) << "' (expected " << kSupported << ")";
+  return dt;
+}
+
+double LoadValue(const unsigned char* p, const Dtype& dt) {
+  std::uint64_t u = 0;
+  for (int k = 0; k < dt.size; ++k) {
+    const int shift = dt.big_endian ? 8 * (dt.size - 1 - k) : 8 * k;
+    u |= static_cast<std::uint64_t>(p[k]) << shift;
+  }
+  switch (dt.kind) {
+    case 'f':
+      if (dt.size == 4) return std::bit_cast<float>(static_cast<std::uint32_t>(u));
+      return std::bit_cast<double>(u);
+    case 'u': return static_cast<double>(u);
+    case 'b': return u != 0 ? 1.0 : 0.0;
+    default: {  // 'i': sign-extend from dt.size bytes
+      const int bits = 8 * dt.size;
+      if (bits < 64 && (u >> (bits - 1)) & 1) u |= ~std::uint64_t{0} << bits;
+      return static_cast<double>(static_cast<std::int64_t>(u));
+    }
+  }
+}
+
+const PyValue& Field(const PyValue& dict, const char* key, const std::string& name) {
+  for (const auto& [k, v] : dict.fields)
+    if (k == key) return v;
+  throw InputError(name + ": bad .npy header: missing key '" + key + "'");
+}
+
+// Fills a.data (C order) from raw bytes stored in C or Fortran order.
+void ConvertData(const unsigned char* p, const Dtype& dt, bool fortran, NpyArray& a) {
+  const std::size_t count = a.data.size();
+  if (!fortran || a.shape.size() < 2) {
+    for (std::size_t i = 0; i < count; ++i) a.data[i] = LoadValue(p + i * dt.size, dt);
+    return;
+  }
+  // Walk the C-order multi-index; the Fortran offset has strides 1, s0, s0*s1, ...
+  const std::size_t rank = a.shape.size();
+  std::vector<std::size_t> idx(rank, 0), fstride(rank, 1);
+  for (std::size_t k = 1; k < rank; ++k) fstride[k] = fstride[k - 1] * a.shape[k - 1];
+  std::size_t f = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    a.data[i] = LoadValue(p + f * dt.size, dt);
+    for (std::size_t k = rank; k-- > 0;) {  // increment the last axis first
+      f += fstride[k];
+      if (++idx[k] < a.shape[k]) break;
+      f -= fstride[k] * idx[k];
+      idx[k] = 0;
+    }
+  }
+}
+
+std::string ReadAllBytes(const fs::path& path) {
+  std::error_code ec;
+  ML_REQUIRE(fs::is_regular_file(path, ec)) << path.string() << ": no such file";
+  std::ifstream in(path, std::ios::binary);
+  ML_REQUIRE(in) << path.string() << ": cannot open for reading";
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  ML_REQUIRE(!in.bad()) << path.string() << ": read error";
+  return ss.str();
+}
+
+void AppendLittleEndianF8(std::string& out, double v) {
+  std::uint64_t u = std::bit_cast<std::uint64_t>(v);
+  for (int k = 0; k < 8; ++k) out += static_cast<char>((u >> (8 * k)) & 0xff);
+}
+
+void SetLabelKind(Dataset& ds, const std::string& labels, const std::string& what) {
+  if (labels == "auto") {
+    ds.kind = InferLabelKind(ds.y, &ds.num_classes);
+    return;
+  }
+  ds.kind = ParseLabelKind(labels, what);
+  ds.num_classes = ds.kind == LabelKind::kBinary ? 2 : 0;
+  if (ds.kind == LabelKind::kClass) {
+    const double m = ds.y.size() ? ds.y.maxCoeff() : 0.0;
+    ds.num_classes = m >= 0 && m < 1e9 ? static_cast<int>(m) + 1 : 1;
+  }
+}
+
+}  // namespace
+
+NpyArray ParseNpy(std::string_view bytes, const std::string& name) {
+  ML_REQUIRE(bytes.size() >= 10 && bytes.substr(0, kMagicLen) == std::string_view(kMagic, kMagicLen))
+      << name << ": not a .npy file: expected the magic \\x93NUMPY, got \"" << Printable(bytes.substr(0, 8))
+      << "\"";
+  const auto* u = reinterpret_cast<const unsigned char*>(bytes.data());
+  const int major = u[6];
+  ML_REQUIRE(major >= 1 && major <= 3) << name << ": unsupported .npy format version " << major << "."
+                                       << int(u[7]) << " (expected 1.0, 2.0 or 3.0)";
+  std::size_t header_len = u[8] | (std::size_t{u[9]} << 8), start = 10;
+  if (major >= 2) {
+    ML_REQUIRE(bytes.size() >= 12) << name << ": truncated .npy header";
+    header_len |= (std::size_t{u[10]} << 16) | (std::size_t{u[11]} << 24);
+    start = 12;
+  }
+  ML_REQUIRE(header_len <= bytes.size() - start)
+      << name << ": truncated .npy header: it says " << header_len << " bytes, the file has "
+      << bytes.size() - start << " after the prefix";
+  const PyValue dict = HeaderParser(bytes.substr(start, header_len), name).ParseAll();
+  ML_REQUIRE(dict.kind == PyValue::kDict) << name << ": bad .npy header: expected a dict";
+  const Dtype dt = ParseDtype(Field(dict, "descr", name), name);
+  const PyValue& fortran = Field(dict, "fortran_order", name);
+  ML_REQUIRE(fortran.kind == PyValue::kBool)
+      << name << ": bad .npy header: 'fortran_order' must be True or False";
+  const PyValue& shape = Field(dict, "shape", name);
+  ML_REQUIRE(shape.kind == PyValue::kSeq) << name << ": bad .npy header: 'shape' must be a tuple of integers";
+  NpyArray a;
+  a.descr = Field(dict, "descr", name).str;
+  std::size_t count = 1;
+  for (const PyValue& s : shape.items) {
+    ML_REQUIRE(s.kind == PyValue::kInt) << name << ": bad .npy header: 'shape' must be a tuple of integers";
+    a.shape.push_back(static_cast<std::size_t>(s.integer));
+    ML_REQUIRE(!__builtin_mul_overflow(count, a.shape.back(), &count))
+        << name << ": shape " << ShapeText(a.shape) << " is too large";
+  }
+  const std::size_t have = bytes.size() - start - header_len;
+  std::size_t need = 0;
+  ML_REQUIRE(!__builtin_mul_overflow(count, static_cast<std::size_t>(dt.size), &need) && have == need)
+      << name << ": data has " << have << " bytes, expected " << count << " x " << dt.size << " = "
+      << count * dt.size << " for shape " << ShapeText(a.shape) << " of dtype '" << a.descr << "'"
+      << (have < need ? " (truncated file?)" : "");
+  a.data.resize(count);
+  ConvertData(u + start + header_len, dt, fortran.boolean, a);
+  return a;
+}
+
+NpyArray ReadNpy(const fs::path& path) { return ParseNpy(ReadAllBytes(path), path.string()); }
+
+std::string EncodeNpy(const double* data, const std::vector<std::size_t>& shape) {
+  std::string header = "{'descr': '<f8', 'fortran_order': False, 'shape': " + ShapeText(shape) + ", }";
+  if (!shape.empty()) header.append(21 - std::min<std::size_t>(21, std::to_string(shape[0]).size()), ' ');
+  const std::size_t hlen = header.size() + 1;
+  const std::size_t pad = 64 - (kMagicLen + 4 + hlen) % 64;  // 64 when aligned, as numpy
+  header.append(pad, ' ');
+  header += '\n';
+  std::size_t count = 1;
+  for (std::size_t s : shape) count *= s;
+  std::string out(kMagic, kMagicLen);
+  out += '\x01';
+  out += '\x00';
+  if (header.size() <= 0xffff) {
+    out += static_cast<char>(header.size() & 0xff);
+    out += static_cast<char>((header.size() >> 8) & 0xff);
+  } else {
+    ML_CHECK(false) << "npy header too long: " << header.size();
+  }
+  out += header;
+  out.reserve(out.size() + 8 * count);
+  for (std::size_t i = 0; i < count; ++i) AppendLittleEndianF8(out, data[i]);
+  return out;
+}
+
+std::string EncodeNpy(const Matrix& m) {
+  const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> r = m;
+  return EncodeNpy(r.data(), {static_cast<std::size_t>(m.rows()), static_cast<std::size_t>(m.cols())});
+}
+
+std::string EncodeNpy(const Vector& v) { return EncodeNpy(v.data(), {static_cast<std::size_t>(v.size())}); }
+
+Matrix NpyToMatrix(const NpyArray& a, const std::string& name) {
+  ML_REQUIRE(a.shape.size() == 2) << name << ": expected a 2-D array (n, d), got shape "
+                                  << ShapeText(a.shape);
+  const Index rows = static_cast<Index>(a.shape[0]), cols = static_cast<Index>(a.shape[1]);
+  Matrix m(rows, cols);
+  for (Index i = 0; i < rows; ++i)
+    for (Index j = 0; j < cols; ++j) m(i, j) = a.data[static_cast<std::size_t>(i * cols + j)];
+  return m;
+}
+
+Vector NpyToVector(const NpyArray& a, const std::string& name) {
+  ML_REQUIRE(a.shape.size() == 1 || (a.shape.size() == 2 && a.shape[1] == 1))
+      << name << ": expected a 1-D array (n,) or (n, 1), got shape " << ShapeText(a.shape);
+  Vector v(static_cast<Index>(a.shape[0]));
+  for (Index i = 0; i < v.size(); ++i) v(i) = a.data[static_cast<std::size_t>(i)];
+  return v;
+}
+
+Dataset LoadNpyDataset(const fs::path& x_path, const fs::path& y_path, const std::string& labels) {
+  Dataset ds;
+  ds.source = "npy:x=" + x_path.string() + ",y=" + y_path.string() + ",labels=" + labels;
+  ds.X = NpyToMatrix(ReadNpy(x_path), x_path.string());
+  ds.y = NpyToVector(ReadNpy(y_path), y_path.string());
+  ML_REQUIRE(ds.X.rows() == ds.y.size()) << x_path.string() << " has " << ds.X.rows() << " rows but "
+                                         << y_path.string() << " has " << ds.y.size() << " labels";
+  SetLabelKind(ds, labels, ds.source + ": labels");
+  ds.Validate();
+  return ds;
+}
+
+void WriteNpyDataset(const fs::path& dir, const Dataset& ds) {
+  ML_REQUIRE(ds.X.rows() == ds.y.size())
+      << dir.string() << ": cannot write " << ds.X.rows() << " examples with " << ds.y.size() << " labels";
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  ML_REQUIRE(!ec && fs::is_directory(dir)) << dir.string() << ": cannot create folder: " << ec.message();
+  AtomicFile fx(dir / "X.npy"), fy(dir / "y.npy");
+  const std::string x = EncodeNpy(ds.X), y = EncodeNpy(ds.y);
+  fx.Write(x.data(), x.size());
+  fy.Write(y.data(), y.size());
+  // Both temporaries complete before either is renamed.
+  ML_REQUIRE(fx.stream().flush() && fy.stream().flush())
+      << dir.string() << ": write failed (disk full?); nothing was replaced";
+  fx.Commit();
+  fy.Commit();
+}
+
+}  // namespace marginlab
