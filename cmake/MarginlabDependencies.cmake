@@ -9,8 +9,10 @@ find_package(CLI11 REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)
 find_package(nlohmann_json 3.10 REQUIRED)
+find_package(SQLite3 REQUIRED)
 target_link_libraries(marginlab_deps INTERFACE
-  Eigen3::Eigen ZLIB::ZLIB Threads::Threads PkgConfig::TOMLPP nlohmann_json::nlohmann_json)
+  Eigen3::Eigen ZLIB::ZLIB Threads::Threads PkgConfig::TOMLPP nlohmann_json::nlohmann_json
+  SQLite::SQLite3)
 
 if(MARGINLAB_NATIVE)
   target_compile_options(marginlab_deps INTERFACE -march=native)

@@ -1,0 +1,48 @@
+// The experiment runner: expands a config's sweep at one scale, stores every
+// trial in DIR/results.sqlite, and runs the unfinished ones in parallel.
+//
+// Resuming: running again with the same DIR runs only the trials that are not
+// 'done' (a trial killed mid-flight is reset to pending and re-run from its
+// seed, so it produces the same numbers); finished trials are never re-run or
+// touched. Parallelism: `threads` workers each run whole trials (each trial
+// single-threaded), so results do not depend on the thread count.
+#pragma once
+
+#include <filesystem>
+#include <iosfwd>
+#include <string>
+
+#include "marginlab/core/options.hpp"
+#include "marginlab/experiment/config.hpp"
+#include "marginlab/experiment/trial_kind.hpp"
+
+namespace marginlab {
+
+struct RunOptions {
+  std::string scale = "quick";
+  std::filesystem::path out;  // default: runs/<experiment>-<scale>
+  int threads = 0;            // 0 = all cores
+  long max_trials = 0;        // stop after running this many trials (0 = all)
+  bool export_csv = true;     // write DIR/runs.csv and DIR/trace.csv at the end
+
+  std::string Validate() const;
+};
+
+struct RunSummary : SummaryBase {
+  std::filesystem::path out;
+  long total = 0;         // trials in the sweep
+  long already_done = 0;  // done before this run started
+  long ran = 0;           // run (to completion or failure) by this run
+  long failed = 0;        // failed in this run
+  long remaining = 0;     // not done when this run ended
+};
+
+// Runs with the registered trial kind named by config.kind.
+RunSummary RunExperiment(const ExperimentConfig& config, const RunOptions& opts, std::ostream& progress);
+// Runs with an explicit kind (tests use this to run a kind of their own).
+RunSummary RunExperiment(const ExperimentConfig& config, const RunOptions& opts, const TrialKind& kind,
+                         std::ostream& progress);
+
+std::filesystem::path DefaultOutDir(const ExperimentConfig& config, const std::string& scale);
+
+}  // namespace marginlab

@@ -1,0 +1,82 @@
+// The results store: one SQLite database per output folder (DIR/results.sqlite).
+//
+// Schema (version 1):
+//   meta(key TEXT PRIMARY KEY, value TEXT)
+//       experiment, scale, config_path, config_text, kind, marginlab_version,
+//       schema_version, created_at
+//   runs(id INTEGER PRIMARY KEY, point INTEGER, trial INTEGER, seed TEXT,
+//        params TEXT  -- JSON object of the trial's merged parameters
+//        status TEXT  -- pending | running | done | failed
+//        error TEXT, attempts INTEGER, started_at REAL, finished_at REAL,
+//        seconds REAL, UNIQUE(point, trial))
+//   trace(run_id INTEGER, step INTEGER, metric TEXT, value REAL,
+//         PRIMARY KEY(run_id, step, metric))   -- metrics logged during a trial
+//   final(run_id INTEGER, metric TEXT, value REAL, ord INTEGER -- order within the trial,
+//         PRIMARY KEY(run_id, metric))
+//   artifacts(run_id INTEGER, name TEXT, json TEXT, PRIMARY KEY(run_id, name))
+// Times are Unix seconds. Non-finite metric values are stored as NULL.
+//
+// Durability: WAL journal; a trial's trace, finals, artifacts and its status
+// change to 'done' are committed in one transaction, so a killed run loses at
+// most the trials in flight, and nothing finished is lost or recomputed.
+// Trials are claimed (pending → running) one at a time through ClaimNext(),
+// which is the hand-off point for a future multi-process or distributed
+// backend.
+#pragma once
+
+#include <filesystem>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "marginlab/experiment/config.hpp"
+#include "marginlab/experiment/trial_kind.hpp"
+
+struct sqlite3;
+
+namespace marginlab {
+
+struct RunCounts {
+  long pending = 0, running = 0, done = 0, failed = 0;
+  long total() const { return pending + running + done + failed; }
+};
+
+class ResultStore {
+ public:
+  // Opens or creates DIR/results.sqlite. For an existing store, the stored
+  // experiment, scale and config text must match (InputError otherwise, so a
+  // different config never mixes with or overwrites stored results).
+  ResultStore(const std::filesystem::path& dir, const ExperimentConfig& config, const std::string& scale);
+  // Opens an existing store read-only (export, report).
+  explicit ResultStore(const std::filesystem::path& dir);
+  ~ResultStore();
+  ResultStore(const ResultStore&) = delete;
+  ResultStore& operator=(const ResultStore&) = delete;
+
+  // Inserts the trials not yet present; returns how many were added.
+  long AddTrials(const std::vector<TrialSpec>& trials);
+  // Trials left 'running' by a killed process, and failed ones, back to 'pending'.
+  long ResetUnfinished();
+  // Claims the next pending trial (lowest id), marks it running, and returns
+  // its id and spec as stored.
+  std::optional<std::pair<long, TrialSpec>> ClaimNext();
+  void CompleteRun(long id, const TrialResult& result, double seconds);
+  void FailRun(long id, const std::string& error, double seconds);
+  RunCounts Counts();
+  std::string Meta(const std::string& key);
+
+  // Tidy CSV exports: runs.csv (one row per trial: ids, status, parameters,
+  // final metrics) and trace.csv (one row per (trial, step, metric)).
+  void ExportCsv(const std::filesystem::path& out_dir);
+
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  void Exec(const std::string& sql);
+  std::filesystem::path path_;
+  sqlite3* db_ = nullptr;
+  std::mutex mu_;
+};
+
+}  // namespace marginlab

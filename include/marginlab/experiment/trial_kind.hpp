@@ -1,0 +1,47 @@
+// Trial kinds: what one trial of an experiment computes.
+//
+// An experiment config names a kind; the runner calls the kind's function once
+// per trial with the trial's merged parameters and seed. A kind reads its
+// parameters with ApplyParams into its own Options struct (so unknown or
+// malformed parameters are errors naming the config file), runs, and returns
+// final metrics, an optional per-step trace, and optional named artifacts
+// (JSON text, e.g. a function sampled on a grid for a figure).
+//
+// Kinds are registered in TrialKinds() (trial_kinds.cpp), one entry per kind.
+// A kind must be deterministic given (params, seed) and must not depend on the
+// thread count.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "marginlab/experiment/config.hpp"
+
+namespace marginlab {
+
+struct TraceRow {
+  long step = 0;
+  std::vector<std::pair<std::string, double>> values;
+};
+
+struct TrialResult {
+  std::vector<std::pair<std::string, double>> finals;
+  std::vector<TraceRow> trace;
+  std::vector<std::pair<std::string, std::string>> artifacts;  // name → JSON text
+
+  void AddFinal(const std::string& name, double value) { finals.emplace_back(name, value); }
+};
+
+struct TrialKind {
+  std::string name;
+  std::string summary;
+  std::function<TrialResult(const TrialSpec&)> run;
+};
+
+const std::vector<TrialKind>& TrialKinds();
+// Throws InputError listing the known kinds.
+const TrialKind& FindTrialKind(const std::string& name);
+
+}  // namespace marginlab

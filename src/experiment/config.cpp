@@ -1,0 +1,220 @@
+// TOML experiment configurations and sweep expansion (see config.hpp).
+#include "marginlab/experiment/config.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "marginlab/build_config.hpp"
+#include "marginlab/core/error.hpp"
+#include "marginlab/core/rng.hpp"
+
+namespace marginlab {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string Where(const std::string& path, const toml::node& node) {
+  return path + ":" + std::to_string(node.source().begin.line);
+}
+
+// A TOML scalar as parameter text.
+std::string ScalarText(const toml::node& node, const std::string& path, const std::string& key) {
+  if (auto s = node.value<std::string>(); s && node.is_string()) return *s;
+  if (node.is_integer()) return std::to_string(*node.value<std::int64_t>());
+  if (node.is_floating_point()) return FormatDouble(*node.value<double>());
+  if (node.is_boolean()) return *node.value<bool>() ? "true" : "false";
+  throw InputError(Where(path, node) + ": '" + key + "' must be a string, number or boolean");
+}
+
+void CheckKeys(const toml::table& table, const std::string& path, const std::string& section,
+               const std::set<std::string>& allowed) {
+  for (const auto& [key, node] : table) {
+    if (allowed.count(std::string(key.str()))) continue;
+    std::string list;
+    for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+    throw InputError(Where(path, node) + ": unknown key '" + std::string(key.str()) + "' in [" + section +
+                     "] (expected one of: " + list + ")");
+  }
+}
+
+ParamMap ReadParams(const toml::table& table, const std::string& path, const std::string& section) {
+  ParamMap params(path + " [" + section + "]");
+  for (const auto& [key, node] : table)
+    params.Set(std::string(key.str()), ScalarText(node, path, std::string(key.str())));
+  return params;
+}
+
+const toml::table& SubTable(const toml::node& node, const std::string& path, const std::string& name) {
+  const toml::table* t = node.as_table();
+  ML_REQUIRE(t) << Where(path, node) << ": [" << name << "] must be a table";
+  return *t;
+}
+
+ScaleConfig ReadScale(const toml::table& t, const std::string& path, const std::string& name) {
+  CheckKeys(t, path, "scale." + name, {"trials", "measured_seconds", "params", "sweep"});
+  ScaleConfig s;
+  if (auto v = t["trials"].value<std::int64_t>()) s.trials = *v;
+  ML_REQUIRE(s.trials >= 1) << path << ": [scale." << name << "] trials must be at least 1";
+  if (auto v = t["measured_seconds"].value<double>()) s.measured_seconds = *v;
+  if (const toml::node* p = t.get("params"))
+    s.params = ReadParams(SubTable(*p, path, "scale." + name + ".params"), path, "scale." + name + ".params");
+  if (const toml::node* sw = t.get("sweep")) {
+    for (const auto& [key, node] : SubTable(*sw, path, "scale." + name + ".sweep")) {
+      const toml::array* arr = node.as_array();
+      ML_REQUIRE(arr && !arr->empty())
+          << Where(path, node) << ": sweep '" << key.str() << "' must be a non-empty array";
+      std::vector<std::string> values;
+      for (const auto& v : *arr) values.push_back(ScalarText(v, path, std::string(key.str())));
+      s.sweep.emplace_back(std::string(key.str()), std::move(values));
+    }
+  }
+  return s;
+}
+
+// Replaces {name} references in every value with the referenced values.
+void Substitute(ParamMap& params, const std::string& context) {
+  for (int round = 0; round < 4; ++round) {
+    bool changed = false;
+    for (const auto& [key, value] : std::vector(params.entries())) {
+      std::string out;
+      std::size_t pos = 0;
+      while (pos < value.size()) {
+        const std::size_t open = value.find('{', pos);
+        if (open == std::string::npos) {
+          out += value.substr(pos);
+          break;
+        }
+        const std::size_t close = value.find('}', open);
+        ML_REQUIRE(close != std::string::npos)
+            << context << ": parameter '" << key << "' has an unclosed '{' in '" << value << "'";
+        const std::string ref = value.substr(open + 1, close - open - 1);
+        const std::string* sub = params.Find(ref);
+        ML_REQUIRE(sub && ref != key) << context << ": parameter '" << key << "' refers to {" << ref
+                                      << "}, which is not a parameter";
+        out += value.substr(pos, open - pos) + *sub;
+        pos = close + 1;
+      }
+      if (out != value) {
+        params.Set(key, out);
+        changed = true;
+      }
+    }
+    if (!changed) return;
+  }
+  throw InputError(context + ": parameter references are nested too deeply (a cycle?)");
+}
+
+}  // namespace
+
+const ScaleConfig& ExperimentConfig::Scale(const std::string& scale) const {
+  auto it = scales.find(scale);
+  if (it != scales.end()) return it->second;
+  std::string known;
+  for (const auto& [k, v] : scales) known += (known.empty() ? "" : ", ") + k;
+  throw InputError(path + ": no scale '" + scale + "' (this experiment has: " + known + ")");
+}
+
+ExperimentConfig ParseExperimentConfig(const std::string& text, const std::string& path) {
+  toml::table root;
+  try {
+    root = toml::parse(text, path);
+  } catch (const toml::parse_error& e) {
+    throw InputError(path + ":" + std::to_string(e.source().begin.line) + ": invalid TOML: " +
+                     std::string(e.description()));
+  }
+  CheckKeys(root, path, "top level", {"experiment", "params", "scale"});
+  ExperimentConfig c;
+  c.path = path;
+  c.text = text;
+  const toml::node* exp = root.get("experiment");
+  ML_REQUIRE(exp) << path << ": missing [experiment] table";
+  const toml::table& e = SubTable(*exp, path, "experiment");
+  CheckKeys(e, path, "experiment", {"name", "title", "source", "kind", "seed"});
+  c.name = e["name"].value_or(std::string());
+  c.title = e["title"].value_or(std::string());
+  c.source = e["source"].value_or(std::string());
+  c.kind = e["kind"].value_or(std::string());
+  c.seed = static_cast<std::uint64_t>(e["seed"].value_or(std::int64_t{0}));
+  ML_REQUIRE(!c.name.empty()) << path << ": [experiment] needs name = \"…\"";
+  ML_REQUIRE(!c.kind.empty()) << path << ": [experiment] needs kind = \"…\" (a trial kind)";
+  if (const toml::node* p = root.get("params")) c.params = ReadParams(SubTable(*p, path, "params"), path, "params");
+  const toml::node* scales = root.get("scale");
+  ML_REQUIRE(scales) << path << ": needs at least one [scale.NAME] table (smoke, quick, paper)";
+  for (const auto& [name, node] : SubTable(*scales, path, "scale"))
+    c.scales[std::string(name.str())] =
+        ReadScale(SubTable(node, path, "scale." + std::string(name.str())), path, std::string(name.str()));
+  return c;
+}
+
+ExperimentConfig LoadExperimentConfig(const fs::path& path) {
+  std::ifstream in(path);
+  ML_REQUIRE(in) << path.string() << ": cannot open experiment config";
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ParseExperimentConfig(ss.str(), path.string());
+}
+
+std::vector<TrialSpec> ExpandTrials(const ExperimentConfig& config, const std::string& scale) {
+  const ScaleConfig& s = config.Scale(scale);
+  // Sweep points in row-major order of the axes as listed.
+  std::vector<std::vector<std::pair<std::string, std::string>>> points = {{}};
+  for (const auto& [axis, values] : s.sweep) {
+    std::vector<std::vector<std::pair<std::string, std::string>>> next;
+    for (const auto& p : points)
+      for (const auto& v : values) {
+        next.push_back(p);
+        next.back().emplace_back(axis, v);
+      }
+    points = std::move(next);
+  }
+  std::vector<TrialSpec> trials;
+  const Rng root(config.seed);
+  for (std::size_t p = 0; p < points.size(); ++p) {
+    for (long t = 0; t < s.trials; ++t) {
+      TrialSpec spec;
+      spec.point = static_cast<long>(p);
+      spec.trial = t;
+      spec.seed = root.Split(static_cast<std::uint64_t>(t)).key();
+      ParamMap merged(config.path + " [scale." + scale + "] point " + std::to_string(p));
+      for (const auto& [k, v] : config.params.entries()) merged.Set(k, v);
+      for (const auto& [k, v] : s.params.entries()) merged.Set(k, v);
+      for (const auto& [k, v] : points[p]) merged.Set(k, v);
+      merged.Set("trial", std::to_string(t));
+      merged.Set("point", std::to_string(p));
+      merged.Set("seed", std::to_string(spec.seed));
+      Substitute(merged, merged.context());
+      std::string ignored;
+      merged.Take("trial", &ignored);
+      merged.Take("point", &ignored);
+      merged.Take("seed", &ignored);
+      spec.params = std::move(merged);
+      trials.push_back(std::move(spec));
+    }
+  }
+  return trials;
+}
+
+std::vector<fs::path> ListExperimentFiles(const fs::path& dir) {
+  const fs::path root = dir.empty() ? fs::path(MARGINLAB_SOURCE_DIR) / "experiments" : dir;
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(root, ec))
+    if (entry.path().extension() == ".toml") files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+fs::path ResolveExperiment(const std::string& arg) {
+  if (fs::exists(arg)) return arg;
+  for (const auto& f : ListExperimentFiles())
+    if (f.stem() == arg) return f;
+  std::string known;
+  for (const auto& f : ListExperimentFiles()) known += (known.empty() ? "" : ", ") + f.stem().string();
+  throw InputError("'" + arg + "' is neither a config file nor a built-in experiment (built-in: " +
+                   (known.empty() ? "none" : known) + ")");
+}
+
+}  // namespace marginlab

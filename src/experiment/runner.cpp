@@ -1,0 +1,105 @@
+// Parallel, resumable experiment runner (see runner.hpp).
+#include "marginlab/experiment/runner.hpp"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdio>
+#include <ostream>
+#include <thread>
+#include <vector>
+
+#include "marginlab/core/error.hpp"
+#include "marginlab/core/threads.hpp"
+#include "marginlab/experiment/progress.hpp"
+#include "marginlab/experiment/store.hpp"
+
+namespace marginlab {
+namespace fs = std::filesystem;
+
+std::string RunOptions::Validate() const {
+  if (threads < 0) return "threads must be >= 0";
+  if (max_trials < 0) return "max_trials must be >= 0";
+  if (scale.empty()) return "scale must not be empty";
+  return "";
+}
+
+fs::path DefaultOutDir(const ExperimentConfig& config, const std::string& scale) {
+  return fs::path("runs") / (config.name + "-" + scale);
+}
+
+RunSummary RunExperiment(const ExperimentConfig& config, const RunOptions& opts, std::ostream& progress) {
+  return RunExperiment(config, opts, FindTrialKind(config.kind), progress);
+}
+
+RunSummary RunExperiment(const ExperimentConfig& config, const RunOptions& opts, const TrialKind& kind,
+                         std::ostream& progress) {
+  ValidateOrThrow(opts, "run");
+  Stopwatch clock;
+  RunSummary summary;
+  summary.out = opts.out.empty() ? DefaultOutDir(config, opts.scale) : opts.out;
+  const std::vector<TrialSpec> trials = ExpandTrials(config, opts.scale);
+  ResultStore store(summary.out, config, opts.scale);
+  store.AddTrials(trials);
+  store.ResetUnfinished();
+  const RunCounts before = store.Counts();
+  summary.total = before.total();
+  summary.already_done = before.done;
+
+  const int threads = opts.threads == 0 ? HardwareThreads() : opts.threads;
+  const int workers = static_cast<int>(std::max<long>(1, std::min<long>(threads, before.pending)));
+  const int saved_threads = NumThreads();
+  SetNumThreads(workers > 1 ? 1 : threads);  // parallel trials run single-threaded inside
+
+  Progress bar(progress, config.name + " [" + opts.scale + "]", before.total(), before.done,
+               ::isatty(STDERR_FILENO) != 0);
+  std::atomic<long> started{0}, ran{0}, failed{0};
+  std::mutex mu;
+  std::condition_variable cv;
+  std::atomic<int> active{workers};
+  auto worker = [&] {
+    while (opts.max_trials == 0 || started.fetch_add(1) < opts.max_trials) {
+      auto claim = store.ClaimNext();
+      if (!claim) break;
+      Stopwatch t;
+      try {
+        const TrialResult result = kind.run(claim->second);
+        store.CompleteRun(claim->first, result, t.Seconds());
+      } catch (const std::exception& e) {
+        store.FailRun(claim->first, e.what(), t.Seconds());
+        ++failed;
+      }
+      ++ran;
+      cv.notify_all();
+    }
+    --active;
+    cv.notify_all();
+  };
+  std::vector<std::thread> pool;
+  for (int w = 0; w < workers; ++w) pool.emplace_back(worker);
+  {
+    std::unique_lock lock(mu);
+    while (active > 0) {
+      cv.wait_for(lock, std::chrono::milliseconds(500));
+      bar.Update(before.done + ran - failed, failed);
+    }
+  }
+  for (auto& t : pool) t.join();
+  SetNumThreads(saved_threads);
+  bar.Finish(before.done + ran - failed, failed);
+
+  const RunCounts after = store.Counts();
+  summary.ran = ran;
+  summary.failed = failed;
+  summary.remaining = after.total() - after.done;
+  if (opts.export_csv) store.ExportCsv(summary.out);
+  summary.AddTiming("run", clock.Seconds());
+  summary.termination = summary.remaining == 0 ? Termination::kConverged
+                        : failed > 0           ? Termination::kFailed
+                                               : Termination::kMaxIterations;
+  summary.message = std::to_string(after.done) + " of " + std::to_string(after.total()) + " trials done";
+  return summary;
+}
+
+}  // namespace marginlab

@@ -1,0 +1,312 @@
+// SQLite results store (see store.hpp for the schema and durability rules).
+#include "marginlab/experiment/store.hpp"
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "marginlab/core/atomic_file.hpp"
+#include "marginlab/core/error.hpp"
+#include "marginlab/core/features.hpp"
+
+namespace marginlab {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS runs(
+  id INTEGER PRIMARY KEY, point INTEGER NOT NULL, trial INTEGER NOT NULL, seed TEXT NOT NULL,
+  params TEXT NOT NULL,
+  status TEXT NOT NULL CHECK(status IN ('pending','running','done','failed')),
+  error TEXT, attempts INTEGER NOT NULL DEFAULT 0,
+  started_at REAL, finished_at REAL, seconds REAL, UNIQUE(point, trial));
+CREATE TABLE IF NOT EXISTS trace(run_id INTEGER NOT NULL, step INTEGER NOT NULL, metric TEXT NOT NULL,
+  value REAL, PRIMARY KEY(run_id, step, metric)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS final(run_id INTEGER NOT NULL, metric TEXT NOT NULL, value REAL,
+  ord INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(run_id, metric)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS artifacts(run_id INTEGER NOT NULL, name TEXT NOT NULL, json TEXT,
+  PRIMARY KEY(run_id, name)) WITHOUT ROWID;
+)sql";
+
+double Now() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// RAII prepared statement.
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const char* sql, const fs::path& path) : db_(db), path_(path) {
+    if (sqlite3_prepare_v2(db, sql, -1, &s_, nullptr) != SQLITE_OK) Fail("prepare");
+  }
+  ~Stmt() { sqlite3_finalize(s_); }
+  Stmt& Bind(int i, long v) { return Check(sqlite3_bind_int64(s_, i, v)); }
+  Stmt& Bind(int i, double v) {
+    return Check(std::isfinite(v) ? sqlite3_bind_double(s_, i, v) : sqlite3_bind_null(s_, i));
+  }
+  Stmt& Bind(int i, const std::string& v) {
+    return Check(sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
+  }
+  bool Step() {
+    const int rc = sqlite3_step(s_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc != SQLITE_DONE) Fail("step");
+    return false;
+  }
+  void Reset() {
+    sqlite3_reset(s_);
+    sqlite3_clear_bindings(s_);
+  }
+  long Int(int col) { return sqlite3_column_int64(s_, col); }
+  std::optional<double> Real(int col) {
+    if (sqlite3_column_type(s_, col) == SQLITE_NULL) return std::nullopt;
+    return sqlite3_column_double(s_, col);
+  }
+  std::string Text(int col) {
+    const auto* t = sqlite3_column_text(s_, col);
+    return t ? reinterpret_cast<const char*>(t) : "";
+  }
+
+ private:
+  Stmt& Check(int rc) {
+    if (rc != SQLITE_OK) Fail("bind");
+    return *this;
+  }
+  [[noreturn]] void Fail(const char* what) {
+    throw InputError(path_.string() + ": SQLite " + what + " failed: " + sqlite3_errmsg(db_));
+  }
+  sqlite3* db_;
+  sqlite3_stmt* s_ = nullptr;
+  fs::path path_;
+};
+
+std::string CsvField(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+std::string NumText(std::optional<double> v) {
+  if (!v) return "";
+  return FormatDouble(*v);
+}
+
+}  // namespace
+
+ResultStore::ResultStore(const fs::path& dir, const ExperimentConfig& config, const std::string& scale)
+    : path_(dir / "results.sqlite") {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  ML_REQUIRE(fs::is_directory(dir)) << dir.string() << ": cannot create the output folder";
+  if (sqlite3_open(path_.c_str(), &db_) != SQLITE_OK)
+    throw InputError(path_.string() + ": cannot open the results database");
+  sqlite3_busy_timeout(db_, 10000);
+  Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+  Exec(kSchema);
+  const std::string stored = Meta("experiment");
+  if (stored.empty()) {
+    Exec("BEGIN");
+    Stmt ins(db_, "INSERT INTO meta(key, value) VALUES(?, ?)", path_);
+    const std::vector<std::pair<std::string, std::string>> meta = {
+        {"experiment", config.name}, {"scale", scale},          {"config_path", config.path},
+        {"config_text", config.text}, {"kind", config.kind},     {"marginlab_version", Version()},
+        {"schema_version", "1"},      {"created_at", FormatDouble(Now())}};
+    for (const auto& [k, v] : meta) {
+      ins.Bind(1, k).Bind(2, v).Step();
+      ins.Reset();
+    }
+    Exec("COMMIT");
+    return;
+  }
+  ML_REQUIRE(stored == config.name && Meta("scale") == scale)
+      << path_.string() << " holds results of experiment '" << stored << "' at scale '" << Meta("scale")
+      << "', not '" << config.name << "' at '" << scale << "'; choose another --out folder";
+  ML_REQUIRE(Meta("config_text") == config.text)
+      << path_.string() << " was made from a different version of " << config.path
+      << "; its stored results are kept: choose another --out folder to run the changed config";
+}
+
+ResultStore::ResultStore(const fs::path& dir) : path_(dir / "results.sqlite") {
+  ML_REQUIRE(fs::exists(path_)) << dir.string() << ": no results.sqlite here (run `marginlab run` first)";
+  if (sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK)
+    throw InputError(path_.string() + ": cannot open the results database");
+  sqlite3_busy_timeout(db_, 10000);
+}
+
+ResultStore::~ResultStore() { sqlite3_close(db_); }
+
+void ResultStore::Exec(const std::string& sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    const std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    throw InputError(path_.string() + ": SQLite: " + msg);
+  }
+}
+
+std::string ResultStore::Meta(const std::string& key) {
+  Stmt q(db_, "SELECT value FROM meta WHERE key = ?", path_);
+  q.Bind(1, key);
+  return q.Step() ? q.Text(0) : "";
+}
+
+long ResultStore::AddTrials(const std::vector<TrialSpec>& trials) {
+  std::lock_guard lock(mu_);
+  Exec("BEGIN IMMEDIATE");
+  Stmt ins(db_,
+           "INSERT OR IGNORE INTO runs(point, trial, seed, params, status) VALUES(?, ?, ?, ?, 'pending')",
+           path_);
+  long added = 0;
+  for (const auto& t : trials) {
+    nlohmann::ordered_json params = nlohmann::ordered_json::object();
+    for (const auto& [k, v] : t.params.entries()) params[k] = v;
+    ins.Bind(1, t.point).Bind(2, t.trial).Bind(3, std::to_string(t.seed)).Bind(4, params.dump()).Step();
+    added += sqlite3_changes(db_);
+    ins.Reset();
+  }
+  Exec("COMMIT");
+  return added;
+}
+
+long ResultStore::ResetUnfinished() {
+  std::lock_guard lock(mu_);
+  Exec("UPDATE runs SET status = 'pending' WHERE status IN ('running', 'failed')");
+  return sqlite3_changes(db_);
+}
+
+std::optional<std::pair<long, TrialSpec>> ResultStore::ClaimNext() {
+  std::lock_guard lock(mu_);
+  Exec("BEGIN IMMEDIATE");
+  Stmt q(db_, "SELECT id, point, trial, seed, params FROM runs WHERE status = 'pending' ORDER BY id LIMIT 1",
+         path_);
+  if (!q.Step()) {
+    Exec("COMMIT");
+    return std::nullopt;
+  }
+  const long id = q.Int(0);
+  TrialSpec spec;
+  spec.point = q.Int(1);
+  spec.trial = q.Int(2);
+  spec.seed = std::stoull(q.Text(3));
+  spec.params = ParamMap(Meta("config_path") + " point " + std::to_string(spec.point));
+  const nlohmann::ordered_json params = nlohmann::ordered_json::parse(q.Text(4));
+  for (const auto& [k, v] : params.items()) spec.params.Set(k, v.get<std::string>());
+  Stmt up(db_, "UPDATE runs SET status = 'running', started_at = ?, attempts = attempts + 1 WHERE id = ?",
+          path_);
+  up.Bind(1, Now()).Bind(2, id).Step();
+  Exec("COMMIT");
+  return std::make_pair(id, std::move(spec));
+}
+
+void ResultStore::CompleteRun(long id, const TrialResult& r, double seconds) {
+  std::lock_guard lock(mu_);
+  Exec("BEGIN IMMEDIATE");
+  try {
+    Stmt tr(db_, "INSERT OR REPLACE INTO trace(run_id, step, metric, value) VALUES(?, ?, ?, ?)", path_);
+    for (const auto& row : r.trace)
+      for (const auto& [name, value] : row.values) {
+        tr.Bind(1, id).Bind(2, row.step).Bind(3, name).Bind(4, value).Step();
+        tr.Reset();
+      }
+    Stmt fi(db_, "INSERT OR REPLACE INTO final(run_id, metric, value, ord) VALUES(?, ?, ?, ?)", path_);
+    long ord = 0;
+    for (const auto& [name, value] : r.finals) {
+      fi.Bind(1, id).Bind(2, name).Bind(3, value).Bind(4, ord++).Step();
+      fi.Reset();
+    }
+    Stmt ar(db_, "INSERT OR REPLACE INTO artifacts(run_id, name, json) VALUES(?, ?, ?)", path_);
+    for (const auto& [name, json] : r.artifacts) {
+      ar.Bind(1, id).Bind(2, name).Bind(3, json).Step();
+      ar.Reset();
+    }
+    Stmt up(db_,
+            "UPDATE runs SET status = 'done', error = NULL, finished_at = ?, seconds = ? WHERE id = ?",
+            path_);
+    up.Bind(1, Now()).Bind(2, seconds).Bind(3, id).Step();
+    Exec("COMMIT");
+  } catch (...) {
+    Exec("ROLLBACK");
+    throw;
+  }
+}
+
+void ResultStore::FailRun(long id, const std::string& error, double seconds) {
+  std::lock_guard lock(mu_);
+  Stmt up(db_, "UPDATE runs SET status = 'failed', error = ?, finished_at = ?, seconds = ? WHERE id = ?",
+          path_);
+  up.Bind(1, error).Bind(2, Now()).Bind(3, seconds).Bind(4, id).Step();
+}
+
+RunCounts ResultStore::Counts() {
+  std::lock_guard lock(mu_);
+  RunCounts c;
+  Stmt q(db_, "SELECT status, COUNT(*) FROM runs GROUP BY status", path_);
+  while (q.Step()) {
+    const std::string s = q.Text(0);
+    const long n = q.Int(1);
+    if (s == "pending") c.pending = n;
+    if (s == "running") c.running = n;
+    if (s == "done") c.done = n;
+    if (s == "failed") c.failed = n;
+  }
+  return c;
+}
+
+void ResultStore::ExportCsv(const fs::path& out_dir) {
+  std::lock_guard lock(mu_);
+  std::error_code ec;
+  fs::create_directories(out_dir, ec);
+  // Parameter and final-metric columns: the union over runs, in first-seen order.
+  std::vector<std::string> param_cols, final_cols;
+  std::map<long, nlohmann::ordered_json> params;
+  {
+    Stmt q(db_, "SELECT id, params FROM runs ORDER BY id", path_);
+    while (q.Step()) {
+      params[q.Int(0)] = nlohmann::ordered_json::parse(q.Text(1));
+      for (const auto& [k, v] : params[q.Int(0)].items())
+        if (std::find(param_cols.begin(), param_cols.end(), k) == param_cols.end()) param_cols.push_back(k);
+    }
+    Stmt f(db_, "SELECT metric FROM final GROUP BY metric ORDER BY MIN(run_id), MIN(ord)", path_);
+    while (f.Step()) final_cols.push_back(f.Text(0));
+  }
+  AtomicFile runs(out_dir / "runs.csv", false);
+  runs.stream() << "run_id,point,trial,seed,status,seconds";
+  for (const auto& c : param_cols) runs.stream() << "," << CsvField(c);
+  for (const auto& c : final_cols) runs.stream() << "," << CsvField(c);
+  runs.stream() << "\n";
+  Stmt q(db_, "SELECT id, point, trial, seed, status, seconds FROM runs ORDER BY id", path_);
+  Stmt f(db_, "SELECT metric, value FROM final WHERE run_id = ?", path_);
+  while (q.Step()) {
+    const long id = q.Int(0);
+    runs.stream() << id << "," << q.Int(1) << "," << q.Int(2) << "," << q.Text(3) << "," << q.Text(4) << ","
+                  << NumText(q.Real(5));
+    for (const auto& c : param_cols)
+      runs.stream() << "," << (params[id].contains(c) ? CsvField(params[id][c].get<std::string>()) : "");
+    std::map<std::string, std::optional<double>> finals;
+    f.Bind(1, id);
+    while (f.Step()) finals[f.Text(0)] = f.Real(1);
+    f.Reset();
+    for (const auto& c : final_cols) runs.stream() << "," << (finals.count(c) ? NumText(finals[c]) : "");
+    runs.stream() << "\n";
+  }
+  runs.Commit();
+
+  AtomicFile trace(out_dir / "trace.csv", false);
+  trace.stream() << "run_id,point,trial,step,metric,value\n";
+  Stmt t(db_,
+         "SELECT t.run_id, r.point, r.trial, t.step, t.metric, t.value FROM trace t JOIN runs r "
+         "ON r.id = t.run_id ORDER BY t.run_id, t.step, t.metric",
+         path_);
+  while (t.Step())
+    trace.stream() << t.Int(0) << "," << t.Int(1) << "," << t.Int(2) << "," << t.Int(3) << ","
+                   << CsvField(t.Text(4)) << "," << NumText(t.Real(5)) << "\n";
+  trace.Commit();
+}
+
+}  // namespace marginlab

@@ -1,0 +1,21 @@
+// The registry of trial kinds (see trial_kind.hpp). One entry per kind; each
+// kind's implementation lives in its own file (src/experiment/kind_*.cpp).
+#include "marginlab/core/error.hpp"
+#include "marginlab/experiment/trial_kind.hpp"
+
+namespace marginlab {
+
+const std::vector<TrialKind>& TrialKinds() {
+  static const std::vector<TrialKind> kinds = {};
+  return kinds;
+}
+
+const TrialKind& FindTrialKind(const std::string& name) {
+  for (const auto& k : TrialKinds())
+    if (k.name == name) return k;
+  std::string known;
+  for (const auto& k : TrialKinds()) known += (known.empty() ? "" : ", ") + k.name;
+  throw InputError("unknown trial kind '" + name + "' (known: " + (known.empty() ? "none" : known) + ")");
+}
+
+}  // namespace marginlab
