@@ -20,6 +20,7 @@ void RegisterAll(CLI::App& app);
 // Subcommand registrations (one file each).
 void RegisterVersion(CLI::App& app);
 void RegisterData(CLI::App& app);
+void RegisterKernel(CLI::App& app);  // kernel gram, fit
 void RegisterRun(CLI::App& app);  // run, list, export
 
 // Adds `--data SPEC` (generator spec, file or folder) to a command.

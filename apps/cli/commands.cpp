@@ -6,6 +6,7 @@ namespace marginlab::cli {
 void RegisterAll(CLI::App& app) {
   RegisterVersion(app);
   RegisterData(app);
+  RegisterKernel(app);
   RegisterRun(app);
 }
 

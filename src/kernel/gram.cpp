@@ -1,0 +1,337 @@
+// Tiled Gram matrices (gram.hpp): GEMM per tile, then a fused vectorized elementwise pass.
+#include "marginlab/kernel/gram.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "marginlab/build_config.hpp"
+#include "marginlab/core/error.hpp"
+#include "marginlab/core/threads.hpp"
+#include "marginlab/kernel/closed_form.hpp"
+#include "marginlab/kernel/vec_math.hpp"
+
+#if MARGINLAB_HAVE_OPENBLAS
+#include <cblas.h>
+extern "C" void openblas_set_num_threads(int num_threads);
+#endif
+
+namespace marginlab {
+namespace {
+constexpr double kPi = 3.14159265358979323846;
+// s² ≤ kFixup·‖x‖²‖x′‖² (sin²θ ≤ 1e-4) → recompute s by Kahan's formula.
+constexpr double kFixup = 1e-4;
+
+// out (r×c, ld) = A[i0:i0+r] B[j0:j0+c]ᵀ.
+void TileGemm(const Matrix& A, Index i0, Index r, const Matrix& B, Index j0, Index c, double* out,
+              Index ld) {
+  const Index d = A.cols();
+#if MARGINLAB_HAVE_OPENBLAS
+  if (d == 0) {
+    for (Index j = 0; j < c; ++j) std::fill(out + j * ld, out + j * ld + r, 0.0);
+    return;
+  }
+  cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, static_cast<int>(r), static_cast<int>(c),
+              static_cast<int>(d), 1.0, A.data() + i0, static_cast<int>(A.rows()), B.data() + j0,
+              static_cast<int>(B.rows()), 0.0, out, static_cast<int>(ld));
+#else
+  Eigen::Map<Matrix, 0, Eigen::OuterStride<>> o(out, r, c, Eigen::OuterStride<>(ld));
+  o.noalias() = A.middleRows(i0, r) * B.middleRows(j0, c).transpose();
+#endif
+}
+
+// ‖x‖‖y‖ sin θ by Kahan's formula, rows i of A and j of B.
+double KahanS(const Matrix& A, Index i, double na, const Matrix& B, Index j, double nb) {
+  const double a = std::sqrt(na), b = std::sqrt(nb);
+  if (a == 0 || b == 0) return 0.0;
+  double dm = 0, dp = 0;
+  for (Index k = 0; k < A.cols(); ++k) {
+    const double u = A(i, k) / a, v = B(j, k) / b;
+    dm += (u - v) * (u - v);
+    dp += (u + v) * (u + v);
+  }
+  return a * b * std::sin(2.0 * std::atan2(std::sqrt(dm), std::sqrt(dp)));
+}
+}  // namespace
+
+struct GramComputer::Workspace {
+  std::vector<double> s2, s, th, D, E, ntk, sd, tmp;
+  std::vector<double> q11, r1;  // per layer × rows
+};
+
+GramComputer::GramComputer(const KernelOptions& opts, const Matrix& A, const Matrix& B)
+    : opts_(opts), type_(opts.type()), A_(A), B_(B) {
+  ML_CHECK(A.cols() == B.cols()) << "GramComputer: A has " << A.cols() << " columns, B " << B.cols();
+  nA_ = A.rowwise().squaredNorm();
+  nB_ = (&A == &B) ? nA_ : Vector(B.rowwise().squaredNorm());
+}
+GramComputer::~GramComputer() = default;
+
+GramComputer::Workspace* GramComputer::NewWorkspace() const {
+  auto* ws = new Workspace;
+  const std::size_t t = kGramTile;
+  for (auto* v : {&ws->s2, &ws->s, &ws->th, &ws->D, &ws->E, &ws->ntk, &ws->sd, &ws->tmp}) v->resize(t);
+  return ws;
+}
+void GramComputer::DeleteWorkspace(Workspace* ws) { delete ws; }
+
+void GramComputer::Block(Index i0, Index r, Index j0, Index c, double* out, Index ld,
+                         Workspace& ws) const {
+  ML_CHECK(r <= kGramTile) << "Block rows " << r << " > tile";
+  TileGemm(A_, i0, r, B_, j0, c, out, ld);
+  const Index d = A_.cols();
+  const double* n1 = nA_.data() + i0;
+  double* s2 = ws.s2.data();
+  double* s = ws.s.data();
+  double* th = ws.th.data();
+  const bool deep = type_ == KernelType::kDeepNtk || type_ == KernelType::kDeepNngp;
+  const DotKernelCoeffs cf = deep ? DotKernelCoeffs{} : TwoLayerCoeffs(opts_);
+  // Deep kernels: the diagonal recursion per row (q11 before each Relu, and its sqrt).
+  const Index L = opts_.depth;
+  const double w2 = opts_.w_std * opts_.w_std, b2 = opts_.b_std * opts_.b_std;
+  const bool standard = opts_.parameterization == "standard";
+  if (deep) {
+    ws.q11.assign(static_cast<std::size_t>(L * r), 0.0);
+    ws.r1.assign(static_cast<std::size_t>(L * r), 0.0);
+    for (Index i = 0; i < r; ++i) {
+      double q = n1[i] / d;
+      for (Index l = 0; l < L; ++l) {
+        q = w2 * q + b2;  // after Dense l
+        ws.q11[l * r + i] = q;
+        ws.r1[l * r + i] = std::sqrt(q);
+        q /= 2;
+      }
+    }
+  }
+  for (Index j = 0; j < c; ++j) {
+    double* g = out + j * ld;
+    const double n2 = nB_[j0 + j];
+    // s² = n1 n2 − g², then flag entries near θ = 0 or π.
+    bool any = false;
+    for (Index i = 0; i < r; ++i) {
+      const double p = n1[i] * n2;
+      s2[i] = std::fma(-g[i], g[i], p);
+      any |= s2[i] <= kFixup * p;
+    }
+    VecSqrtClamped(s2, s, r);
+    if (any)
+      for (Index i = 0; i < r; ++i)
+        if (s2[i] <= kFixup * n1[i] * n2) s[i] = KahanS(A_, i0 + i, n1[i], B_, j0 + j, n2);
+    if (!deep) {
+      VecAtan2(s, g, th, r);
+      for (Index i = 0; i < r; ++i) {
+        const double pm = kPi - th[i];
+        g[i] = cf.A * pm * g[i] + cf.B * s[i] + cf.C * pm;
+      }
+      if (cf.C != 0 && any)  // arccos0 with a zero input: K = 0 by convention
+        for (Index i = 0; i < r; ++i)
+          if (n1[i] == 0 || n2 == 0) g[i] = 0;
+      continue;
+    }
+    // Deep recursion on the column (the same formulas as DeepKernelPair).
+    double* D = ws.D.data();
+    double* E = ws.E.data();
+    double* ntk = ws.ntk.data();
+    double* sd = ws.sd.data();
+    double* q12 = g;
+    const double b = std::sqrt(n2);
+    for (Index i = 0; i < r; ++i) {
+      const double a = std::sqrt(n1[i]), ab = a * b, gi = g[i];
+      D[i] = (s[i] / d) * (s[i] / d);
+      E[i] = ((a - b) * (a - b) + (gi > 0 ? 2 * s[i] * s[i] / (ab + gi) : 2 * (ab - gi))) / d;
+      q12[i] = gi / d;
+      ntk[i] = 0;
+    }
+    double q22 = n2 / d;
+    for (Index l = 0; l < L; ++l) {
+      const double fan_in = l == 0 ? static_cast<double>(d) : static_cast<double>(opts_.width);
+      const double bias_one = opts_.b_std > 0 ? 1.0 : 0.0;
+      for (Index i = 0; i < r; ++i) {
+        if (standard) ntk[i] = fan_in * q12[i] + bias_one + w2 * ntk[i];
+        q12[i] = w2 * q12[i] + b2;
+        D[i] = w2 * w2 * D[i] + w2 * b2 * E[i];
+        E[i] = w2 * E[i];
+        if (!standard) ntk[i] = q12[i] + w2 * ntk[i];
+      }
+      q22 = w2 * q22 + b2;
+      if (l + 1 == L) break;
+      const double r2 = std::sqrt(q22);
+      const double* r1 = ws.r1.data() + l * r;
+      VecSqrtClamped(D, sd, r);
+      VecAtan2(sd, q12, th, r);
+      for (Index i = 0; i < r; ++i) {
+        const double rr = r1[i] * r2;
+        const double sin_t = rr > 0 ? sd[i] / rr : 0.0, cos_t = rr > 0 ? q12[i] / rr : 1.0;
+        const double pmj = PiMinusJ(sin_t, cos_t, th[i]);
+        const double J = kPi - pmj;
+        D[i] = rr * rr * pmj * (kPi + J) / (4 * kPi * kPi);
+        E[i] = (r1[i] - r2) * (r1[i] - r2) / 2 + rr * pmj / kPi;
+        ntk[i] = ntk[i] * (kPi - th[i]) / (2 * kPi);
+        q12[i] = rr * J / (2 * kPi);
+      }
+      q22 /= 2;
+    }
+    if (type_ == KernelType::kDeepNtk)
+      for (Index i = 0; i < r; ++i) g[i] = ntk[i];
+  }
+}
+
+void ParallelTasks(Index count, const std::function<void(Index, int)>& fn) {
+  const int threads = static_cast<int>(std::min<Index>(NumThreads(), std::max<Index>(count, 1)));
+  if (threads <= 1) {
+    for (Index t = 0; t < count; ++t) fn(t, 0);
+    return;
+  }
+#if MARGINLAB_HAVE_OPENBLAS
+  openblas_set_num_threads(1);
+#endif
+  std::atomic<Index> next{0};
+  std::exception_ptr error;
+  std::mutex mu;
+  std::vector<std::thread> pool;
+  for (int w = 0; w < threads; ++w)
+    pool.emplace_back([&, w] {
+      for (Index t; (t = next.fetch_add(1)) < count;) {
+        try {
+          fn(t, w);
+        } catch (...) {
+          std::lock_guard<std::mutex> lock(mu);
+          if (!error) error = std::current_exception();
+          next = count;
+        }
+      }
+    });
+  for (auto& th : pool) th.join();
+#if MARGINLAB_HAVE_OPENBLAS
+  openblas_set_num_threads(NumThreads());
+#endif
+  if (error) std::rethrow_exception(error);
+}
+
+namespace {
+struct WorkspacePool {
+  const GramComputer& gc;
+  std::vector<GramComputer::Workspace*> ws;
+  std::vector<std::vector<double>> tiles;
+  explicit WorkspacePool(const GramComputer& g) : gc(g) {
+    for (int w = 0; w < NumThreads(); ++w) {
+      ws.push_back(gc.NewWorkspace());
+      tiles.emplace_back(static_cast<std::size_t>(kGramTile * kGramTile));
+    }
+  }
+  ~WorkspacePool() {
+    for (auto* w : ws) GramComputer::DeleteWorkspace(w);
+  }
+};
+Index NumTiles(Index n) { return (n + kGramTile - 1) / kGramTile; }
+}  // namespace
+
+Matrix Gram(const KernelOptions& opts, const Matrix& X) {
+  const Index n = X.rows(), T = NumTiles(n);
+  Matrix K(n, n);
+  GramComputer gc(opts, X, X);
+  WorkspacePool pool(gc);
+  std::vector<std::pair<Index, Index>> pairs;
+  for (Index I = 0; I < T; ++I)
+    for (Index J = I; J < T; ++J) pairs.emplace_back(I, J);
+  ParallelTasks(static_cast<Index>(pairs.size()), [&](Index t, int w) {
+    const auto [I, J] = pairs[t];
+    const Index i0 = I * kGramTile, j0 = J * kGramTile;
+    const Index r = std::min(kGramTile, n - i0), c = std::min(kGramTile, n - j0);
+    gc.Block(i0, r, j0, c, K.data() + j0 * n + i0, n, *pool.ws[w]);
+    if (I == J) {  // exact symmetry inside a diagonal tile: mirror the upper triangle
+      for (Index j = 0; j < c; ++j)
+        for (Index i = j + 1; i < r; ++i) K(i0 + i, j0 + j) = K(i0 + j, j0 + i);
+    } else {
+      K.block(j0, i0, c, r) = K.block(i0, j0, r, c).transpose();
+    }
+  });
+  return K;
+}
+
+Matrix CrossGram(const KernelOptions& opts, const Matrix& A, const Matrix& B) {
+  const Index na = A.rows(), nb = B.rows();
+  Matrix K(na, nb);
+  GramComputer gc(opts, A, B);
+  WorkspacePool pool(gc);
+  const Index TA = NumTiles(na), TB = NumTiles(nb);
+  ParallelTasks(TA * TB, [&](Index t, int w) {
+    const Index I = t / TB, J = t % TB, i0 = I * kGramTile, j0 = J * kGramTile;
+    gc.Block(i0, std::min(kGramTile, na - i0), j0, std::min(kGramTile, nb - j0), K.data() + j0 * na + i0,
+             na, *pool.ws[w]);
+  });
+  return K;
+}
+
+Matrix GramReference(const KernelOptions& opts, const Matrix& A, const Matrix& B) {
+  Matrix K(A.rows(), B.rows());
+  for (Index j = 0; j < B.rows(); ++j) {
+    const Vector y = B.row(j).transpose();
+    for (Index i = 0; i < A.rows(); ++i) K(i, j) = KernelReference(opts, A.row(i).transpose(), y);
+  }
+  return K;
+}
+
+Matrix KernelTimes(const KernelOptions& opts, const Matrix& A, const Matrix& B, const Matrix& C) {
+  ML_CHECK(C.rows() == B.rows()) << "KernelTimes: C has " << C.rows() << " rows, B " << B.rows();
+  const Index na = A.rows(), nb = B.rows(), k = C.cols();
+  Matrix F = Matrix::Zero(na, k);
+  GramComputer gc(opts, A, B);
+  WorkspacePool pool(gc);
+  ParallelTasks(NumTiles(na), [&](Index I, int w) {
+    const Index i0 = I * kGramTile, r = std::min(kGramTile, na - i0);
+    Eigen::Map<Matrix> tile(pool.tiles[w].data(), r, kGramTile);
+    for (Index j0 = 0; j0 < nb; j0 += kGramTile) {
+      const Index c = std::min(kGramTile, nb - j0);
+      gc.Block(i0, r, j0, c, tile.data(), r, *pool.ws[w]);
+      F.middleRows(i0, r).noalias() += tile.leftCols(c) * C.middleRows(j0, c);
+    }
+  });
+  return F;
+}
+
+Matrix SymmetricKernelTimes(const KernelOptions& opts, const Matrix& X, const Matrix& C) {
+  ML_CHECK(C.rows() == X.rows()) << "SymmetricKernelTimes: C has " << C.rows() << " rows, X " << X.rows();
+  const Index n = X.rows(), k = C.cols(), T = NumTiles(n);
+  GramComputer gc(opts, X, X);
+  WorkspacePool pool(gc);
+  // Panel I computes tiles (I, J ≥ I): its own rows F_I (direct part) and the transposed
+  // contributions to rows after it, kept per panel and summed in panel order afterwards.
+  std::vector<Matrix> direct(static_cast<std::size_t>(T)), transposed(static_cast<std::size_t>(T));
+  ParallelTasks(T, [&](Index I, int w) {
+    const Index i0 = I * kGramTile, r = std::min(kGramTile, n - i0);
+    Eigen::Map<Matrix> tile(pool.tiles[w].data(), r, kGramTile);
+    Matrix& FI = direct[I];
+    Matrix& FT = transposed[I];
+    FI = Matrix::Zero(r, k);
+    FT = Matrix::Zero(n - i0 - r, k);
+    for (Index j0 = i0; j0 < n; j0 += kGramTile) {
+      const Index c = std::min(kGramTile, n - j0);
+      gc.Block(i0, r, j0, c, tile.data(), r, *pool.ws[w]);
+      if (j0 == i0) {  // symmetric diagonal tile: mirror
+        for (Index j = 0; j < c; ++j)
+          for (Index i = j + 1; i < r; ++i) tile(i, j) = tile(j, i);
+        FI.noalias() += tile.leftCols(c) * C.middleRows(j0, c);
+      } else {
+        FI.noalias() += tile.leftCols(c) * C.middleRows(j0, c);
+        FT.middleRows(j0 - i0 - r, c).noalias() += tile.leftCols(c).transpose() * C.middleRows(i0, r);
+      }
+    }
+  });
+  Matrix F(n, k);
+  for (Index I = 0; I < T; ++I) {
+    const Index i0 = I * kGramTile, r = std::min(kGramTile, n - i0);
+    F.middleRows(i0, r) = direct[I];
+    for (Index P = 0; P < I; ++P) {
+      const Index p0 = P * kGramTile, pr = std::min(kGramTile, n - p0);
+      F.middleRows(i0, r) += transposed[P].middleRows(i0 - p0 - pr, r);
+    }
+  }
+  return F;
+}
+
+}  // namespace marginlab

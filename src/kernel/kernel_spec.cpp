@@ -1,0 +1,70 @@
+// Kernel names and option checks (kernel_spec.hpp).
+#include "marginlab/kernel/kernel_spec.hpp"
+
+#include <cmath>
+#include <sstream>
+
+#include "marginlab/core/error.hpp"
+#include "marginlab/core/params.hpp"
+
+namespace marginlab {
+
+const char* ToString(KernelType t) {
+  switch (t) {
+    case KernelType::kNtk: return "ntk";
+    case KernelType::kRelu: return "relu";
+    case KernelType::kArcCos0: return "arccos0";
+    case KernelType::kArcCos1: return "arccos1";
+    case KernelType::kHInf: return "hinf";
+    case KernelType::kDeepNtk: return "deep-ntk";
+    case KernelType::kDeepNngp: return "deep-nngp";
+  }
+  return "?";
+}
+
+KernelType ParseKernelType(const std::string& text, const std::string& what) {
+  for (KernelType t : {KernelType::kNtk, KernelType::kRelu, KernelType::kArcCos0, KernelType::kArcCos1,
+                       KernelType::kHInf, KernelType::kDeepNtk, KernelType::kDeepNngp})
+    if (text == ToString(t)) return t;
+  throw InputError(what + ": expected ntk, relu, arccos0, arccos1, hinf, deep-ntk or deep-nngp, got '" +
+                   text + "'");
+}
+
+std::string KernelOptions::Validate() const {
+  try {
+    ParseKernelType(kernel, "kernel");
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  if (!std::isfinite(rw) || rw < 0) return "rw must be finite and >= 0";
+  if (!std::isfinite(ru) || ru < 0) return "ru must be finite and >= 0";
+  if (depth < 1) return "depth must be >= 1";
+  if (!std::isfinite(w_std) || w_std <= 0) return "w_std must be finite and > 0";
+  if (!std::isfinite(b_std) || b_std < 0) return "b_std must be finite and >= 0";
+  if (parameterization != "ntk" && parameterization != "standard")
+    return "parameterization must be ntk or standard, got '" + parameterization + "'";
+  if (width < 1) return "width must be >= 1";
+  return "";
+}
+
+KernelType KernelOptions::type() const { return ParseKernelType(kernel, "kernel"); }
+
+std::string KernelOptions::Describe() const {
+  std::ostringstream o;
+  o << kernel;
+  switch (type()) {
+    case KernelType::kNtk: o << "(rw=" << FormatDouble(rw) << ",ru=" << FormatDouble(ru) << ")"; break;
+    case KernelType::kRelu: o << "(ru=" << FormatDouble(ru) << ")"; break;
+    case KernelType::kDeepNtk:
+    case KernelType::kDeepNngp:
+      o << "(depth=" << depth << ",w_std=" << FormatDouble(w_std) << ",b_std=" << FormatDouble(b_std)
+        << "," << parameterization;
+      if (parameterization == "standard") o << ",width=" << width;
+      o << ")";
+      break;
+    default: break;
+  }
+  return o.str();
+}
+
+}  // namespace marginlab
