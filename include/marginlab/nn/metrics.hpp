@@ -1,0 +1,68 @@
+// The quantities the papers plot for a network during training, evaluated at
+// the logged steps on the full training set (and the test set):
+//   data loss L, its log, the regularized objective L + λ‖Θ‖^r,
+//   train / test 0-1 error, test loss,
+//   normalized margin γ = min_i z_i / ‖Θ‖^h and unnormalized margin min_i z_i
+//     (z_i = y_i f_i, or f_{y_i} − max_{j≠y_i} f_j for classes; Wei et al. C.2),
+//   smoothed margin ψ = −log Σ_i e^{−z_i} / ‖Θ‖^h   (Lyu–Li; Ji eq. 8),
+//   ‖Θ‖, ‖Θ − Θ₀‖, ‖W_k‖_F per layer, ‖∇L_data‖,
+//   the fraction of activation patterns changed since Θ₀ over every (hidden
+//     unit, training example) pair (Wei et al. F.1; for depth ≥ 3 pooled over
+//     all hidden layers), and
+//   the alignment cos(Θ, −∇L_data) (Ji §4.3).
+// h = MlpShape::Homogeneity(); the norms are over the trainable layers.
+// Margins are NaN for real-valued targets.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "marginlab/data/dataset.hpp"
+#include "marginlab/nn/loss.hpp"
+#include "marginlab/nn/mlp.hpp"
+
+namespace marginlab::nn {
+
+struct TrainRecord {
+  long step = 0;
+  double seconds = 0, lr = 0;
+  double data_loss = 0, log_data_loss = 0, objective = 0;
+  double train_error = 0, test_loss = 0, test_error = 0;  // test: NaN without test data
+  double margin = 0, raw_margin = 0, smoothed_margin = 0;
+  double norm = 0, dist_init = 0, grad_norm = 0;
+  std::vector<double> layer_norms;
+  double pattern_change = 0, alignment = 0;
+};
+
+struct RegConfig {
+  double lambda = 0, power = 2;
+  // λ‖Θ‖^r and the gradient coefficient λ r ‖Θ‖^{r−2} (0 at Θ = 0).
+  double Value(double sq_norm) const;
+  double Coef(double sq_norm) const;
+};
+
+// Holds the full-data workspaces, the labels and the initial activation
+// patterns; Evaluate(W) at step 0 records Θ₀'s patterns.
+template <class T>
+class Evaluator {
+ public:
+  Evaluator(const MlpShape& shape, LossKind loss, RegConfig reg, const Dataset& train,
+            const Dataset* test, const Weights<double>& init);
+  TrainRecord Evaluate(const Weights<T>& W, long step);
+
+ private:
+  MlpShape shape_;
+  LossKind loss_;
+  RegConfig reg_;
+  const Dataset* train_ds_;
+  const Dataset* test_ds_;
+  MatrixT<T> X_, Xtest_;
+  Vector y_, ytest_;
+  Weights<double> init_;
+  MlpWorkspace<T> ws_, ws_test_;
+  Weights<T> dW_;
+  MatrixT<T> dF_;
+  std::vector<std::vector<std::uint8_t>> init_patterns_;  // per hidden layer, n·m_k
+};
+
+}  // namespace marginlab::nn

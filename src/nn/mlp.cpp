@@ -1,0 +1,214 @@
+// Homogeneous ReLU MLP: forward and backward passes (see mlp.hpp).
+//
+// Chain rule, with H_0 = X, Z_k = H_{k−1} W_kᵀ, H_k = relu(Z_k), F = s H_{q−1} W_qᵀ:
+//   dW_q     = s · dFᵀ H_{q−1}                       (l × m_{q−1})
+//   dH_{q−1} = s · dF W_q                            (n × m_{q−1})
+//   dZ_k     = dH_k ⊙ 1[Z_k > 0] = dH_k ⊙ 1[H_k > 0]  (n × m_k)
+//   dW_k     = dZ_kᵀ H_{k−1}                         (m_k × m_{k−1})
+//   dH_{k−1} = dZ_k W_k                              (n × m_{k−1})
+// Fused passes: the relu of the last hidden layer is applied inside the
+// output product when l = 1, and for l = 1 the last layer's dW_q, dH and mask
+// are one pass per hidden unit that writes dZ over H (no extra n×m buffer).
+#include "marginlab/nn/mlp.hpp"
+
+#include <cmath>
+#include <sstream>
+
+#include "marginlab/core/error.hpp"
+
+namespace marginlab::nn {
+
+const char* ToString(Scaling s) {
+  switch (s) {
+    case Scaling::kStandard: return "standard";
+    case Scaling::kNtk: return "ntk";
+    case Scaling::kMeanField: return "mean-field";
+  }
+  return "?";
+}
+
+Scaling ParseScaling(const std::string& t, const std::string& what) {
+  if (t == "standard") return Scaling::kStandard;
+  if (t == "ntk") return Scaling::kNtk;
+  if (t == "mean-field" || t == "meanfield" || t == "mf") return Scaling::kMeanField;
+  throw InputError(what + ": expected standard, ntk or mean-field, got '" + t + "'");
+}
+
+double MlpShape::OutputScale() const {
+  if (depth() < 2) return 1.0;
+  const double m = static_cast<double>(dims[dims.size() - 2]);
+  switch (scaling) {
+    case Scaling::kStandard: return 1.0;
+    case Scaling::kNtk: return 1.0 / std::sqrt(m);
+    case Scaling::kMeanField: return 1.0 / m;
+  }
+  return 1.0;
+}
+
+std::string MlpShape::Describe() const {
+  std::ostringstream o;
+  for (std::size_t k = 0; k < dims.size(); ++k) o << (k ? "-" : "") << dims[k];
+  o << " (depth " << depth() << ", " << ToString(scaling) << (freeze_output ? ", frozen output" : "")
+    << ")";
+  return o.str();
+}
+
+void MlpShape::Check() const {
+  ML_REQUIRE(dims.size() >= 2) << "network: need at least an input and an output dimension";
+  for (Index v : dims) ML_REQUIRE(v >= 1) << "network: every width must be ≥ 1, got " << v;
+  ML_REQUIRE(!(freeze_output && depth() == 1))
+      << "network: a frozen output layer needs depth ≥ 2 (the linear model would have no parameters)";
+}
+
+Weights<double> InitWeights(const MlpShape& shape, const std::vector<double>& stds, Rng& rng) {
+  shape.Check();
+  const int q = shape.depth();
+  ML_REQUIRE(stds.size() == 1 || static_cast<int>(stds.size()) == q)
+      << "init_std: expected one value or one per layer (" << q << "), got " << stds.size();
+  Weights<double> W;
+  for (int k = 0; k < q; ++k) {
+    const Index rows = shape.dims[k + 1], cols = shape.dims[k];
+    if (k == q - 1 && shape.freeze_output) {
+      Matrix a(rows, cols);
+      for (Index c = 0; c < cols; ++c)
+        for (Index r = 0; r < rows; ++r) a(r, c) = rng.Rademacher();
+      W.push_back(std::move(a));
+    } else {
+      W.push_back(rng.NormalMatrix(rows, cols, stds.size() == 1 ? stds[0] : stds[k]));
+    }
+  }
+  return W;
+}
+
+template <class T>
+void MlpWorkspace<T>::Resize(const MlpShape& shape, Index n) {
+  const int q = shape.depth();
+  H.resize(q);
+  dH.resize(q);
+  for (int k = 1; k < q; ++k) {
+    H[k].resize(n, shape.dims[k]);
+    // l = 1 writes dZ_{q−1} over H_{q−1}; every other layer needs its own buffer.
+    if (k < q - 1 || shape.output_dim() > 1) dH[k].resize(n, shape.dims[k]);
+  }
+  F.resize(n, shape.output_dim());
+}
+
+template <class T>
+void MlpForward(MlpWorkspace<T>& ws, const MlpShape& shape, const Weights<T>& W,
+                const MatrixT<T>& X) {
+  const int q = shape.depth();
+  const Index l = shape.output_dim();
+  const T s = static_cast<T>(shape.OutputScale());
+  const MatrixT<T>* prev = &X;  // H_{k−1}
+  for (int k = 1; k < q; ++k) {
+    MatrixT<T>& Hk = ws.H[k];
+    Hk.noalias() = (*prev) * W[k - 1].transpose();  // Z_k (n×m_k) = H_{k−1} (n×m_{k−1}) W_kᵀ
+    if (k < q - 1 || l > 1) Hk = Hk.cwiseMax(T(0));   // H_k = relu(Z_k)
+    prev = &Hk;
+  }
+  if (q >= 2 && l == 1) {
+    // F (n×1) = s Σ_j w_j relu(Z_{q−1}[:, j]), relu applied in place, column by column.
+    MatrixT<T>& Hl = ws.H[q - 1];
+    auto f = ws.F.col(0);
+    f.setZero();
+    for (Index j = 0; j < Hl.cols(); ++j) {
+      auto h = Hl.col(j);
+      h = h.cwiseMax(T(0));
+      f.noalias() += W[q - 1](0, j) * h;
+    }
+    if (s != T(1)) f *= s;
+  } else {
+    ws.F.noalias() = (*prev) * W[q - 1].transpose();  // F (n×l) = H_{q−1} W_qᵀ
+    if (s != T(1)) ws.F *= s;
+  }
+}
+
+template <class T>
+void MlpBackward(Weights<T>& dW, MlpWorkspace<T>& ws, const MlpShape& shape, const Weights<T>& W,
+                 const MatrixT<T>& X, const MatrixT<T>& dF) {
+  const int q = shape.depth();
+  const Index l = shape.output_dim();
+  const T s = static_cast<T>(shape.OutputScale());
+  if (q == 1) {
+    dW[0].noalias() = dF.transpose() * X;  // dW_1 (l×d) = s dFᵀ X
+    if (s != T(1)) dW[0] *= s;
+    return;
+  }
+  MatrixT<T>* G;  // dZ_{q−1} (n×m_{q−1})
+  if (l == 1) {
+    // One pass per hidden unit j: dw_j = s ⟨H[:, j], dF⟩; dZ[:, j] = s w_j dF ⊙ 1[H[:, j] > 0],
+    // written over H[:, j].
+    MatrixT<T>& Hl = ws.H[q - 1];
+    auto df = dF.col(0);
+    for (Index j = 0; j < Hl.cols(); ++j) {
+      auto h = Hl.col(j);
+      if (!shape.freeze_output) dW[q - 1](0, j) = s * h.dot(df);
+      const T wj = s * W[q - 1](0, j);
+      h = (h.array() > T(0)).select(wj * df.array(), T(0));
+    }
+    G = &Hl;
+  } else {
+    if (!shape.freeze_output) {
+      dW[q - 1].noalias() = dF.transpose() * ws.H[q - 1];  // dW_q (l×m) = s dFᵀ H_{q−1}
+      if (s != T(1)) dW[q - 1] *= s;
+    }
+    MatrixT<T>& dH = ws.dH[q - 1];
+    dH.noalias() = dF * W[q - 1];  // dH_{q−1} (n×m) = s dF W_q
+    if (s != T(1)) dH *= s;
+    dH = (ws.H[q - 1].array() > T(0)).select(dH, T(0));  // dZ_{q−1} = dH ⊙ 1[H > 0]
+    G = &dH;
+  }
+  for (int k = q - 1; k >= 1; --k) {
+    const MatrixT<T>& prev = k == 1 ? X : ws.H[k - 1];
+    dW[k - 1].noalias() = G->transpose() * prev;  // dW_k (m_k×m_{k−1}) = dZ_kᵀ H_{k−1}
+    if (k == 1) break;
+    MatrixT<T>& dHp = ws.dH[k - 1];
+    dHp.noalias() = (*G) * W[k - 1];  // dH_{k−1} (n×m_{k−1}) = dZ_k W_k
+    dHp = (ws.H[k - 1].array() > T(0)).select(dHp, T(0));  // dZ_{k−1}
+    G = &dHp;
+  }
+}
+
+Matrix MlpForwardReference(const MlpShape& shape, const Weights<double>& W, const Matrix& X) {
+  Matrix H = X;
+  for (int k = 0; k + 1 < shape.depth(); ++k) H = (H * W[k].transpose()).cwiseMax(0.0);
+  return shape.OutputScale() * (H * W.back().transpose());
+}
+
+Weights<double> MlpBackwardReference(const MlpShape& shape, const Weights<double>& W,
+                                     const Matrix& X, const Matrix& dF) {
+  const int q = shape.depth();
+  std::vector<Matrix> Hs{X};
+  for (int k = 0; k + 1 < q; ++k) Hs.push_back((Hs.back() * W[k].transpose()).cwiseMax(0.0));
+  Weights<double> dW(q);
+  const double s = shape.OutputScale();
+  dW[q - 1] = s * dF.transpose() * Hs[q - 1];
+  if (shape.freeze_output) dW[q - 1].setZero();
+  Matrix dH = s * dF * W[q - 1];
+  for (int k = q - 1; k >= 1; --k) {
+    const Matrix dZ = dH.cwiseProduct((Hs[k].array() > 0).cast<double>().matrix());
+    dW[k - 1] = dZ.transpose() * Hs[k - 1];
+    dH = dZ * W[k - 1];
+  }
+  return dW;
+}
+
+template <class T>
+double SquaredNorm(const MlpShape& shape, const Weights<T>& W) {
+  double s = 0;
+  for (int k = 0; k < shape.TrainableLayers(); ++k) s += static_cast<double>(W[k].squaredNorm());
+  return s;
+}
+
+#define ML_NN_INSTANTIATE(T)                                                                      \
+  template struct MlpWorkspace<T>;                                                                \
+  template void MlpForward<T>(MlpWorkspace<T>&, const MlpShape&, const Weights<T>&,               \
+                              const MatrixT<T>&);                                                 \
+  template void MlpBackward<T>(Weights<T>&, MlpWorkspace<T>&, const MlpShape&, const Weights<T>&, \
+                               const MatrixT<T>&, const MatrixT<T>&);                             \
+  template double SquaredNorm<T>(const MlpShape&, const Weights<T>&);
+ML_NN_INSTANTIATE(double)
+ML_NN_INSTANTIATE(float)
+#undef ML_NN_INSTANTIATE
+
+}  // namespace marginlab::nn

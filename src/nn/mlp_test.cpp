@@ -1,0 +1,159 @@
+// Model tests: fused kernels against the plain reference, gradients of every
+// (depth × loss × scaling × regularizer) combination against central finite
+// differences, and positive homogeneity.
+#include "marginlab/nn/mlp.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "marginlab/nn/train.hpp"
+#include "nn/nn_test_util.hpp"
+
+namespace marginlab::nn {
+namespace {
+
+using testing::RandomData;
+
+MlpShape Shape(std::vector<Index> dims, Scaling s = Scaling::kStandard, bool frozen = false) {
+  MlpShape sh;
+  sh.dims = std::move(dims);
+  sh.scaling = s;
+  sh.freeze_output = frozen;
+  return sh;
+}
+
+TEST(Mlp, FusedKernelsMatchReference) {
+  for (auto dims : std::vector<std::vector<Index>>{{4, 1}, {4, 7, 1}, {4, 7, 3}, {4, 6, 5, 1},
+                                                   {4, 6, 5, 3}}) {
+    for (Scaling sc : {Scaling::kStandard, Scaling::kNtk, Scaling::kMeanField}) {
+      const MlpShape shape = Shape(dims, sc);
+      Rng rng(11);
+      const Weights<double> W = InitWeights(shape, {1.0}, rng);
+      const Matrix X = rng.NormalMatrix(9, 4);
+      const Matrix dF = rng.NormalMatrix(9, dims.back());
+      MlpWorkspace<double> ws;
+      ws.Resize(shape, 9);
+      MlpForward(ws, shape, W, X);
+      const Matrix Fref = MlpForwardReference(shape, W, X);
+      EXPECT_LE((ws.F - Fref).norm(), 1e-13 * (1 + Fref.norm())) << shape.Describe();
+      Weights<double> dW;
+      for (const auto& w : W) dW.push_back(Matrix::Zero(w.rows(), w.cols()));
+      MlpBackward(dW, ws, shape, W, X, dF);
+      const Weights<double> ref = MlpBackwardReference(shape, W, X, dF);
+      for (std::size_t k = 0; k < W.size(); ++k)
+        EXPECT_LE((dW[k] - ref[k]).norm(), 1e-13 * (1 + ref[k].norm())) << shape.Describe() << k;
+      // float32 agrees to single precision.
+      MlpWorkspace<float> wsf;
+      wsf.Resize(shape, 9);
+      const Weights<float> Wf = CastWeights<float>(W);
+      const MatrixF Xf = X.cast<float>();
+      MlpForward(wsf, shape, Wf, Xf);
+      EXPECT_LE((wsf.F.cast<double>() - Fref).norm(), 1e-5 * (1 + Fref.norm()));
+    }
+  }
+}
+
+double Objective(const TrainOptions& o, const MlpShape& shape, const Weights<double>& W,
+                 const Dataset& ds) {
+  return EvalObjective(o, shape, W, ds).objective;
+}
+
+// Central differences with step h·max(1, |θ|); relative error in the 2-norm over all parameters.
+double GradientError(const TrainOptions& o, const MlpShape& shape, const Weights<double>& W,
+                     const Dataset& ds) {
+  const ObjectiveEval ev = EvalObjective(o, shape, W, ds);
+  double diff = 0, ref = 0;
+  Weights<double> Wp = W;
+  for (int k = 0; k < shape.TrainableLayers(); ++k)
+    for (Index i = 0; i < W[k].size(); ++i) {
+      const double v = W[k].data()[i], h = 1e-6 * std::max(1.0, std::abs(v));
+      Wp[k].data()[i] = v + h;
+      const double fp = Objective(o, shape, Wp, ds);
+      Wp[k].data()[i] = v - h;
+      const double fm = Objective(o, shape, Wp, ds);
+      Wp[k].data()[i] = v;
+      const double fd = (fp - fm) / (2 * h);
+      diff += std::pow(fd - ev.grad[k].data()[i], 2);
+      ref += fd * fd;
+    }
+  return std::sqrt(diff / ref);
+}
+
+TEST(Mlp, GradientsMatchFiniteDifferences) {
+  int checked = 0;
+  for (int depth : {1, 2, 3}) {
+    for (const std::string loss : {"logistic", "exponential", "cross-entropy", "squared"}) {
+      for (const std::string scaling : {"standard", "ntk", "mean-field"}) {
+        for (const auto& [lambda, power] : std::vector<std::pair<double, double>>{
+                 {0.0, 2.0}, {0.05, 2.0}, {0.05, 1.5}, {0.05, 3.0}}) {
+          for (bool frozen : {false, true}) {
+            if (frozen && depth == 1) continue;
+            const int classes = loss == "cross-entropy" ? 3 : 0;
+            const Dataset ds = RandomData(10, 4, classes, 5 + depth);
+            TrainOptions o;
+            o.depth = depth;
+            o.width = {6};
+            o.loss = loss;
+            o.scaling = scaling;
+            o.lambda = lambda;
+            o.reg_power = power;
+            o.freeze_output = frozen;
+            const MlpShape shape = ShapeFor(o, ds);
+            Rng rng(100 + checked);
+            // Scale so that the losses are in a moderate range.
+            const Weights<double> W = InitWeights(shape, {0.7}, rng);
+            const double err = GradientError(o, shape, W, ds);
+            EXPECT_LT(err, 1e-6) << "depth " << depth << " " << loss << " " << scaling << " λ "
+                                 << lambda << " r " << power << " frozen " << frozen;
+            ++checked;
+          }
+        }
+      }
+    }
+  }
+  EXPECT_EQ(checked, 4 * 3 * 4 * 5);
+}
+
+TEST(Mlp, PositivelyHomogeneousAndMarginScaleInvariant) {
+  for (int depth : {1, 2, 3, 4}) {
+    for (bool frozen : {false, true}) {
+      if (frozen && depth == 1) continue;
+      const Dataset ds = RandomData(15, 5, 0, 3);
+      TrainOptions o;
+      o.depth = depth;
+      o.width = {8};
+      o.scaling = "ntk";
+      o.freeze_output = frozen;
+      const MlpShape shape = ShapeFor(o, ds);
+      Rng rng(depth);
+      const Weights<double> W = InitWeights(shape, {1.0}, rng);
+      for (double c : {0.3, 2.5, 1000.0}) {
+        Weights<double> Wc = W;
+        for (int k = 0; k < shape.TrainableLayers(); ++k) Wc[k] *= c;
+        const Matrix F = MlpForwardReference(shape, W, ds.X);
+        const Matrix Fc = MlpForwardReference(shape, Wc, ds.X);
+        const double h = shape.Homogeneity();
+        EXPECT_LE((Fc - std::pow(c, h) * F).norm(), 1e-12 * std::pow(c, h) * F.norm());
+        // Normalized margin: min_i y_i f_i / ‖Θ‖^h is invariant.
+        const Vector z = Margins(F, ds.y, LossKind::kLogistic);
+        const Vector zc = Margins(Fc, ds.y, LossKind::kLogistic);
+        const double g = z.minCoeff() / std::pow(std::sqrt(SquaredNorm(shape, W)), h);
+        const double gc = zc.minCoeff() / std::pow(std::sqrt(SquaredNorm(shape, Wc)), h);
+        EXPECT_NEAR(gc, g, 1e-12 * std::abs(g));
+      }
+    }
+  }
+}
+
+TEST(Mlp, InitIsReproducibleAndFrozenOutputIsPlusMinusOne) {
+  const MlpShape shape = Shape({3, 5, 1}, Scaling::kNtk, true);
+  Rng a(4), b(4);
+  const Weights<double> Wa = InitWeights(shape, {0.5}, a), Wb = InitWeights(shape, {0.5}, b);
+  EXPECT_EQ(Wa[0], Wb[0]);
+  for (Index j = 0; j < 5; ++j) EXPECT_EQ(std::abs(Wa[1](0, j)), 1.0);
+  EXPECT_THROW(Shape({3, 1}, Scaling::kStandard, true).Check(), InputError);
+}
+
+}  // namespace
+}  // namespace marginlab::nn

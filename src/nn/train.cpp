@@ -1,0 +1,305 @@
+// Training driver (see train.hpp): the step loop, logging, termination and the
+// trial-parallel runner.
+#include "marginlab/nn/train.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <exception>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "marginlab/core/error.hpp"
+#include "marginlab/core/params.hpp"
+#include "marginlab/core/rng.hpp"
+#include "marginlab/core/threads.hpp"
+
+namespace marginlab::nn {
+
+std::string TrainOptions::Validate() const {
+  std::ostringstream e;
+  if (depth < 1) return "depth must be ≥ 1";
+  if (depth >= 2 && width.size() != 1 && static_cast<long>(width.size()) != depth - 1)
+    return "width: expected one value or depth-1 = " + std::to_string(depth - 1) + " values";
+  for (double w : width)
+    if (!(w >= 1) || w != std::floor(w)) return "width: expected positive integers";
+  try {
+    ParseLoss(loss, "loss");
+    ParseOptimizer(optimizer, "optimizer");
+    ParseSchedule(schedule, "schedule");
+    ParseScaling(scaling, "scaling");
+  } catch (const InputError& err) {
+    return err.what();
+  }
+  if (!(lambda >= 0)) return "lambda must be ≥ 0";
+  if (!(reg_power > 0)) return "reg_power must be > 0";
+  if (!(lr > 0)) return "lr must be > 0";
+  if (steps < 0) return "steps must be ≥ 0";
+  if (batch_size < 0) return "batch_size must be ≥ 0";
+  if (optimizer == "sgd" && batch_size == 0) return "optimizer sgd needs batch_size > 0";
+  if (optimizer == "normalized-gd" && batch_size != 0)
+    return "normalized-gd is full-batch (batch_size must be 0)";
+  if (!(momentum >= 0 && momentum < 1)) return "momentum must be in [0, 1)";
+  if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1)) return "beta1, beta2 must be in [0, 1)";
+  if (!(eps > 0)) return "eps must be > 0";
+  if (schedule == "step" && decay_every <= 0) return "schedule step needs decay_every > 0";
+  if (!(target_loss >= 0)) return "target_loss must be ≥ 0";
+  if (!(time_limit >= 0)) return "time_limit must be ≥ 0";
+  if (init_std.size() != 1 && static_cast<long>(init_std.size()) != depth)
+    return "init_std: expected one value or depth = " + std::to_string(depth) + " values";
+  for (double s : init_std)
+    if (!(s >= 0)) return "init_std must be ≥ 0";
+  if (trials < 1) return "trials must be ≥ 1";
+  if (trial_offset < 0) return "trial_offset must be ≥ 0";
+  if (dtype != "double" && dtype != "float32" && dtype != "float")
+    return "dtype: expected double or float32, got '" + dtype + "'";
+  if (log_points < 0) return "log_points must be ≥ 0";
+  if (log_spacing != "log" && log_spacing != "linear")
+    return "log_spacing: expected log or linear, got '" + log_spacing + "'";
+  if (freeze_output && depth < 2) return "freeze_output needs depth ≥ 2";
+  return "";
+}
+
+MlpShape ShapeFor(const TrainOptions& o, const Dataset& train) {
+  MlpShape s;
+  s.dims.push_back(train.d());
+  for (long k = 1; k < o.depth; ++k)
+    s.dims.push_back(static_cast<Index>(o.width.size() == 1 ? o.width[0] : o.width[k - 1]));
+  s.dims.push_back(OutputDim(ParseLoss(o.loss, "loss"), train));
+  s.scaling = ParseScaling(o.scaling, "scaling");
+  s.freeze_output = o.freeze_output;
+  s.Check();
+  return s;
+}
+
+std::vector<long> LogSteps(long steps, long points, const std::string& spacing) {
+  std::set<long> s{0, steps};
+  for (long k = 1; k <= points && steps > 0; ++k) {
+    const double f = static_cast<double>(k) / static_cast<double>(points);
+    const double v = spacing == "linear" ? f * static_cast<double>(steps)
+                                         : std::pow(static_cast<double>(steps), f);
+    s.insert(std::clamp(std::lround(v), 0L, steps));
+  }
+  return {s.begin(), s.end()};
+}
+
+std::string TrainSummary::BriefReport() const {
+  std::ostringstream o;
+  o << "trial " << trial << ": " << ToString(termination) << " after " << steps_done << " steps";
+  if (!trace.empty()) {
+    const auto& r = trace.back();
+    o << "; loss " << r.data_loss << ", objective " << r.objective << ", train error "
+      << r.train_error;
+    if (!std::isnan(r.test_error)) o << ", test error " << r.test_error;
+    o << ", margin " << r.margin << ", |Θ| " << r.norm << ", patterns changed "
+      << r.pattern_change;
+  }
+  if (!message.empty()) o << " (" << message << ")";
+  return o.str();
+}
+
+namespace {
+
+template <class T>
+TrainSummary TrainOne(const TrainOptions& o, const MlpShape& shape, const Dataset& train,
+                      const Dataset* test, const Weights<double>* init, long trial) {
+  Stopwatch clock;
+  TrainSummary sum;
+  sum.trial = trial;
+  sum.shape = shape;
+  const LossKind loss = ParseLoss(o.loss, "loss");
+  const OptimizerKind opt = ParseOptimizer(o.optimizer, "optimizer");
+  const Rng trial_rng = Rng(o.seed).Split(static_cast<std::uint64_t>(trial));
+  if (init) {
+    sum.init = *init;
+  } else {
+    Rng r = trial_rng.Split(Purpose::kInit);
+    sum.init = InitWeights(shape, o.init_std, r);
+  }
+  Weights<T> W = CastWeights<T>(sum.init);
+  Weights<T> dW;
+  for (const auto& w : W) dW.push_back(MatrixT<T>::Zero(w.rows(), w.cols()));
+  const RegConfig reg{o.lambda, o.reg_power};
+  Schedule sched{ParseSchedule(o.schedule, "schedule"), o.lr, o.decay_every, o.decay_factor,
+                 o.steps};
+  OptimizerConfig ocfg{opt, o.momentum, o.beta1, o.beta2, o.eps};
+  Optimizer<T> optimizer(ocfg, W, shape.TrainableLayers());
+  Evaluator<T> eval(shape, loss, reg, train, test, sum.init);
+
+  // Step data: the full training set, or a minibatch buffer.
+  const bool full = o.batch_size == 0 || o.batch_size >= train.n();
+  const Index b = full ? train.n() : o.batch_size;
+  const MatrixT<T> X = train.X.cast<T>();
+  const Vector y = LossLabels(loss, train);
+  MatrixT<T> Xb;
+  Vector yb;
+  std::vector<Index> perm(static_cast<std::size_t>(train.n()));
+  std::size_t perm_pos = perm.size();
+  Rng batch_rng = trial_rng.Split(Purpose::kBatch);
+  if (!full) Xb.resize(b, train.d()), yb.resize(b);
+  MlpWorkspace<T> ws;
+  ws.Resize(shape, b);
+  MatrixT<T> dF(b, shape.output_dim());
+  const GradMode mode = opt == OptimizerKind::kNormalizedGd ? GradMode::kNormalized : GradMode::kMean;
+
+  const std::vector<long> logs = LogSteps(o.steps, o.log_points, o.log_spacing);
+  std::size_t next_log = 0;
+  auto log = [&](long t, double lr) {
+    TrainRecord r = eval.Evaluate(W, t);
+    r.seconds = clock.Seconds();
+    r.lr = lr;
+    sum.trace.push_back(std::move(r));
+    while (next_log < logs.size() && logs[next_log] <= t) ++next_log;
+  };
+  sum.termination = Termination::kMaxIterations;
+  long t = 0;
+  for (;; ++t) {
+    const double lr = sched.At(t);
+    if (next_log < logs.size() && logs[next_log] == t) log(t, lr);
+    if (t >= o.steps) break;
+    // Gradient at Θ_t on the step's data.
+    const MatrixT<T>* Xs = &X;
+    const Vector* ys = &y;
+    if (!full) {
+      for (Index i = 0; i < b; ++i) {
+        if (perm_pos == perm.size()) {  // a new epoch: Fisher–Yates permutation
+          for (std::size_t k = 0; k < perm.size(); ++k) perm[k] = static_cast<Index>(k);
+          for (std::size_t k = perm.size(); k > 1; --k)
+            std::swap(perm[k - 1], perm[batch_rng.UniformInt(k)]);
+          perm_pos = 0;
+        }
+        const Index row = perm[perm_pos++];
+        Xb.row(i) = X.row(row);
+        yb[i] = y[row];
+      }
+      Xs = &Xb;
+      ys = &yb;
+    }
+    MlpForward(ws, shape, W, *Xs);
+    const LossValue lv = EvalLoss(&dF, loss, ws.F, *ys, mode);
+    if (std::isnan(lv.log_loss) || std::isnan(lv.loss)) {
+      sum.termination = Termination::kDiverged;
+      sum.message = "the loss became NaN at step " + std::to_string(t);
+      break;
+    }
+    if (full && o.target_loss > 0 && lv.loss <= o.target_loss) {
+      sum.termination = Termination::kTargetReached;
+      break;
+    }
+    if (o.time_limit > 0 && clock.Seconds() >= o.time_limit) {
+      sum.termination = Termination::kTimeLimit;
+      break;
+    }
+    MlpBackward(dW, ws, shape, W, *Xs, dF);
+    double coef = reg.Coef(reg.lambda > 0 ? SquaredNorm(shape, W) : 0.0);
+    if (mode == GradMode::kNormalized && coef != 0) coef *= std::exp(-lv.log_loss);
+    optimizer.Step(W, dW, coef, lr);
+  }
+  sum.steps_done = t;
+  if (sum.trace.empty() || sum.trace.back().step != t) log(t, sched.At(t));
+  const auto& last = sum.trace.back();
+  if (!full && o.target_loss > 0 && last.data_loss <= o.target_loss &&
+      sum.termination == Termination::kMaxIterations)
+    sum.termination = Termination::kTargetReached;
+  sum.final = CastWeights<double>(W);
+  sum.AddTiming("train", clock.Seconds());
+  return sum;
+}
+
+}  // namespace
+
+std::vector<TrainSummary> Train(const TrainOptions& opts, const std::vector<const Dataset*>& train,
+                                const std::vector<const Dataset*>& test,
+                                const std::vector<Weights<double>>& init) {
+  ValidateOrThrow(opts, "train options");
+  const long T = opts.trials;
+  ML_REQUIRE(train.size() == 1 || static_cast<long>(train.size()) == T)
+      << "train: expected one training set or one per trial (" << T << "), got " << train.size();
+  ML_REQUIRE(test.empty() || test.size() == 1 || static_cast<long>(test.size()) == T)
+      << "train: expected no test set, one, or one per trial";
+  ML_REQUIRE(init.empty() || init.size() == 1 || static_cast<long>(init.size()) == T)
+      << "train: expected no initialization, one, or one per trial";
+  for (const Dataset* d : train) {
+    ML_CHECK(d != nullptr) << "null training set";
+    d->Validate();
+    ML_REQUIRE(d->n() > 0) << d->source << ": no training examples";
+  }
+  const MlpShape shape = ShapeFor(opts, *train[0]);
+  for (const Dataset* d : train) {
+    const MlpShape s = ShapeFor(opts, *d);
+    ML_REQUIRE(s.dims == shape.dims) << "train: every trial's data must give the same network shape";
+  }
+  for (const Dataset* d : test)
+    if (d) {
+      d->Validate();
+      ML_REQUIRE(d->d() == shape.input_dim())
+          << d->source << ": test data has " << d->d() << " features, training data "
+          << shape.input_dim();
+    }
+  for (const auto& w : init) {
+    ML_REQUIRE(static_cast<int>(w.size()) == shape.depth())
+        << "initial parameters: expected " << shape.depth() << " layers, got " << w.size();
+    for (int k = 0; k < shape.depth(); ++k)
+      ML_REQUIRE(w[k].rows() == shape.dims[k + 1] && w[k].cols() == shape.dims[k])
+          << "initial parameters: W" << k + 1 << " has shape (" << w[k].rows() << ", "
+          << w[k].cols() << "), expected (" << shape.dims[k + 1] << ", " << shape.dims[k] << ")";
+  }
+  const bool single = opts.dtype == "float32" || opts.dtype == "float";
+  std::vector<TrainSummary> out(static_cast<std::size_t>(T));
+  auto run = [&](long i) {
+    const Dataset& tr = *train[train.size() == 1 ? 0 : i];
+    const Dataset* te = test.empty() ? nullptr : test[test.size() == 1 ? 0 : i];
+    const Weights<double>* w0 = init.empty() ? nullptr : &init[init.size() == 1 ? 0 : i];
+    const long trial = opts.trial_offset + i;
+    out[i] = single ? TrainOne<float>(opts, shape, tr, te, w0, trial)
+                    : TrainOne<double>(opts, shape, tr, te, w0, trial);
+  };
+  const int workers = static_cast<int>(std::min<long>(NumThreads(), T));
+  if (workers <= 1) {
+    for (long i = 0; i < T; ++i) run(i);
+    return out;
+  }
+  std::vector<std::exception_ptr> errors(workers);
+  std::vector<std::thread> pool;
+  for (int w = 0; w < workers; ++w)
+    pool.emplace_back([&, w] {
+      try {
+        for (long i = w; i < T; i += workers) run(i);
+      } catch (...) {
+        errors[w] = std::current_exception();
+      }
+    });
+  for (auto& th : pool) th.join();
+  for (auto& e : errors)
+    if (e) std::rethrow_exception(e);
+  return out;
+}
+
+ObjectiveEval EvalObjective(const TrainOptions& opts, const MlpShape& shape,
+                            const Weights<double>& W, const Dataset& ds) {
+  const LossKind loss = ParseLoss(opts.loss, "loss");
+  const RegConfig reg{opts.lambda, opts.reg_power};
+  MlpWorkspace<double> ws;
+  ws.Resize(shape, ds.n());
+  MlpForward(ws, shape, W, ds.X);
+  ObjectiveEval out;
+  out.F = ws.F;
+  Matrix dF;
+  const LossValue lv = EvalLoss(&dF, loss, ws.F, LossLabels(loss, ds), GradMode::kMean);
+  for (const auto& w : W) out.grad.push_back(Matrix::Zero(w.rows(), w.cols()));
+  MlpBackward(out.grad, ws, shape, W, ds.X, dF);
+  const double sq = SquaredNorm(shape, W);
+  const double c = reg.Coef(sq);
+  for (int k = 0; k < shape.TrainableLayers(); ++k) out.grad[k] += c * W[k];
+  out.data_loss = lv.loss;
+  out.objective = lv.loss + reg.Value(sq);
+  return out;
+}
+
+std::vector<TrainSummary> Train(const TrainOptions& opts, const Dataset& train,
+                                const Dataset* test, const std::vector<Weights<double>>& init) {
+  return Train(opts, std::vector<const Dataset*>{&train},
+               test ? std::vector<const Dataset*>{test} : std::vector<const Dataset*>{}, init);
+}
+
+}  // namespace marginlab::nn

@@ -1,0 +1,234 @@
+// Trainer tests: Ji Thm 4.1's margin bound (known answer), batched trials
+// bitwise equal to lone runs and independent of the thread count, every
+// optimizer decreasing the loss, float32 tracking double, stopping rules.
+#include "marginlab/nn/train.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+
+#include "marginlab/core/threads.hpp"
+#include "nn/nn_test_util.hpp"
+
+namespace marginlab::nn {
+namespace {
+
+using testing::RandomData;
+
+// Separable data in R^3, ‖x‖ ≤ 1, whose l2 max-margin direction is e₁ with margin γ:
+// support points ±(γ, ±a, 0), ±(γ, 0, ±a) pin it (any unit w has min ≤ γ w₁), the rest have
+// y x₁ ≥ γ.
+Dataset MaxMarginData(double gamma, Index extra, std::uint64_t seed) {
+  Rng rng(seed);
+  const double a = 0.5;
+  std::vector<Vector> xs;
+  std::vector<double> ys;
+  for (double y : {1.0, -1.0})
+    for (double s : {1.0, -1.0}) {
+      xs.push_back(y * (Vector(3) << gamma, s * a, 0).finished());
+      xs.push_back(y * (Vector(3) << gamma, 0, s * a).finished());
+      ys.push_back(y), ys.push_back(y);
+    }
+  for (Index i = 0; i < extra; ++i) {
+    const double y = rng.Rademacher();
+    Vector x = rng.UnitSphere(3) * 0.8;
+    x[0] = y * (gamma + (0.9 - gamma) * rng.Uniform());
+    if (x.norm() > 1) x /= x.norm();
+    if (y * x[0] < gamma) x[0] = y * gamma;
+    xs.push_back(x), ys.push_back(y);
+  }
+  Dataset ds;
+  ds.X.resize(static_cast<Index>(xs.size()), 3);
+  ds.y.resize(static_cast<Index>(xs.size()));
+  for (std::size_t i = 0; i < xs.size(); ++i) ds.X.row(i) = xs[i].transpose(), ds.y[i] = ys[i];
+  ds.source = "max-margin";
+  return ds;
+}
+
+TEST(Train, JiTheorem41NormalizedGdMarginBound) {
+  const double gamma = 0.3;
+  const Dataset ds = MaxMarginData(gamma, 24, 7);
+  const double n = static_cast<double>(ds.n());
+  for (Index i = 0; i < ds.n(); ++i) ASSERT_LE(ds.X.row(i).norm(), 1 + 1e-12);
+  TrainOptions o;
+  o.depth = 1;
+  o.loss = "exponential";
+  o.optimizer = "normalized-gd";
+  o.lr = 1;
+  o.init_std = {0.0};
+  o.steps = 3000;
+  o.log_points = 300;
+  o.log_spacing = "linear";
+  const auto res = Train(o, ds);
+  ASSERT_EQ(res.size(), 1u);
+  const auto& trace = res[0].trace;
+  ASSERT_GT(trace.size(), 290u);
+  for (const auto& r : trace) {
+    if (r.step == 0) continue;
+    const double bound = gamma - (std::log(n) + 1) / (gamma * static_cast<double>(r.step));
+    EXPECT_GE(r.margin, bound - 1e-12) << "step " << r.step;
+    EXPECT_LE(r.margin, gamma + 1e-12) << "step " << r.step;
+  }
+  EXPECT_GT(trace.back().margin, gamma - (std::log(n) + 1) / (gamma * 3000));
+  EXPECT_GT(trace.back().margin, 0.29);
+  // Direction → e₁.
+  const Matrix& w = res[0].final[0];
+  EXPECT_GT(w(0, 0) / w.norm(), 0.99);
+}
+
+TEST(Train, NormalizedGdStaysFiniteWhenTheLossUnderflows) {
+  const Dataset ds = MaxMarginData(0.3, 10, 2);
+  TrainOptions o;
+  o.depth = 1;
+  o.loss = "exponential";
+  o.optimizer = "normalized-gd";
+  o.lr = 1;
+  o.steps = 50;
+  o.init_std = {0.0};
+  Weights<double> init{(Matrix(1, 3) << 1e4, 0, 0).finished()};  // margins ≥ 3000: L = e^{−3000}
+  const auto res = Train(o, ds, nullptr, {init});
+  EXPECT_EQ(res[0].termination, Termination::kMaxIterations);
+  EXPECT_EQ(res[0].trace.back().data_loss, 0.0);
+  EXPECT_TRUE(std::isfinite(res[0].trace.back().log_data_loss));
+  EXPECT_LT(res[0].trace.back().log_data_loss, -3000);
+  EXPECT_TRUE(res[0].final[0].allFinite());
+  EXPECT_GT(res[0].final[0].norm(), 1e4);
+}
+
+void ExpectSameWeights(const Weights<double>& a, const Weights<double>& b) {
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t k = 0; k < a.size(); ++k) {
+    ASSERT_EQ(a[k].rows(), b[k].rows());
+    EXPECT_EQ(0, std::memcmp(a[k].data(), b[k].data(), sizeof(double) * a[k].size())) << "layer " << k;
+  }
+}
+
+TEST(Train, BatchedTrialsAreBitwiseEqualToLoneRunsForAnyThreadCount) {
+  const Dataset ds = RandomData(40, 6, 0, 1);
+  const Dataset test = RandomData(20, 6, 0, 2);
+  for (const std::string dtype : {"double", "float32"}) {
+    for (const std::string opt : {"gd", "adam", "sgd"}) {
+      TrainOptions o;
+      o.width = {16};
+      o.lambda = 1e-3;
+      o.optimizer = opt;
+      o.batch_size = opt == "sgd" ? 8 : 0;
+      o.lr = opt == "adam" ? 0.01 : 0.1;
+      o.steps = 60;
+      o.trials = 3;
+      o.seed = 9;
+      o.dtype = dtype;
+      o.log_points = 5;
+      SetNumThreads(2);
+      const auto batch = Train(o, ds, &test);
+      SetNumThreads(1);
+      const auto batch1 = Train(o, ds, &test);
+      ASSERT_EQ(batch.size(), 3u);
+      for (long t = 0; t < 3; ++t) {
+        TrainOptions one = o;
+        one.trials = 1;
+        one.trial_offset = t;
+        const auto lone = Train(one, ds, &test);
+        ExpectSameWeights(batch[t].init, lone[0].init);
+        ExpectSameWeights(batch[t].final, lone[0].final);
+        ExpectSameWeights(batch1[t].final, lone[0].final);
+        EXPECT_EQ(batch[t].trace.back().data_loss, lone[0].trace.back().data_loss);
+        EXPECT_EQ(batch[t].trace.size(), lone[0].trace.size());
+      }
+      EXPECT_NE(batch[0].final[0](0, 0), batch[1].final[0](0, 0));  // different seeds
+    }
+  }
+}
+
+TEST(Train, EveryOptimizerDecreasesTheObjective) {
+  const Dataset ds = RandomData(50, 5, 0, 4);
+  for (const std::string opt : {"gd", "normalized-gd", "sgd", "momentum", "nesterov", "adam"}) {
+    for (const std::string sched : {"constant", "step", "cosine"}) {
+      TrainOptions o;
+      o.width = {32};
+      o.init_std = {0.3};
+      o.lambda = 1e-4;
+      o.optimizer = opt;
+      o.schedule = sched;
+      o.decay_every = 50;
+      o.decay_factor = 0.5;
+      o.batch_size = opt == "sgd" ? 10 : 0;
+      o.lr = opt == "adam" ? 0.01 : (opt == "momentum" || opt == "nesterov") ? 0.05 : 0.5;
+      o.steps = 200;
+      const auto r = Train(o, ds);
+      EXPECT_LT(r[0].trace.back().objective, 0.8 * r[0].trace.front().objective) << opt << " " << sched;
+      EXPECT_GT(r[0].trace.back().dist_init, 0);
+    }
+  }
+}
+
+TEST(Train, Float32TracksDoubleAndMetricsAreConsistent) {
+  const Dataset ds = RandomData(60, 8, 0, 5);
+  TrainOptions o;
+  o.width = {64};
+  o.lambda = 1e-3;
+  o.steps = 100;
+  o.scaling = "ntk";
+  const auto d = Train(o, ds);
+  o.dtype = "float32";
+  const auto f = Train(o, ds);
+  const auto& rd = d[0].trace.back();
+  const auto& rf = f[0].trace.back();
+  EXPECT_NEAR(rf.data_loss, rd.data_loss, 1e-4 * rd.data_loss);
+  EXPECT_NEAR(rf.norm, rd.norm, 1e-4 * rd.norm);
+  // Metric identities.
+  EXPECT_NEAR(rd.objective, rd.data_loss + 1e-3 * rd.norm * rd.norm, 1e-12);
+  EXPECT_NEAR(rd.margin, rd.raw_margin / (rd.norm * rd.norm), 1e-12);
+  EXPECT_LE(rd.smoothed_margin, rd.margin);
+  EXPECT_GE(rd.smoothed_margin, rd.margin - std::log(60.0) / (rd.norm * rd.norm) - 1e-12);
+  EXPECT_EQ(d[0].trace.front().pattern_change, 0.0);
+  EXPECT_GT(rd.pattern_change, 0.0);
+  EXPECT_LT(rd.pattern_change, 0.5);
+  EXPECT_GE(rd.alignment, -1.0);
+  EXPECT_LE(rd.alignment, 1.0);
+  EXPECT_NEAR(rd.layer_norms[0] * rd.layer_norms[0] + rd.layer_norms[1] * rd.layer_norms[1],
+              rd.norm * rd.norm, 1e-9);
+}
+
+TEST(Train, StopsAtTargetLossAndValidates) {
+  const Dataset ds = RandomData(30, 5, 0, 6);
+  TrainOptions o;
+  o.width = {64};
+  o.lr = 0.5;
+  o.steps = 100000;
+  o.target_loss = 0.05;
+  const auto r = Train(o, ds);
+  EXPECT_EQ(r[0].termination, Termination::kTargetReached);
+  EXPECT_LE(r[0].trace.back().data_loss, 0.05);
+  EXPECT_LT(r[0].steps_done, 100000);
+  o.optimizer = "sgd";
+  EXPECT_THROW(Train(o, ds), InputError);  // sgd without batch_size
+  o.optimizer = "bogus";
+  EXPECT_THROW(Train(o, ds), InputError);
+}
+
+TEST(Train, LogSteps) {
+  EXPECT_EQ(LogSteps(10, 5, "linear"), (std::vector<long>{0, 2, 4, 6, 8, 10}));
+  const auto s = LogSteps(1000, 3, "log");
+  EXPECT_EQ(s, (std::vector<long>{0, 10, 100, 1000}));
+  EXPECT_EQ(LogSteps(0, 10, "log"), (std::vector<long>{0}));
+}
+
+TEST(Train, MultiClassAndDeepNetworks) {
+  const Dataset ds = RandomData(45, 5, 3, 7);
+  TrainOptions o;
+  o.depth = 3;
+  o.width = {16};
+  o.loss = "cross-entropy";
+  o.lr = 0.05;
+  o.init_std = {0.5};
+  o.steps = 300;
+  const auto r = Train(o, ds);
+  EXPECT_EQ(r[0].shape.dims, (std::vector<Index>{5, 16, 16, 3}));
+  EXPECT_LT(r[0].trace.back().data_loss, r[0].trace.front().data_loss);
+  EXPECT_LT(r[0].trace.back().train_error, r[0].trace.front().train_error + 1e-12);
+}
+
+}  // namespace
+}  // namespace marginlab::nn
