@@ -20,8 +20,11 @@ void RegisterAll(CLI::App& app);
 // Subcommand registrations (one file each).
 void RegisterVersion(CLI::App& app);
 void RegisterData(CLI::App& app);
+void RegisterTrain(CLI::App& app);  // train, nn grad (hidden)
 void RegisterKernel(CLI::App& app);  // kernel gram, fit
 void RegisterRun(CLI::App& app);  // run, list, export
+void RegisterReport(CLI::App& app);
+void RunPythonReport(const std::string& dir);
 
 // Adds `--data SPEC` (generator spec, file or folder) to a command.
 CLI::Option* AddDataOption(CLI::App& cmd, std::string* target, const std::string& name = "--data",

@@ -6,8 +6,10 @@ namespace marginlab::cli {
 void RegisterAll(CLI::App& app) {
   RegisterVersion(app);
   RegisterData(app);
+  RegisterTrain(app);
   RegisterKernel(app);
   RegisterRun(app);
+  RegisterReport(app);
 }
 
 }  // namespace marginlab::cli

@@ -103,6 +103,11 @@ std::pair<Dataset, Dataset> TrainTestSplit(const Dataset& ds, Index n_test, Rng&
   return {std::move(tr), std::move(te)};
 }
 
+Rng DataStream(unsigned long seed, unsigned long sample) {
+  Rng rng = Rng(seed).Split(Purpose::kData);
+  return sample == 0 ? rng : rng.Split(sample);
+}
+
 DatasetStats ComputeStats(const Dataset& ds) {
   DatasetStats s;
   s.n = ds.n();

@@ -17,7 +17,16 @@ TEST(Source, GeneratorSpecMatchesDirectCall) {
   const Dataset b = GenerateWeiD(o);
   EXPECT_EQ(a.X, b.X);
   EXPECT_EQ(a.y, b.y);
-  EXPECT_EQ(a.source, "wei-d:n=30,d=6,seed=4,task=classification");
+  EXPECT_EQ(a.source, "wei-d:n=30,d=6,seed=4,sample=0,task=classification");
+}
+
+TEST(Source, SampleIndexGivesAnIndependentDrawFromTheSameSeed) {
+  const Dataset train = LoadData("teacher:n=50,seed=3"), test = LoadData("teacher:n=50,seed=3,sample=1");
+  const Dataset again = LoadData("teacher:n=50,seed=3,sample=0");
+  EXPECT_EQ(train.X, again.X);
+  EXPECT_NE(train.X, test.X);
+  for (Index i = 0; i < train.n(); ++i)
+    for (Index j = 0; j < test.n(); ++j) ASSERT_NE(train.X.row(i), test.X.row(j));
 }
 
 TEST(Source, BareNameUsesDefaults) {

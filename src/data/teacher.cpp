@@ -42,7 +42,7 @@ Teacher MakeTeacher(const TeacherOptions& opts) {
 Dataset GenerateTeacher(const TeacherOptions& opts) {
   ValidateOrThrow(opts, "teacher");
   const Teacher teacher = MakeTeacher(opts);
-  Rng rng = Rng(opts.seed).Split(Purpose::kData);
+  Rng rng = DataStream(opts.seed, opts.sample);
   const bool classify = opts.task == "classification";
   const bool sphere = opts.input == "sphere";
   const double gauss_std = 1.0 / std::sqrt(static_cast<double>(opts.d));

@@ -18,7 +18,7 @@ std::string WeiDOptions::Validate() const {
 
 Dataset GenerateWeiD(const WeiDOptions& opts) {
   ValidateOrThrow(opts, "wei-d");
-  Rng rng = Rng(opts.seed).Split(Purpose::kData);
+  Rng rng = DataStream(opts.seed, opts.sample);
   Dataset ds;
   ds.X = Matrix::Zero(opts.n, opts.d);
   ds.y.resize(opts.n);

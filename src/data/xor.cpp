@@ -16,7 +16,7 @@ std::string XorOptions::Validate() const {
 
 Dataset GenerateXor(const XorOptions& opts) {
   ValidateOrThrow(opts, "xor");
-  Rng rng = Rng(opts.seed).Split(Purpose::kData);
+  Rng rng = DataStream(opts.seed, opts.sample);
   Dataset ds;
   ds.X.resize(opts.n, opts.d);
   ds.y.resize(opts.n);

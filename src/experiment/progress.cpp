@@ -62,6 +62,7 @@ void Progress::Update(long done, long failed) {
 }
 
 void Progress::Finish(long done, long failed) {
+  if (!tty_ && done == last_done_) return;  // the last line already says it
   out_ << Line(done, failed);
   if (tty_) out_ << "\n";
   out_ << std::flush;

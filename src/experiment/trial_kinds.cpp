@@ -1,12 +1,16 @@
 // The registry of trial kinds (see trial_kind.hpp). One entry per kind; each
 // kind's implementation lives in its own file (src/experiment/kind_*.cpp).
 #include "marginlab/core/error.hpp"
+#include "marginlab/experiment/kinds.hpp"
 #include "marginlab/experiment/trial_kind.hpp"
 
 namespace marginlab {
 
 const std::vector<TrialKind>& TrialKinds() {
-  static const std::vector<TrialKind> kinds = {};
+  static const std::vector<TrialKind> kinds = {
+      {"nn-train", "train one network (nn module) on data / test_data; all training metrics",
+       RunNnTrainTrial},
+  };
   return kinds;
 }
 

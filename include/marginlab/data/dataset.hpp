@@ -46,6 +46,12 @@ Dataset Subset(const Dataset& ds, const std::vector<Index>& rows);
 // the permutation is drawn from `rng`, so the same seed gives the same split.
 std::pair<Dataset, Dataset> TrainTestSplit(const Dataset& ds, Index n_test, Rng& rng);
 
+// The data stream of a generator: Rng(seed).Split(kData) for sample 0, and an
+// independent stream Rng(seed).Split(kData).Split(sample) for sample k > 0, so
+// that a training set (sample=0) and a test set (sample=1) can share one seed
+// (and, for `teacher`, one teacher) without sharing examples.
+Rng DataStream(unsigned long seed, unsigned long sample);
+
 // Statistics used by `marginlab data info`.
 struct DatasetStats {
   Index n = 0, d = 0;

@@ -7,7 +7,7 @@
 //   u_j uniform on the unit sphere S^{d−1}, drawn in order j = 0 … k−1;
 //   a_j = s_j |g_j| with g_j ~ N(0,1) drawn after all u_j, and fixed signs
 //   s_j = +1 for even j, −1 for odd j, so that f* takes both signs.
-// Input law (from Rng(seed).Split(kData)):
+// Input law (from DataStream(seed, sample), dataset.hpp):
 //   input = "sphere":   x uniform on S^{d−1} (‖x‖ = 1)          [default]
 //   input = "gaussian": x ~ N(0, I_d / d)    (E‖x‖² = 1)
 // Labels:
@@ -29,6 +29,7 @@ struct TeacherOptions {
   long d = 20;
   long k = 10;  // teacher hidden units
   unsigned long seed = 0;
+  unsigned long sample = 0;  // independent sample index (DataStream)
   unsigned long teacher_seed = 0;
   std::string task = "classification";
   std::string input = "sphere";
@@ -41,6 +42,7 @@ struct TeacherOptions {
     v("d", d, "input dimension");
     v("k", k, "hidden units of the teacher");
     v("seed", seed, "seed of the inputs");
+    v("sample", sample, "index of an independent sample from the same seed (0 = train, 1 = test, ...)");
     v("teacher_seed", teacher_seed, "seed of the teacher's weights (shared by train and test)");
     v("task", task, "classification (y = sign f*) or regression (y = f*)");
     v("input", input, "input law: sphere (uniform on S^{d-1}) or gaussian (N(0, I/d))");

@@ -8,7 +8,8 @@
 //
 // Draw order (part of the reproducibility contract): for each example i in
 // order, the case c = UniformInt(4) (0..3 in the order listed above), then the
-// d − 2 noise bits x_3 … x_d as Rademacher draws, all from Rng(seed).Split(kData).
+// d − 2 noise bits x_3 … x_d as Rademacher draws, all from DataStream(seed, sample)
+// (dataset.hpp; sample 0 is Rng(seed).Split(kData)).
 #pragma once
 
 #include <string>
@@ -22,6 +23,7 @@ struct WeiDOptions {
   long n = 200;            // number of examples
   long d = 20;             // input dimension, ≥ 3
   unsigned long seed = 0;  // sample seed
+  unsigned long sample = 0;  // independent sample index (DataStream)
   std::string task = "classification";  // classification | regression
 
   template <class V>
@@ -29,6 +31,7 @@ struct WeiDOptions {
     v("n", n, "number of examples");
     v("d", d, "input dimension (at least 3)");
     v("seed", seed, "random seed");
+    v("sample", sample, "index of an independent sample from the same seed (0 = train, 1 = test, ...)");
     v("task", task, "classification (labels ±1) or regression (real targets, Wei et al. B.3)");
   }
   std::string Validate() const;

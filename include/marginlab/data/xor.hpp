@@ -5,7 +5,7 @@
 // NTK analysis assumes); labels are unchanged.
 //
 // Draw order: for each example, its d coordinates as Rademacher draws in order,
-// from Rng(seed).Split(kData).
+// from DataStream(seed, sample) (dataset.hpp).
 #pragma once
 
 #include <string>
@@ -18,6 +18,7 @@ struct XorOptions {
   long n = 200;
   long d = 20;  // ≥ 2
   unsigned long seed = 0;
+  unsigned long sample = 0;  // independent sample index (DataStream)
   bool normalize = false;
 
   template <class V>
@@ -25,6 +26,7 @@ struct XorOptions {
     v("n", n, "number of examples");
     v("d", d, "input dimension (at least 2)");
     v("seed", seed, "random seed");
+    v("sample", sample, "index of an independent sample from the same seed (0 = train, 1 = test, ...)");
     v("normalize", normalize, "divide x by sqrt(d) so that ||x|| = 1");
   }
   std::string Validate() const;

@@ -1,0 +1,50 @@
+// `marginlab report DIR`: figures, report.md, report.html and summary.json for a results
+// folder, drawn by the Python package python/marginlab (matplotlib) run with Debian's
+// /usr/bin/python3 (MARGINLAB_PYTHON at configure time).
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+
+#include "command.hpp"
+#include "marginlab/build_config.hpp"
+#include "marginlab/core/error.hpp"
+
+namespace marginlab::cli {
+namespace fs = std::filesystem;
+
+// Runs the Python report module on `dir`; throws InputError if it fails.
+void RunPythonReport(const std::string& dir) {
+  ML_REQUIRE(fs::exists(fs::path(dir) / "results.sqlite"))
+      << dir << ": no results.sqlite here (run `marginlab run` first)";
+  const std::string python = MARGINLAB_PYTHON_EXECUTABLE;
+  ML_REQUIRE(fs::exists(python)) << python << " not found: the report needs Debian's python3 with "
+                                 << "matplotlib (scripts/setup installs them)";
+  const std::string pythonpath = std::string(MARGINLAB_SOURCE_DIR) + "/python";
+  const char* old = std::getenv("PYTHONPATH");
+  const std::string env = pythonpath + (old && *old ? ":" + std::string(old) : "");
+  const pid_t pid = fork();
+  ML_CHECK(pid >= 0) << "fork failed";
+  if (pid == 0) {
+    setenv("PYTHONPATH", env.c_str(), 1);
+    setenv("MPLBACKEND", "Agg", 1);
+    execl(python.c_str(), python.c_str(), "-m", "marginlab.report", dir.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ML_REQUIRE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+      << "the report for " << dir << " failed (" << python << " -m marginlab.report exited with "
+      << (WIFEXITED(status) ? WEXITSTATUS(status) : -1) << "; its message is above)";
+}
+
+void RegisterReport(CLI::App& app) {
+  auto dir = std::make_shared<std::string>();
+  auto* cmd = app.add_subcommand("report", "Draw the figures and write report.md/.html and summary.json (claims)");
+  cmd->add_option("DIR", *dir, "results folder written by `marginlab run`")->required();
+  cmd->callback([dir] { RunPythonReport(*dir); });
+}
+
+}  // namespace marginlab::cli

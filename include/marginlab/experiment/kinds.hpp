@@ -1,0 +1,20 @@
+// The trial kinds marginlab ships (registered in TrialKinds(), trial_kinds.cpp).
+// Each is documented at the top of its file src/experiment/kind_<name>.cpp.
+#pragma once
+
+#include "marginlab/data/dataset.hpp"
+#include "marginlab/experiment/trial_kind.hpp"
+#include "marginlab/nn/train.hpp"
+
+namespace marginlab {
+
+// "nn-train": one network trained by nn::Train on `data` (and `test_data`).
+TrialResult RunNnTrainTrial(const TrialSpec& spec);
+
+// Shared by kinds that train a network as one of their steps: splits `data` /
+// `test_data` off `params`, applies the rest to nn::TrainOptions with the
+// trial's seed, loads the data, trains, and hands back the data sets.
+nn::TrainSummary TrainForTrial(const TrialSpec& spec, ParamMap params, Dataset* train_out,
+                               Dataset* test_out);
+
+}  // namespace marginlab

@@ -1,0 +1,1 @@
+"""One module per experiment: analyze(results, fig_dir) -> report.Analysis."""

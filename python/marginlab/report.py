@@ -1,0 +1,163 @@
+"""`marginlab report DIR`: figures, report.md, report.html and summary.json for a results
+folder. Each experiment has an analysis module marginlab.analyses.<name> (dashes become
+underscores) with `analyze(results, fig_dir) -> Analysis`.
+
+Usage: /usr/bin/python3 -m marginlab.report DIR
+"""
+import html
+import importlib
+import json
+import pathlib
+import sys
+from dataclasses import dataclass, field
+
+from . import results as results_mod
+
+VERDICTS = ("supported", "not supported", "inconclusive", "not measured")
+
+
+@dataclass
+class Claim:
+    claim: str          # the paper's statement, in our words
+    source: str         # paper, figure or theorem
+    metric: str         # what was measured
+    value: object       # the measured value (number, or a short text)
+    verdict: str        # one of VERDICTS
+    detail: str = ""    # how the verdict was reached
+
+    def as_dict(self):
+        return {"claim": self.claim, "source": self.source, "metric": self.metric,
+                "value": self.value, "verdict": self.verdict, "detail": self.detail}
+
+
+@dataclass
+class Analysis:
+    figures: list = field(default_factory=list)   # (caption, file stem) under fig_dir
+    claims: list = field(default_factory=list)    # Claim
+    tables: list = field(default_factory=list)    # (title, markdown table)
+    notes: list = field(default_factory=list)     # paragraphs
+
+
+def fmt(v):
+    if isinstance(v, float):
+        return f"{v:.4g}"
+    return str(v)
+
+
+def markdown(res, an, config_text):
+    lines = [f"# {res.experiment} — report ({res.scale} scale)", ""]
+    runs = res.runs
+    done = len(res.done())
+    lines += [f"Results folder: `{res.dir}`; {done} of {len(runs)} trials done; "
+              f"marginlab {res.meta.get('marginlab_version', '?')}; config `{res.meta.get('config_path', '')}`.", ""]
+    lines += ["## Claims", "", "| claim | source | metric | value | verdict |", "|---|---|---|---|---|"]
+    for c in an.claims:
+        lines.append(f"| {c.claim} | {c.source} | {c.metric} | {fmt(c.value)} | **{c.verdict}** |")
+    lines.append("")
+    for c in an.claims:
+        if c.detail:
+            lines.append(f"- *{c.claim}*: {c.detail}")
+    lines.append("")
+    if an.figures:
+        lines += ["## Figures", ""]
+        for caption, stem in an.figures:
+            lines += [f"![{caption}](figures/{stem}.png)", "", f"*{caption}* ([SVG](figures/{stem}.svg))", ""]
+    for title, table in an.tables:
+        lines += [f"## {title}", "", table, ""]
+    for note in an.notes:
+        lines += [note, ""]
+    lines += ["## Configuration", "", "```toml", config_text.strip(), "```", ""]
+    return "\n".join(lines)
+
+
+def to_html(md_text, title):
+    """A plain HTML rendering of the markdown we write (headings, tables, images, lists, code)."""
+    out = [f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>",
+           "<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}"
+           "table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:4px 8px}"
+           "img{max-width:100%}pre{background:#f4f4f4;padding:1em;overflow:auto}</style></head><body>"]
+    in_code = in_table = False
+    for line in md_text.split("\n"):
+        if line.startswith("```"):
+            out.append("</pre>" if in_code else "<pre>")
+            in_code = not in_code
+            continue
+        if in_code:
+            out.append(html.escape(line))
+            continue
+        if line.startswith("|"):
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            if all(set(c) <= set("-") for c in cells):
+                continue
+            if not in_table:
+                out.append("<table>")
+                in_table = True
+                out.append("<tr>" + "".join(f"<th>{inline(c)}</th>" for c in cells) + "</tr>")
+            else:
+                out.append("<tr>" + "".join(f"<td>{inline(c)}</td>" for c in cells) + "</tr>")
+            continue
+        if in_table:
+            out.append("</table>")
+            in_table = False
+        if line.startswith("#"):
+            level = len(line) - len(line.lstrip("#"))
+            out.append(f"<h{level}>{inline(line[level:].strip())}</h{level}>")
+        elif line.startswith("!["):
+            alt, src = line[2:].split("](", 1)
+            out.append(f"<img alt='{html.escape(alt)}' src='{html.escape(src.rstrip(')'))}'>")
+        elif line.startswith("- "):
+            out.append(f"<li>{inline(line[2:])}</li>")
+        elif line.strip():
+            out.append(f"<p>{inline(line)}</p>")
+    if in_table:
+        out.append("</table>")
+    out.append("</body></html>")
+    return "\n".join(out)
+
+
+def inline(text):
+    import re
+    t = html.escape(text)
+    t = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", t)
+    t = re.sub(r"\*(.+?)\*", r"<i>\1</i>", t)
+    t = re.sub(r"`(.+?)`", r"<code>\1</code>", t)
+    t = re.sub(r"\[(.+?)\]\((.+?)\)", r"<a href='\2'>\1</a>", t)
+    return t
+
+
+def make_report(directory):
+    res = results_mod.load(directory)
+    name = res.experiment
+    try:
+        module = importlib.import_module(f"marginlab.analyses.{name.replace('-', '_')}")
+    except ModuleNotFoundError:
+        raise SystemExit(f"marginlab report: no analysis for experiment '{name}' "
+                         f"(expected python/marginlab/analyses/{name.replace('-', '_')}.py)")
+    fig_dir = res.dir / "figures"
+    fig_dir.mkdir(exist_ok=True)
+    if not res.done():
+        raise SystemExit(f"marginlab report: {directory}: no finished trials yet")
+    an = module.analyze(res, fig_dir)
+    summary = {"experiment": name, "scale": res.scale, "trials_done": len(res.done()),
+               "trials_total": len(res.runs), "claims": [c.as_dict() for c in an.claims]}
+    (res.dir / "summary.json").write_text(json.dumps(summary, indent=2, default=float) + "\n")
+    md = markdown(res, an, res.meta.get("config_text", ""))
+    (res.dir / "report.md").write_text(md)
+    (res.dir / "report.html").write_text(to_html(md, f"marginlab {name} report"))
+    return res, an
+
+
+def main(argv):
+    if len(argv) != 2:
+        print("usage: python3 -m marginlab.report DIR", file=sys.stderr)
+        return 2
+    res, an = make_report(argv[1])
+    print(f"report: {res.dir / 'report.md'}, {res.dir / 'report.html'}, {res.dir / 'summary.json'}, "
+          f"{len(an.figures)} figure(s) in {res.dir / 'figures'}")
+    for c in an.claims:
+        print(f"  [{c.verdict}] {c.claim} ({c.source}): {c.metric} = {fmt(c.value)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

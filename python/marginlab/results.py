@@ -1,0 +1,82 @@
+"""Read a results folder written by `marginlab run` (DIR/results.sqlite; schema in
+include/marginlab/experiment/store.hpp) into plain Python structures."""
+import json
+import math
+import pathlib
+import sqlite3
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Run:
+    id: int
+    point: int
+    trial: int
+    seed: int
+    params: dict
+    status: str
+    error: str
+    seconds: float
+    finals: dict = field(default_factory=dict)
+    trace: dict = field(default_factory=dict)  # metric -> (steps list, values list)
+    artifacts: dict = field(default_factory=dict)
+
+    def param(self, name, cast=float):
+        return cast(self.params[name])
+
+    def final(self, name):
+        v = self.finals.get(name)
+        return math.nan if v is None else v
+
+    def series(self, metric):
+        steps, values = self.trace.get(metric, ([], []))
+        return steps, [math.nan if v is None else v for v in values]
+
+
+@dataclass
+class Results:
+    dir: pathlib.Path
+    meta: dict
+    runs: list
+
+    @property
+    def experiment(self):
+        return self.meta.get("experiment", "")
+
+    @property
+    def scale(self):
+        return self.meta.get("scale", "")
+
+    def done(self):
+        return [r for r in self.runs if r.status == "done"]
+
+    def by_point(self):
+        """Done runs grouped by sweep point: {point: [runs]}."""
+        out = {}
+        for r in self.done():
+            out.setdefault(r.point, []).append(r)
+        return dict(sorted(out.items()))
+
+
+def load(directory):
+    directory = pathlib.Path(directory)
+    path = directory / "results.sqlite"
+    if not path.exists():
+        raise SystemExit(f"marginlab report: {directory}: no results.sqlite here (run `marginlab run` first)")
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    meta = dict(con.execute("SELECT key, value FROM meta"))
+    runs = {}
+    for rid, point, trial, seed, params, status, error, seconds in con.execute(
+            "SELECT id, point, trial, seed, params, status, error, seconds FROM runs ORDER BY id"):
+        runs[rid] = Run(rid, point, trial, int(seed), json.loads(params), status, error or "", seconds or 0.0)
+    for rid, metric, value in con.execute("SELECT run_id, metric, value FROM final ORDER BY run_id, ord"):
+        runs[rid].finals[metric] = value
+    for rid, step, metric, value in con.execute(
+            "SELECT run_id, step, metric, value FROM trace ORDER BY run_id, metric, step"):
+        steps, values = runs[rid].trace.setdefault(metric, ([], []))
+        steps.append(step)
+        values.append(value)
+    for rid, name, text in con.execute("SELECT run_id, name, json FROM artifacts"):
+        runs[rid].artifacts[name] = json.loads(text) if text else None
+    con.close()
+    return Results(directory, meta, list(runs.values()))

@@ -1,0 +1,64 @@
+// Trial kind "nn-train": trains one network with the nn module's driver and
+// records every metric the papers plot.
+//
+// Parameters: `data` and `test_data` (any --data argument; test_data optional)
+// plus every TrainOptions field (nn/train.hpp) under its own name. The trial's
+// seed becomes TrainOptions::seed (trials = 1, trial_offset = 0), so trial t
+// of every sweep point starts from the same initialization.
+// Trace: the TrainRecord fields at the logged steps. Finals: the last record,
+// plus steps_done, diverged (0/1) and the seconds spent training.
+#include "marginlab/experiment/kinds.hpp"
+
+#include "marginlab/data/source.hpp"
+#include "marginlab/nn/train.hpp"
+
+namespace marginlab {
+
+namespace {
+std::vector<std::pair<std::string, double>> RecordValues(const nn::TrainRecord& r) {
+  std::vector<std::pair<std::string, double>> v = {
+      {"data_loss", r.data_loss},       {"objective", r.objective},
+      {"train_error", r.train_error},   {"test_error", r.test_error},
+      {"test_loss", r.test_loss},       {"margin", r.margin},
+      {"raw_margin", r.raw_margin},     {"smoothed_margin", r.smoothed_margin},
+      {"norm", r.norm},                 {"dist_init", r.dist_init},
+      {"grad_norm", r.grad_norm},       {"pattern_change", r.pattern_change},
+      {"alignment", r.alignment},       {"lr", r.lr}};
+  for (std::size_t k = 0; k < r.layer_norms.size(); ++k)
+    v.emplace_back("layer_norm_" + std::to_string(k + 1), r.layer_norms[k]);
+  return v;
+}
+}  // namespace
+
+nn::TrainSummary TrainForTrial(const TrialSpec& spec, ParamMap params, Dataset* train_out,
+                               Dataset* test_out) {
+  std::string data, test_data;
+  ML_REQUIRE(params.Take("data", &data)) << params.context() << ": nn-train needs a 'data' parameter";
+  params.Take("test_data", &test_data);
+  nn::TrainOptions opts;
+  ApplyParams(params, opts);
+  opts.seed = spec.seed;
+  opts.trials = 1;
+  opts.trial_offset = 0;
+  Dataset train = LoadData(data, params.context() + " data");
+  Dataset test;
+  if (!test_data.empty()) test = LoadData(test_data, params.context() + " test_data");
+  nn::TrainSummary s = nn::Train(opts, train, test_data.empty() ? nullptr : &test).at(0);
+  if (train_out) *train_out = std::move(train);
+  if (test_out) *test_out = std::move(test);
+  return s;
+}
+
+TrialResult RunNnTrainTrial(const TrialSpec& spec) {
+  const nn::TrainSummary s = TrainForTrial(spec, spec.params, nullptr, nullptr);
+  TrialResult r;
+  for (const auto& rec : s.trace) r.trace.push_back({rec.step, RecordValues(rec)});
+  if (!s.trace.empty())
+    for (const auto& [k, v] : RecordValues(s.trace.back())) r.AddFinal(k, v);
+  r.AddFinal("steps_done", static_cast<double>(s.steps_done));
+  r.AddFinal("diverged", s.termination == Termination::kDiverged ? 1.0 : 0.0);
+  r.AddFinal("train_seconds", s.TotalSeconds());
+  return r;
+}
+
+}  // namespace marginlab
