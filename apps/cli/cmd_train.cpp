@@ -1,0 +1,300 @@
+// `marginlab train`: train homogeneous ReLU networks on the regularized loss
+// (nn/train.hpp). Every TrainOptions field is a flag (--init-std for init_std)
+// and a TOML key of --config (init_std or init-std); flags override the file.
+// Also the hidden `marginlab nn grad`, which prints the objective and its
+// gradient at given parameters as JSON (used by the PyTorch cross-checks).
+//
+// Parameter files (--save / --init-from) are .npz archives:
+//   init/W1 … init/Wq, final/W1 … final/Wq   W_k of shape (out, in); with
+//                                            --trials T > 1 shape (T, out, in)
+//   meta/dims (q+1,), meta/output_scale (1,), meta/frozen_output (1,)
+// --init-from reads W1… if present, else init/W1… (or <key>/W1… with
+// --init-key); 2-D arrays start every trial there, 3-D arrays one per trial.
+#include <toml++/toml.h>
+
+#include <cmath>
+#include <iomanip>
+#include <iostream>
+#include <memory>
+#include <set>
+
+#include "command.hpp"
+#include "marginlab/core/error.hpp"
+#include "marginlab/core/params.hpp"
+#include "marginlab/data/npz.hpp"
+#include "marginlab/data/source.hpp"
+#include "marginlab/nn/train.hpp"
+
+namespace marginlab::cli {
+namespace {
+
+using nn::TrainOptions;
+using nn::Weights;
+
+// Options of the command itself (not of the trainer).
+const std::set<std::string> kCommandKeys = {"data", "test_data", "save", "init_from", "init_key"};
+
+struct TrainArgs {
+  std::string config;
+  std::vector<std::pair<std::string, std::string>> flag_values;  // (field, text) set on the command line
+  std::vector<std::unique_ptr<std::string>> storage;
+  std::vector<std::pair<std::string, CLI::Option*>> options;
+  bool json = false;
+  std::string params;  // nn grad: parameter file
+};
+
+std::string Dashed(std::string s) {
+  for (char& c : s)
+    if (c == '_') c = '-';
+  return s;
+}
+
+std::string Underscored(std::string s) {
+  for (char& c : s)
+    if (c == '-') c = '_';
+  return s;
+}
+
+// Adds --<field> for every TrainOptions field and the command keys.
+void AddTrainFlags(CLI::App& cmd, TrainArgs& a) {
+  std::vector<FieldInfo> fields = DescribeFields(TrainOptions{});
+  fields.push_back({"data", "string", "", "training data (generator spec, file or folder; see marginlab data list)"});
+  fields.push_back({"test_data", "string", "", "test data (as --data)"});
+  fields.push_back({"save", "string", "", "write initial and final parameters to this .npz"});
+  fields.push_back({"init_from", "string", "", "start from the parameters in this .npz"});
+  fields.push_back({"init_key", "string", "", "member prefix to read from --init-from (e.g. final)"});
+  for (const auto& f : fields) {
+    a.storage.push_back(std::make_unique<std::string>());
+    std::string doc = f.doc + " [" + f.type + (f.default_value.empty() ? "" : ", default " + f.default_value) + "]";
+    CLI::Option* opt;
+    if (f.type == "bool") {
+      opt = cmd.add_flag("--" + Dashed(f.name) + "{true}", *a.storage.back(), doc);
+    } else {
+      opt = cmd.add_option("--" + Dashed(f.name), *a.storage.back(), doc);
+    }
+    a.options.emplace_back(f.name, opt);
+  }
+  cmd.add_option("--config", a.config, "TOML file with any of these options as keys");
+}
+
+// Config file (if any) then flags, as one ParamMap; unknown TOML keys are errors naming the file.
+ParamMap CollectParams(const TrainArgs& a) {
+  std::set<std::string> known(kCommandKeys);
+  for (const auto& f : DescribeFields(TrainOptions{})) known.insert(f.name);
+  ParamMap p(a.config.empty() ? "train" : a.config);
+  if (!a.config.empty()) {
+    toml::table t;
+    try {
+      t = toml::parse_file(a.config);
+    } catch (const toml::parse_error& e) {
+      throw InputError(a.config + ":" + std::to_string(e.source().begin.line) +
+                       ": TOML parse error: " + std::string(e.description()));
+    }
+    for (const auto& [k, node] : t) {
+      const std::string key = Underscored(std::string(k.str()));
+      const std::string where = a.config + ":" + std::to_string(node.source().begin.line);
+      if (!known.count(key)) {
+        std::string list;
+        for (const auto& n : known) list += (list.empty() ? "" : ", ") + n;
+        throw InputError(where + ": unknown key '" + std::string(k.str()) + "' (expected one of: " + list + ")");
+      }
+      std::string text;
+      auto scalar = [&](const toml::node& n) -> std::string {
+        if (n.is_string()) return *n.value<std::string>();
+        if (n.is_integer()) return std::to_string(*n.value<std::int64_t>());
+        if (n.is_floating_point()) return FormatDouble(*n.value<double>());
+        if (n.is_boolean()) return *n.value<bool>() ? "true" : "false";
+        throw InputError(where + ": '" + key + "' must be a string, number, boolean or array of numbers");
+      };
+      if (const toml::array* arr = node.as_array()) {
+        for (const auto& v : *arr) text += (text.empty() ? "" : ";") + scalar(v);
+      } else {
+        text = scalar(node);
+      }
+      p.Set(key, text);
+    }
+  }
+  // Flags override the file.
+  for (std::size_t i = 0; i < a.options.size(); ++i) {
+    if (a.options[i].second->count() == 0) continue;
+    ParamMap merged(p.context());
+    for (const auto& e : p.entries())
+      if (e.first != a.options[i].first) merged.Set(e.first, e.second);
+    merged.Set(a.options[i].first, *a.storage[i]);
+    p = merged;
+  }
+  return p;
+}
+
+std::string TakeOr(ParamMap& p, const std::string& key) {
+  std::string v;
+  p.Take(key, &v);
+  return v;
+}
+
+// Reads initial parameters for `trials` trials of `depth` layers.
+std::vector<Weights<double>> ReadInit(const std::string& path, const std::string& key, int depth,
+                                      long trials) {
+  const auto members = ReadNpz(path);
+  std::string prefix = key.empty() ? "" : key + "/";
+  if (key.empty() && !members.count("W1")) prefix = "init/";
+  ML_REQUIRE(members.count(prefix + "W1"))
+      << path << ": no member '" << prefix << "W1' (expected W1…, init/W1… or --init-key)";
+  std::vector<Weights<double>> out;
+  for (int k = 1; k <= depth; ++k) {
+    const std::string name = prefix + "W" + std::to_string(k);
+    auto it = members.find(name);
+    ML_REQUIRE(it != members.end()) << path << ": missing member '" << name << "' for depth " << depth;
+    const NpyArray& a = it->second;
+    ML_REQUIRE(a.shape.size() == 2 || a.shape.size() == 3)
+        << path << ": '" << name << "' must be 2-D (out, in) or 3-D (trials, out, in)";
+    const std::size_t T = a.shape.size() == 3 ? a.shape[0] : 1;
+    ML_REQUIRE(T == 1 || static_cast<long>(T) == trials)
+        << path << ": '" << name << "' holds " << T << " trials, --trials is " << trials;
+    const std::size_t rows = a.shape[a.shape.size() - 2], cols = a.shape.back();
+    out.resize(T);
+    for (std::size_t t = 0; t < T; ++t) {
+      Matrix W(rows, cols);
+      for (std::size_t r = 0; r < rows; ++r)
+        for (std::size_t c = 0; c < cols; ++c) W(r, c) = a.data[(t * rows + r) * cols + c];
+      out[t].push_back(std::move(W));
+    }
+  }
+  ML_REQUIRE(!members.count(prefix + "W" + std::to_string(depth + 1)))
+      << path << ": holds more than " << depth << " layers (" << prefix << "W" << depth + 1
+      << "); set --depth to match";
+  return out;
+}
+
+void SaveParams(const std::string& path, const std::vector<nn::TrainSummary>& res) {
+  NpzWriter w;
+  const auto& shape = res[0].shape;
+  const std::size_t T = res.size();
+  for (const char* which : {"init", "final"}) {
+    for (int k = 0; k < shape.depth(); ++k) {
+      const std::string name = std::string(which) + "/W" + std::to_string(k + 1);
+      auto get = [&](std::size_t t) -> const Matrix& {
+        return std::string(which) == "init" ? res[t].init[k] : res[t].final[k];
+      };
+      if (T == 1) {
+        w.Add(name, get(0));
+        continue;
+      }
+      const std::size_t rows = get(0).rows(), cols = get(0).cols();
+      std::vector<double> buf(T * rows * cols);
+      for (std::size_t t = 0; t < T; ++t)
+        for (std::size_t r = 0; r < rows; ++r)
+          for (std::size_t c = 0; c < cols; ++c) buf[(t * rows + r) * cols + c] = get(t)(r, c);
+      w.Add(name, buf.data(), {T, rows, cols});
+    }
+  }
+  Vector dims(static_cast<Index>(shape.dims.size()));
+  for (std::size_t k = 0; k < shape.dims.size(); ++k) dims[k] = static_cast<double>(shape.dims[k]);
+  w.Add("meta/dims", dims);
+  w.Add("meta/output_scale", Vector(Vector::Constant(1, shape.OutputScale())));
+  w.Add("meta/frozen_output", Vector(Vector::Constant(1, shape.freeze_output ? 1.0 : 0.0)));
+  w.Write(path);
+}
+
+nlohmann::json RecordJson(const nn::TrainRecord& r, long trial) {
+  return {{"type", "trace"},          {"trial", trial},
+          {"step", r.step},           {"seconds", r.seconds},
+          {"lr", r.lr},               {"data_loss", r.data_loss},
+          {"log_data_loss", r.log_data_loss}, {"objective", r.objective},
+          {"train_error", r.train_error}, {"test_loss", r.test_loss},
+          {"test_error", r.test_error}, {"margin", r.margin},
+          {"raw_margin", r.raw_margin}, {"smoothed_margin", r.smoothed_margin},
+          {"norm", r.norm},           {"dist_init", r.dist_init},
+          {"layer_norms", r.layer_norms}, {"grad_norm", r.grad_norm},
+          {"pattern_change", r.pattern_change}, {"alignment", r.alignment}};
+}
+
+void RunTrain(const TrainArgs& a) {
+  ParamMap p = CollectParams(a);
+  const std::string data = TakeOr(p, "data"), test_data = TakeOr(p, "test_data"),
+                    save = TakeOr(p, "save"), init_from = TakeOr(p, "init_from"),
+                    init_key = TakeOr(p, "init_key");
+  ML_REQUIRE(!data.empty()) << "train: --data is required (or 'data' in --config)";
+  TrainOptions o;
+  ApplyParams(p, o);
+  const Dataset train = LoadData(data, "--data");
+  Dataset test;
+  if (!test_data.empty()) test = LoadData(test_data, "--test-data");
+  std::vector<Weights<double>> init;
+  if (!init_from.empty()) init = ReadInit(init_from, init_key, static_cast<int>(o.depth), o.trials);
+  const auto res = nn::Train(o, train, test_data.empty() ? nullptr : &test, init);
+  if (!save.empty()) SaveParams(save, res);
+  if (a.json) {
+    for (const auto& s : res)
+      for (const auto& r : s.trace) PrintJson(RecordJson(r, s.trial));
+    for (const auto& s : res)
+      PrintJson({{"type", "summary"}, {"trial", s.trial}, {"termination", ToString(s.termination)},
+                 {"steps", s.steps_done}, {"seconds", s.TotalSeconds()},
+                 {"network", s.shape.Describe()}, {"message", s.message}});
+    return;
+  }
+  std::cout << "network " << res[0].shape.Describe() << ", " << o.loss << " loss, λ = " << o.lambda
+            << ", " << o.optimizer << " lr " << o.lr << ", " << o.dtype << ", data " << train.source
+            << " (n = " << train.n() << ")\n";
+  if (res.size() == 1) {
+    std::cout << std::setw(8) << "step" << std::setw(13) << "loss" << std::setw(13) << "objective"
+              << std::setw(8) << "train" << std::setw(8) << "test" << std::setw(13) << "margin"
+              << std::setw(11) << "|Θ|" << std::setw(9) << "changed" << std::setw(8) << "align\n";
+    for (const auto& r : res[0].trace)
+      std::cout << std::setw(8) << r.step << std::setw(13) << std::setprecision(5) << r.data_loss
+                << std::setw(13) << r.objective << std::setw(8) << std::setprecision(3)
+                << r.train_error << std::setw(8) << r.test_error << std::setw(13)
+                << std::setprecision(5) << r.margin << std::setw(11) << r.norm << std::setw(9)
+                << std::setprecision(3) << r.pattern_change << std::setw(8) << r.alignment << "\n";
+  }
+  for (const auto& s : res) std::cout << s.BriefReport() << "\n";
+  if (!save.empty()) std::cout << "saved parameters to " << save << "\n";
+}
+
+void RunGrad(const TrainArgs& a) {
+  ParamMap p = CollectParams(a);
+  const std::string data = TakeOr(p, "data");
+  for (const char* k : {"test_data", "save", "init_from", "init_key"}) TakeOr(p, k);
+  ML_REQUIRE(!data.empty()) << "nn grad: --data is required";
+  TrainOptions o;
+  ApplyParams(p, o);
+  const Dataset ds = LoadData(data, "--data");
+  const auto W = ReadInit(a.params, "", static_cast<int>(o.depth), 1)[0];
+  const nn::MlpShape shape = nn::ShapeFor(o, ds);
+  const nn::ObjectiveEval ev = nn::EvalObjective(o, shape, W, ds);
+  nlohmann::json grads = nlohmann::json::object();
+  for (std::size_t k = 0; k < ev.grad.size(); ++k) {
+    nlohmann::json rows = nlohmann::json::array();
+    for (Index r = 0; r < ev.grad[k].rows(); ++r) {
+      std::vector<double> row(ev.grad[k].cols());
+      for (Index c = 0; c < ev.grad[k].cols(); ++c) row[c] = ev.grad[k](r, c);
+      rows.push_back(row);
+    }
+    grads["W" + std::to_string(k + 1)] = rows;
+  }
+  std::vector<double> f(ev.F.data(), ev.F.data() + ev.F.size());  // column-major n×l
+  PrintJson({{"data_loss", ev.data_loss}, {"objective", ev.objective}, {"outputs", f},
+             {"grad", grads}});
+}
+
+}  // namespace
+
+void RegisterTrain(CLI::App& app) {
+  auto args = std::make_shared<TrainArgs>();
+  auto* cmd = app.add_subcommand(
+      "train", "Train homogeneous ReLU networks on the l2-regularized loss (Wei et al. eq. 2.2)");
+  AddTrainFlags(*cmd, *args);
+  cmd->add_flag("--json", args->json, "print the trace as JSON lines");
+  cmd->callback([args] { RunTrain(*args); });
+
+  auto nn = app.add_subcommand("nn", "network utilities (for tests)");
+  nn->group("");  // hidden
+  nn->require_subcommand(1);
+  auto gargs = std::make_shared<TrainArgs>();
+  auto* g = nn->add_subcommand("grad", "print the objective and its gradient at --params as JSON");
+  AddTrainFlags(*g, *gargs);
+  g->add_option("--params", gargs->params, "parameters (.npz with W1… or init/W1…)")->required();
+  g->callback([gargs] { RunGrad(*gargs); });
+}
+
+}  // namespace marginlab::cli
