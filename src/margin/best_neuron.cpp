@@ -1,0 +1,55 @@
+// The best-neuron oracle: shared helpers and the method dispatch (see the header).
+#include "marginlab/margin/best_neuron.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "marginlab/core/error.hpp"
+
+namespace marginlab::margin {
+
+std::string OracleOptions::Validate() const {
+  if (method != "auto" && method != "exact" && method != "bnb" && method != "ascent")
+    return "method must be auto, exact, bnb or ascent (got '" + method + "')";
+  if (bnb_max_dim < 0) return "bnb_max_dim must be ≥ 0";
+  if (bnb_max_nodes < 1) return "bnb_max_nodes must be ≥ 1";
+  if (!(tolerance >= 0)) return "tolerance must be ≥ 0";
+  if (ascent_starts < 1 || ascent_iterations < 1) return "ascent_starts and ascent_iterations must be ≥ 1";
+  return "";
+}
+
+double NeuronValue(const Matrix& X, const Vector& alpha, const Vector& u) {
+  const Vector z = X * u;
+  double s = 0;
+  for (Index i = 0; i < z.size(); ++i)
+    if (z[i] > 0) s += alpha[i] * z[i];
+  return s;
+}
+
+namespace detail {
+Matrix RowSpaceBasis(const Matrix& X) {
+  if (X.rows() == 0) return Matrix::Zero(X.cols(), 0);
+  Eigen::JacobiSVD<Matrix> svd(X, Eigen::ComputeFullV);
+  const auto& s = svd.singularValues();
+  if (s.size() == 0 || s[0] == 0) return Matrix::Zero(X.cols(), 0);
+  Index r = 0;
+  while (r < s.size() && s[r] > 1e-12 * s[0]) ++r;
+  return svd.matrixV().leftCols(r);
+}
+}  // namespace detail
+
+OracleResult BestNeuron(const Matrix& X, const Vector& alpha, const OracleOptions& opts) {
+  ValidateOrThrow(opts, "best-neuron oracle");
+  ML_REQUIRE(alpha.size() == X.rows()) << "best-neuron oracle: α has " << alpha.size()
+                                       << " entries, X has " << X.rows() << " rows";
+  std::string method = opts.method;
+  if (method == "auto") {
+    const Index r = detail::RowSpaceBasis(X).cols();
+    method = r <= 3 ? "exact" : (r <= opts.bnb_max_dim ? "bnb" : "ascent");
+  }
+  if (method == "exact") return BestNeuronExact(X, alpha);
+  if (method == "bnb") return BestNeuronBranchBound(X, alpha, opts);
+  return BestNeuronAscent(X, alpha, opts);
+}
+
+}  // namespace marginlab::margin
