@@ -1,0 +1,126 @@
+// Empirical NTK by batched backpropagation and its Monte-Carlo average (empirical_ntk.hpp).
+#include "marginlab/kernel/empirical_ntk.hpp"
+
+#include <cmath>
+
+#include "marginlab/core/error.hpp"
+#include "marginlab/core/rng.hpp"
+#include "marginlab/kernel/gram.hpp"
+
+namespace marginlab {
+
+std::string MonteCarloNtkOptions::Validate() const {
+  if (net != "two-layer" && net != "mlp") return "net must be two-layer or mlp, got '" + net + "'";
+  if (width < 1) return "width must be >= 1";
+  if (depth < 1) return "depth must be >= 1";
+  if (samples < 2) return "samples must be >= 2 (a standard error needs two)";
+  if (parameterization != "ntk" && parameterization != "standard")
+    return "parameterization must be ntk or standard";
+  if (!(rw >= 0 && ru >= 0 && w_std > 0)) return "rw, ru must be >= 0 and w_std > 0";
+  return "";
+}
+
+Matrix EmpiricalNtkTwoLayer(const Matrix& U, const Vector& w, double s, const Matrix& X1,
+                            const Matrix& X2) {
+  ML_CHECK(U.rows() == w.size() && U.cols() == X1.cols() && X1.cols() == X2.cols()) << "shapes";
+  const Matrix P1 = X1 * U.transpose(), P2 = X2 * U.transpose();  // n×m pre-activations u_j·x
+  const Matrix H1 = P1.cwiseMax(0.0), H2 = P2.cwiseMax(0.0);     // relu(u_j·x): ∂f/∂w_j / s
+  // ∂f/∂u_j = s w_j 1(u_j·x > 0) x: inner products ⟨x,x′⟩ Σ_j w_j² 1 1.
+  const Matrix S1 = (P1.array() > 0).cast<double>().matrix() * w.asDiagonal();
+  const Matrix S2 = (P2.array() > 0).cast<double>().matrix() * w.asDiagonal();
+  return s * s * (H1 * H2.transpose() + (X1 * X2.transpose()).cwiseProduct(S1 * S2.transpose()));
+}
+
+namespace {
+// Forward: A[k] = layer inputs (A[0] = X), H[k] = preactivations c_k A[k] W_kᵀ (n × n_k).
+void Forward(const std::vector<Matrix>& W, const std::vector<double>& c, const Matrix& X,
+             std::vector<Matrix>& A, std::vector<Matrix>& H) {
+  const std::size_t q = W.size();
+  A.assign(q, Matrix());
+  H.assign(q, Matrix());
+  A[0] = X;
+  for (std::size_t k = 0; k < q; ++k) {
+    ML_CHECK(W[k].cols() == A[k].cols()) << "layer " << k << ": W has " << W[k].cols() << " columns, input " << A[k].cols();
+    H[k] = c[k] * (A[k] * W[k].transpose());
+    if (k + 1 < q) A[k + 1] = H[k].cwiseMax(0.0);
+  }
+}
+// Backward: D[k] = ∂f/∂H_k (n × n_k), D[q−1] = 1.
+void Backward(const std::vector<Matrix>& W, const std::vector<double>& c, const std::vector<Matrix>& H,
+              std::vector<Matrix>& D) {
+  const std::size_t q = W.size();
+  D.assign(q, Matrix());
+  D[q - 1] = Matrix::Ones(H[q - 1].rows(), 1);
+  for (std::size_t k = q - 1; k-- > 0;)
+    D[k] = (c[k + 1] * (D[k + 1] * W[k + 1])).cwiseProduct((H[k].array() > 0).cast<double>().matrix());
+}
+}  // namespace
+
+Vector MlpForward(const std::vector<Matrix>& W, const std::vector<double>& c, const Matrix& X) {
+  std::vector<Matrix> A, H;
+  Forward(W, c, X, A, H);
+  return H.back().col(0);
+}
+
+Matrix EmpiricalNtkMlp(const std::vector<Matrix>& W, const std::vector<double>& c, const Matrix& X1,
+                       const Matrix& X2, Vector* f1, Vector* f2) {
+  ML_CHECK(!W.empty() && W.size() == c.size() && W.back().rows() == 1) << "MLP: bad layers";
+  std::vector<Matrix> A1, H1, D1, A2, H2, D2;
+  Forward(W, c, X1, A1, H1);
+  Forward(W, c, X2, A2, H2);
+  Backward(W, c, H1, D1);
+  Backward(W, c, H2, D2);
+  Matrix T = Matrix::Zero(X1.rows(), X2.rows());
+  for (std::size_t k = 0; k < W.size(); ++k)  // ∂f/∂W_k = c_k Δ_kᵀ A_{k−1}
+    T += c[k] * c[k] * (D1[k] * D2[k].transpose()).cwiseProduct(A1[k] * A2[k].transpose());
+  if (f1) *f1 = H1.back().col(0);
+  if (f2) *f2 = H2.back().col(0);
+  return T;
+}
+
+MonteCarloNtk MonteCarloEmpiricalNtk(const MonteCarloNtkOptions& o, const Matrix& X1, const Matrix& X2) {
+  ValidateOrThrow(o, "Monte-Carlo NTK");
+  const Index n1 = X1.rows(), n2 = X2.rows(), d = X1.cols(), S = o.samples;
+  std::vector<Matrix> ntk(static_cast<std::size_t>(S)), nngp(static_cast<std::size_t>(S));
+  const bool standard = o.parameterization == "standard";
+  ParallelTasks(S, [&](Index t, int) {
+    Rng rng = Rng(o.seed).Split(static_cast<std::uint64_t>(t)).Split(Purpose::kMonteCarlo);
+    const Index m = o.width;
+    Vector f1, f2;
+    if (o.net == "two-layer") {
+      const Matrix U = rng.NormalMatrix(m, d, o.ru);
+      const Vector w = rng.NormalMatrix(m, 1, o.rw);
+      const double s = standard ? 1.0 : 1.0 / std::sqrt(static_cast<double>(m));
+      ntk[t] = EmpiricalNtkTwoLayer(U, w, s, X1, X2);
+      f1 = s * ((X1 * U.transpose()).cwiseMax(0.0) * w);
+      f2 = s * ((X2 * U.transpose()).cwiseMax(0.0) * w);
+    } else {
+      std::vector<Matrix> W;
+      std::vector<double> c;
+      Index fan_in = d;
+      for (Index k = 0; k < o.depth; ++k) {
+        const Index out = k + 1 == o.depth ? 1 : m;
+        const double std_k = o.w_std / std::sqrt(static_cast<double>(fan_in));
+        W.push_back(rng.NormalMatrix(out, fan_in, standard ? std_k : 1.0));
+        c.push_back(standard ? 1.0 : std_k);
+        fan_in = out;
+      }
+      ntk[t] = EmpiricalNtkMlp(W, c, X1, X2, &f1, &f2);
+    }
+    nngp[t] = f1 * f2.transpose();
+  });
+  MonteCarloNtk r;
+  auto stats = [&](const std::vector<Matrix>& v, Matrix& mean, Matrix& se) {
+    mean = Matrix::Zero(n1, n2);
+    for (const auto& m : v) mean += m;
+    mean /= static_cast<double>(S);
+    Matrix var = Matrix::Zero(n1, n2);
+    for (const auto& m : v) var += (m - mean).cwiseAbs2();
+    se = (var / static_cast<double>(S - 1) / static_cast<double>(S)).cwiseSqrt();
+  };
+  stats(ntk, r.ntk_mean, r.ntk_stderr);
+  stats(nngp, r.nngp_mean, r.nngp_stderr);
+  return r;
+}
+
+}  // namespace marginlab
