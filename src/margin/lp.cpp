@@ -105,9 +105,12 @@ class ClpBackend final : public LpBackend {
     model.setOptimizationDirection(lp.maximize ? -1.0 : 1.0);
     model.setPrimalTolerance(1e-10);
     model.setDualTolerance(1e-10);
-    model.dual();
-    // Clean up once with primal if the dual left a non-optimal status.
-    if (model.status() != 0 && model.status() != 1 && model.status() != 2) model.primal(1);
+    // The primal simplex from the slack basis: Clp's dual simplex may declare
+    // the slack basis optimal when a free column sits nonbasic at 0 (seen on
+    // the l1-SVM LP, whose margin variable t is free). Re-solve once from the
+    // final basis as a check of optimality.
+    model.primal();
+    if (model.status() == 0) model.primal(1);
 
     LpSolution sol;
     sol.iterations = model.numberIterations();

@@ -1,0 +1,37 @@
+// A two-layer ReLU network f(x) = s Σ_j w_j relu(u_j·x) as explicit matrices,
+// its normalized margin, and reading it from `marginlab train --save` files.
+//
+//   U (m×d, rows u_j = the nn module's W1), w (m, = W2ᵀ), s = output scale
+//   (1 for the standard parameterization; Ji's ntk scaling s = 1/√m).
+//   ‖Θ‖² = ‖U‖_F² + ‖w‖², normalized margin γ(Θ) = min_i y_i f(x_i) / ‖Θ‖²
+//   (DESIGN §2, q = 2; Wei et al. §4). Outputs and norms are computed by the
+//   nn module (MlpForwardReference, SquaredNorm).
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "marginlab/core/types.hpp"
+
+namespace marginlab::margin {
+
+struct TwoLayerNet {
+  Matrix U;                  // m×d
+  Vector w;                  // m
+  double output_scale = 1;   // s
+
+  Index width() const { return U.rows(); }
+  Vector Outputs(const Matrix& X) const;   // n: f(x_i)
+  double SquaredNorm() const;              // ‖U‖_F² + ‖w‖²
+  double NormalizedMargin(const Matrix& X, const Vector& y) const;
+};
+
+// Reads `<key>/W1` (m×d) and `<key>/W2` (1×m) (key "final" by default; "" reads
+// W1, W2) and meta/output_scale if present from a .npz written by
+// `marginlab train --save`. With several trials (3-D arrays) `trial` picks one.
+// Throws InputError naming the file and member (missing, wrong shape, depth ≠ 2,
+// frozen output layer).
+TwoLayerNet LoadTwoLayerNet(const std::filesystem::path& path, const std::string& key = "final",
+                            long trial = 0);
+
+}  // namespace marginlab::margin
