@@ -11,6 +11,7 @@
 // are one pass per hidden unit that writes dZ over H (no extra n×m buffer).
 #include "marginlab/nn/mlp.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -91,6 +92,10 @@ void MlpWorkspace<T>::Resize(const MlpShape& shape, Index n) {
     if (k < q - 1 || shape.output_dim() > 1) dH[k].resize(n, shape.dims[k]);
   }
   F.resize(n, shape.output_dim());
+  if (q == 2 && shape.output_dim() == 1) {
+    Fpart.resize(n, (shape.dims[1] + kUnitBlock - 1) / kUnitBlock);
+    dWt.resize(shape.dims[0], shape.dims[1]);
+  }
 }
 
 template <class T>
@@ -106,7 +111,30 @@ void MlpForward(MlpWorkspace<T>& ws, const MlpShape& shape, const Weights<T>& W,
     if (k < q - 1 || l > 1) Hk = Hk.cwiseMax(T(0));   // H_k = relu(Z_k)
     prev = &Hk;
   }
-  if (q >= 2 && l == 1) {
+  if (q == 2 && l == 1) {
+    // Two-layer, scalar output: blocks of kUnitBlock hidden units. Block b computes
+    // Z_b = X U_bᵀ (n×B), relu in place, and its partial output F_b = Σ_{j∈b} w_j relu(Z_b[:, j]);
+    // F = s Σ_b F_b in block order. The blocks are fixed (not per thread), so the result is the
+    // same for any thread count; the working set of a block stays in cache.
+    MatrixT<T>& H1 = ws.H[1];
+    const Index m = H1.cols(), nb = (m + kUnitBlock - 1) / kUnitBlock;
+    for (Index b = 0; b < nb; ++b) {
+      const Index j0 = b * kUnitBlock, w = std::min(kUnitBlock, m - j0);
+      auto Zb = H1.middleCols(j0, w);
+      Zb.noalias() = X * W[0].middleRows(j0, w).transpose();  // Z_b (n×B) = X (n×d) U_bᵀ
+      auto fb = ws.Fpart.col(b);
+      fb.setZero();
+      for (Index j = 0; j < w; ++j) {
+        auto h = Zb.col(j);
+        h = h.cwiseMax(T(0));
+        fb.noalias() += W[1](0, j0 + j) * h;
+      }
+    }
+    auto f = ws.F.col(0);
+    f = ws.Fpart.col(0);
+    for (Index b = 1; b < nb; ++b) f += ws.Fpart.col(b);
+    if (s != T(1)) f *= s;
+  } else if (q >= 2 && l == 1) {
     // F (n×1) = s Σ_j w_j relu(Z_{q−1}[:, j]), relu applied in place, column by column.
     MatrixT<T>& Hl = ws.H[q - 1];
     auto f = ws.F.col(0);
@@ -132,6 +160,27 @@ void MlpBackward(Weights<T>& dW, MlpWorkspace<T>& ws, const MlpShape& shape, con
   if (q == 1) {
     dW[0].noalias() = dF.transpose() * X;  // dW_1 (l×d) = s dFᵀ X
     if (s != T(1)) dW[0] *= s;
+    return;
+  }
+  if (q == 2 && l == 1) {
+    // Per block of units (as in the forward pass): dw_j = s ⟨H[:, j], dF⟩ and
+    // dZ[:, j] = s w_j dF ⊙ 1[H[:, j] > 0] written over H[:, j]; then
+    // dU_b = (Xᵀ dZ_b)ᵀ (B×d): Eigen packs dZ_b as a column-major right-hand side.
+    MatrixT<T>& H1 = ws.H[1];
+    const Index m = H1.cols(), nb = (m + kUnitBlock - 1) / kUnitBlock;
+    auto df = dF.col(0);
+    for (Index b = 0; b < nb; ++b) {
+      const Index j0 = b * kUnitBlock, w = std::min(kUnitBlock, m - j0);
+      for (Index j = j0; j < j0 + w; ++j) {
+        auto h = H1.col(j);
+        if (!shape.freeze_output) dW[1](0, j) = s * h.dot(df);
+        const T wj = s * W[1](0, j);
+        h = (h.array() > T(0)).select(wj * df.array(), T(0));
+      }
+      auto dUt = ws.dWt.middleCols(j0, w);
+      dUt.noalias() = X.transpose() * H1.middleCols(j0, w);  // (d×B) = Xᵀ dZ_b
+      dW[0].middleRows(j0, w) = dUt.transpose();
+    }
     return;
   }
   MatrixT<T>* G;  // dZ_{q−1} (n×m_{q−1})
@@ -160,7 +209,11 @@ void MlpBackward(Weights<T>& dW, MlpWorkspace<T>& ws, const MlpShape& shape, con
   }
   for (int k = q - 1; k >= 1; --k) {
     const MatrixT<T>& prev = k == 1 ? X : ws.H[k - 1];
-    dW[k - 1].noalias() = G->transpose() * prev;  // dW_k (m_k×m_{k−1}) = dZ_kᵀ H_{k−1}
+    // dW_k (m_k×m_{k−1}) = dZ_kᵀ H_{k−1}, formed as (H_{k−1}ᵀ dZ_k)ᵀ: Eigen then packs the big
+    // dZ_k (n×m_k) as a column-major right-hand side, which is much cheaper than packing its
+    // transpose as a left-hand side.
+    ws.dWt.noalias() = prev.transpose() * (*G);  // (m_{k−1}×m_k)
+    dW[k - 1] = ws.dWt.transpose();
     if (k == 1) break;
     MatrixT<T>& dHp = ws.dH[k - 1];
     dHp.noalias() = (*G) * W[k - 1];  // dH_{k−1} (n×m_{k−1}) = dZ_k W_k

@@ -65,12 +65,18 @@ Weights<To> CastWeights(const Weights<From>& w) {
   return out;
 }
 
+// Hidden units per block in the two-layer, scalar-output kernels (fixed, so that
+// results do not depend on how blocks are scheduled).
+inline constexpr Index kUnitBlock = 64;
+
 // Preallocated buffers for one batch size n (no allocation in the step loop).
 template <class T>
 struct MlpWorkspace {
   std::vector<MatrixT<T>> H;   // H[k], k = 1..q−1: relu activations (n×m_k); H[0] unused
   std::vector<MatrixT<T>> dH;  // gradient buffers (n×m_k) for the general path
   MatrixT<T> F;                // outputs (n×l)
+  MatrixT<T> dWt;              // a weight gradient, transposed (resized on first use)
+  MatrixT<T> Fpart;            // two-layer path: per-block partial outputs (n × blocks)
   void Resize(const MlpShape& shape, Index n);
 };
 

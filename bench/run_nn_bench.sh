@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Runs the nn step benchmark (bench/nn_step_bench.cpp) and its PyTorch peer
+# (bench/nn_step_torch.py) in the same session and writes
+#   bench/results/<machine>-nn_step.json  (both raw results, machine description)
+#   bench/results/<machine>-nn_step.md    (the comparison table)
+# Usage: bench/run_nn_bench.sh [BUILD_DIR]   (default build; configure with
+#        -DMARGINLAB_BUILD_BENCH=ON and build bench_nn_step first)
+# MARGINLAB_MACHINE names the machine (default: hostname -s).
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+BUILD="${1:-$ROOT/build}"
+MACHINE="${MARGINLAB_MACHINE:-$(hostname -s)}"
+OUT="$ROOT/bench/results"
+TMP="$(mktemp -d)"
+trap 'rm -rf "$TMP"' EXIT
+mkdir -p "$OUT"
+
+echo "== marginlab ($BUILD/bench/bench_nn_step)" >&2
+"$BUILD/bench/bench_nn_step" --benchmark_format=json --benchmark_out="$TMP/ml.json" \
+  --benchmark_out_format=json >/dev/null
+echo "== PyTorch (bench/nn_step_torch.py)" >&2
+/usr/bin/python3 "$ROOT/bench/nn_step_torch.py" > "$TMP/torch.jsonl"
+
+/usr/bin/python3 - "$TMP/ml.json" "$TMP/torch.jsonl" "$OUT/$MACHINE-nn_step" "$MACHINE" <<'PY'
+import json, os, platform, re, subprocess, sys, time
+ml_path, torch_path, out, machine = sys.argv[1:5]
+ml = json.load(open(ml_path))
+rows = [json.loads(l) for l in open(torch_path) if l.strip()]
+meta = rows[0]
+torch_steps = {r["key"]: r for r in rows[1:]}
+ours, gemm = {}, {}
+for b in ml["benchmarks"]:
+    name = b["name"]
+    if name.startswith("BM_Step"):
+        v = dict(re.findall(r"(\w+):(\d+)", name))
+        key = "/".join(v[k] for k in ("n", "d", "m", "T", "threads", "f32"))
+        ours[key] = {"steps_per_s": b["steps_per_s"], "gflops": b["gflops"]}
+    elif "Gemm" in name:
+        gemm[name] = b["gflops"]
+cpu = ""
+try:
+    cpu = re.search(r"Model name:\s*(.*)", subprocess.run(["lscpu"], capture_output=True, text=True).stdout).group(1)
+except Exception:
+    pass
+info = {"machine": machine, "cpu": cpu, "cores": os.cpu_count(), "loadavg_at_end": os.getloadavg(),
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "torch": meta["torch"],
+        "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE", "")}
+peak = {"double": max(v for k, v in gemm.items() if "double" in k),
+        "float32": max(v for k, v in gemm.items() if "float" in k)}
+table = []
+for key, o in ours.items():
+    t = torch_steps.get(key)
+    n, d, m, T, th, f32 = map(int, key.split("/"))
+    dt = "float32" if f32 else "double"
+    table.append({"n": n, "d": d, "m": m, "T": T, "threads": th, "dtype": dt,
+                  "marginlab_steps_per_s": o["steps_per_s"], "marginlab_gflops": o["gflops"],
+                  "torch_steps_per_s": t["steps_per_s"] if t else None,
+                  "speedup": o["steps_per_s"] / t["steps_per_s"] if t else None,
+                  "fraction_of_gemm_peak": o["gflops"] / peak[dt]})
+json.dump({"info": info, "gemm_gflops_marginlab": gemm, "gemm_gflops_torch": meta["gemm_gflops"],
+           "gemm_peak": peak, "rows": table}, open(out + ".json", "w"), indent=1)
+with open(out + ".md", "w") as f:
+    f.write(f"# nn full-batch GD step: marginlab vs PyTorch {info['torch']} ({machine})\n\n")
+    f.write(f"CPU: {cpu}, {info['cores']} cores; {info['date']}; load average at the end "
+            f"{info['loadavg_at_end'][0]:.1f} (a shared machine: absolute numbers are noisy, the two "
+            f"sides ran back to back in one session).\n\n")
+    f.write("GEMM peak measured in the same run (1024³, GFLOP/s): " +
+            ", ".join(f"{k.replace('BM_', '').replace('/real_time', '')} {v:.1f}" for k, v in gemm.items()) +
+            "; PyTorch torch.mm: " + ", ".join(f"{k} {v:.1f}" for k, v in meta["gemm_gflops"].items()) + ".\n\n")
+    f.write("Step = forward, logistic loss + λ‖Θ‖², backward, update of f(x) = w·relu(Ux); "
+            "flops counted 4nmd + 6nm per network step. T = 20: batched trials (PyTorch: torch.bmm).\n\n")
+    f.write("| dtype | threads | n | m | T | marginlab steps/s | PyTorch steps/s | speedup | GFLOP/s | % of GEMM peak |\n")
+    f.write("|---|---|---|---|---|---|---|---|---|---|\n")
+    for r in sorted(table, key=lambda r: (r["dtype"], r["threads"], r["T"], r["n"], r["m"])):
+        sp = f"{r['speedup']:.1f}×" if r["speedup"] else "–"
+        ts = f"{r['torch_steps_per_s']:.0f}" if r["torch_steps_per_s"] else "–"
+        f.write(f"| {r['dtype']} | {r['threads']} | {r['n']} | {r['m']} | {r['T']} | "
+                f"{r['marginlab_steps_per_s']:.0f} | {ts} | {sp} | {r['marginlab_gflops']:.1f} | "
+                f"{100 * r['fraction_of_gemm_peak']:.0f}% |\n")
+print(open(out + ".md").read())
+PY
