@@ -10,6 +10,8 @@ const std::vector<TrialKind>& TrialKinds() {
   static const std::vector<TrialKind> kinds = {
       {"nn-train", "train one network (nn module) on data / test_data; all training metrics",
        RunNnTrainTrial},
+      {"thm21", "wei-d at one (d, n): regularized net vs the best kernel predictor (Wei et al. Thm 2.1)",
+       RunThm21Trial},
   };
   return kinds;
 }
