@@ -118,7 +118,7 @@ void MlpForward(MlpWorkspace<T>& ws, const MlpShape& shape, const Weights<T>& W,
     // same for any thread count; the working set of a block stays in cache.
     MatrixT<T>& H1 = ws.H[1];
     const Index m = H1.cols(), nb = (m + kUnitBlock - 1) / kUnitBlock;
-    for (Index b = 0; b < nb; ++b) {
+    auto block = [&](Index b) {
       const Index j0 = b * kUnitBlock, w = std::min(kUnitBlock, m - j0);
       auto Zb = H1.middleCols(j0, w);
       Zb.noalias() = X * W[0].middleRows(j0, w).transpose();  // Z_b (n×B) = X (n×d) U_bᵀ
@@ -129,7 +129,9 @@ void MlpForward(MlpWorkspace<T>& ws, const MlpShape& shape, const Weights<T>& W,
         h = h.cwiseMax(T(0));
         fb.noalias() += W[1](0, j0 + j) * h;
       }
-    }
+    };
+    if (ws.pool) ws.pool->Run(nb, block);
+    else for (Index b = 0; b < nb; ++b) block(b);
     auto f = ws.F.col(0);
     f = ws.Fpart.col(0);
     for (Index b = 1; b < nb; ++b) f += ws.Fpart.col(b);
@@ -169,7 +171,7 @@ void MlpBackward(Weights<T>& dW, MlpWorkspace<T>& ws, const MlpShape& shape, con
     MatrixT<T>& H1 = ws.H[1];
     const Index m = H1.cols(), nb = (m + kUnitBlock - 1) / kUnitBlock;
     auto df = dF.col(0);
-    for (Index b = 0; b < nb; ++b) {
+    auto block = [&](Index b) {
       const Index j0 = b * kUnitBlock, w = std::min(kUnitBlock, m - j0);
       for (Index j = j0; j < j0 + w; ++j) {
         auto h = H1.col(j);
@@ -180,7 +182,9 @@ void MlpBackward(Weights<T>& dW, MlpWorkspace<T>& ws, const MlpShape& shape, con
       auto dUt = ws.dWt.middleCols(j0, w);
       dUt.noalias() = X.transpose() * H1.middleCols(j0, w);  // (d×B) = Xᵀ dZ_b
       dW[0].middleRows(j0, w) = dUt.transpose();
-    }
+    };
+    if (ws.pool) ws.pool->Run(nb, block);
+    else for (Index b = 0; b < nb; ++b) block(b);
     return;
   }
   MatrixT<T>* G;  // dZ_{q−1} (n×m_{q−1})

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <exception>
+#include <memory>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -102,7 +103,8 @@ namespace {
 
 template <class T>
 TrainSummary TrainOne(const TrainOptions& o, const MlpShape& shape, const Dataset& train,
-                      const Dataset* test, const Weights<double>* init, long trial) {
+                      const Dataset* test, const Weights<double>* init, long trial,
+                      int intra_threads) {
   Stopwatch clock;
   TrainSummary sum;
   sum.trial = trial;
@@ -139,6 +141,13 @@ TrainSummary TrainOne(const TrainOptions& o, const MlpShape& shape, const Datase
   if (!full) Xb.resize(b, train.d()), yb.resize(b);
   MlpWorkspace<T> ws;
   ws.Resize(shape, b);
+  // A lone trial with several threads: the two-layer kernels' unit blocks run in parallel.
+  std::unique_ptr<BlockPool> pool;
+  if (intra_threads > 1 && shape.depth() == 2 && shape.output_dim() == 1 &&
+      shape.dims[1] >= 2 * kUnitBlock) {
+    pool = std::make_unique<BlockPool>(intra_threads);
+    ws.pool = pool.get();
+  }
   MatrixT<T> dF(b, shape.output_dim());
   const GradMode mode = opt == OptimizerKind::kNormalizedGd ? GradMode::kNormalized : GradMode::kMean;
 
@@ -246,15 +255,16 @@ std::vector<TrainSummary> Train(const TrainOptions& opts, const std::vector<cons
   }
   const bool single = opts.dtype == "float32" || opts.dtype == "float";
   std::vector<TrainSummary> out(static_cast<std::size_t>(T));
+  const int workers = static_cast<int>(std::min<long>(NumThreads(), T));
+  const int intra = T == 1 ? NumThreads() : 1;
   auto run = [&](long i) {
     const Dataset& tr = *train[train.size() == 1 ? 0 : i];
     const Dataset* te = test.empty() ? nullptr : test[test.size() == 1 ? 0 : i];
     const Weights<double>* w0 = init.empty() ? nullptr : &init[init.size() == 1 ? 0 : i];
     const long trial = opts.trial_offset + i;
-    out[i] = single ? TrainOne<float>(opts, shape, tr, te, w0, trial)
-                    : TrainOne<double>(opts, shape, tr, te, w0, trial);
+    out[i] = single ? TrainOne<float>(opts, shape, tr, te, w0, trial, intra)
+                    : TrainOne<double>(opts, shape, tr, te, w0, trial, intra);
   };
-  const int workers = static_cast<int>(std::min<long>(NumThreads(), T));
   if (workers <= 1) {
     for (long i = 0; i < T; ++i) run(i);
     return out;

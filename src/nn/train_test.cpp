@@ -232,3 +232,29 @@ TEST(Train, MultiClassAndDeepNetworks) {
 
 }  // namespace
 }  // namespace marginlab::nn
+
+namespace marginlab::nn {
+namespace {
+
+TEST(Train, LoneTrialWithBlockPoolIsBitwiseEqualAcrossThreadCounts) {
+  const Dataset ds = testing::RandomData(50, 7, 0, 8);
+  for (const std::string dtype : {"double", "float32"}) {
+    TrainOptions o;
+    o.width = {200};  // 4 unit blocks, the last one partial
+    o.lambda = 1e-3;
+    o.steps = 40;
+    o.dtype = dtype;
+    SetNumThreads(1);
+    const auto a = Train(o, ds);
+    SetNumThreads(2);
+    const auto b = Train(o, ds);
+    SetNumThreads(1);
+    for (int k = 0; k < 2; ++k)
+      EXPECT_EQ(0, std::memcmp(a[0].final[k].data(), b[0].final[k].data(),
+                               sizeof(double) * a[0].final[k].size()));
+    EXPECT_EQ(a[0].trace.back().data_loss, b[0].trace.back().data_loss);
+  }
+}
+
+}  // namespace
+}  // namespace marginlab::nn

@@ -23,6 +23,7 @@
 
 #include "marginlab/core/rng.hpp"
 #include "marginlab/core/types.hpp"
+#include "marginlab/nn/block_pool.hpp"
 
 namespace marginlab::nn {
 
@@ -77,6 +78,7 @@ struct MlpWorkspace {
   MatrixT<T> F;                // outputs (n×l)
   MatrixT<T> dWt;              // a weight gradient, transposed (resized on first use)
   MatrixT<T> Fpart;            // two-layer path: per-block partial outputs (n × blocks)
+  BlockPool* pool = nullptr;   // if set, the two-layer kernels run their blocks on it
   void Resize(const MlpShape& shape, Index n);
 };
 

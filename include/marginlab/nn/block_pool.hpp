@@ -1,0 +1,40 @@
+// A small persistent thread pool that runs fn(b) for the blocks b = 0 … nb−1 of
+// one kernel call (the two-layer kernels' blocks of hidden units, mlp.hpp).
+// Blocks are independent and write disjoint outputs, so which thread runs which
+// block never changes a result. Workers sleep on an atomic (futex) between
+// calls; Run() returns when every block is done. Used by the trainer for a
+// single trial when --threads > 1 (several trials are parallel over trials).
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <thread>
+#include <vector>
+
+#include "marginlab/core/types.hpp"
+
+namespace marginlab::nn {
+
+class BlockPool {
+ public:
+  explicit BlockPool(int threads);  // threads ≥ 1 (threads − 1 workers + the caller)
+  ~BlockPool();
+  BlockPool(const BlockPool&) = delete;
+  BlockPool& operator=(const BlockPool&) = delete;
+
+  int threads() const { return static_cast<int>(workers_.size()) + 1; }
+  void Run(Index blocks, const std::function<void(Index)>& fn);
+
+ private:
+  void Work();
+  void Drain();
+  std::vector<std::thread> workers_;
+  const std::function<void(Index)>* fn_ = nullptr;
+  Index blocks_ = 0;
+  std::atomic<Index> next_{0};
+  std::atomic<int> done_{0};
+  std::atomic<unsigned> generation_{0};
+  std::atomic<bool> stop_{false};
+};
+
+}  // namespace marginlab::nn
