@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "command.hpp"
+#include "marginlab/core/error.hpp"
 #include "marginlab/core/params.hpp"
 #include "marginlab/experiment/config.hpp"
 #include "marginlab/experiment/runner.hpp"
@@ -16,11 +17,27 @@ struct RunArgs {
   std::string config, scale = "quick", out;
   int threads = 0;
   long max_trials = 0;
+  std::vector<std::string> sets;
   bool json = false;
 };
 
+// Applies `--set key=value` overrides to every scale's parameters, and records them in the
+// config text so that a results folder is resumed only with the same overrides.
+void ApplyOverrides(ExperimentConfig& config, const std::vector<std::string>& sets) {
+  for (const auto& s : sets) {
+    const std::size_t eq = s.find('=');
+    ML_REQUIRE(eq != std::string::npos && eq > 0) << "--set: expected key=value, got '" << s << "'";
+    const std::string key = s.substr(0, eq), value = s.substr(eq + 1);
+    config.params.Set(key, value);
+    for (auto& [name, scale] : config.scales)
+      if (scale.params.Has(key)) scale.params.Set(key, value);
+    config.text += "\n# --set " + s;
+  }
+}
+
 void RunRun(const RunArgs& a) {
-  const ExperimentConfig config = LoadExperimentConfig(ResolveExperiment(a.config));
+  ExperimentConfig config = LoadExperimentConfig(ResolveExperiment(a.config));
+  ApplyOverrides(config, a.sets);
   RunOptions o;
   o.scale = a.scale;
   o.out = a.out;
@@ -87,6 +104,7 @@ void RegisterRun(CLI::App& app) {
   run->add_option("--threads", a->threads, "parallel trials (0 = all cores)")->check(CLI::NonNegativeNumber);
   run->add_option("--max-trials", a->max_trials, "stop after running this many trials (resume later)")
       ->check(CLI::NonNegativeNumber);
+  run->add_option("--set", a->sets, "override a parameter for every trial: --set key=value (repeatable)");
   run->add_flag("--json", a->json, "machine-readable summary");
   run->callback([a] { RunRun(*a); });
 

@@ -54,21 +54,27 @@ const toml::table& SubTable(const toml::node& node, const std::string& path, con
 }
 
 ScaleConfig ReadScale(const toml::table& t, const std::string& path, const std::string& name) {
-  CheckKeys(t, path, "scale." + name, {"trials", "measured_seconds", "params", "sweep"});
+  CheckKeys(t, path, "scale." + name, {"trials", "measured_seconds", "params", "sweep", "zip"});
   ScaleConfig s;
   if (auto v = t["trials"].value<std::int64_t>()) s.trials = *v;
   ML_REQUIRE(s.trials >= 1) << path << ": [scale." << name << "] trials must be at least 1";
   if (auto v = t["measured_seconds"].value<double>()) s.measured_seconds = *v;
   if (const toml::node* p = t.get("params"))
     s.params = ReadParams(SubTable(*p, path, "scale." + name + ".params"), path, "scale." + name + ".params");
-  if (const toml::node* sw = t.get("sweep")) {
-    for (const auto& [key, node] : SubTable(*sw, path, "scale." + name + ".sweep")) {
+  for (const char* table : {"sweep", "zip"}) {
+    const toml::node* sw = t.get(table);
+    if (!sw) continue;
+    auto& axes = std::string(table) == "sweep" ? s.sweep : s.zip;
+    for (const auto& [key, node] : SubTable(*sw, path, "scale." + name + "." + table)) {
       const toml::array* arr = node.as_array();
       ML_REQUIRE(arr && !arr->empty())
-          << Where(path, node) << ": sweep '" << key.str() << "' must be a non-empty array";
+          << Where(path, node) << ": " << table << " '" << key.str() << "' must be a non-empty array";
       std::vector<std::string> values;
       for (const auto& v : *arr) values.push_back(ScalarText(v, path, std::string(key.str())));
-      s.sweep.emplace_back(std::string(key.str()), std::move(values));
+      ML_REQUIRE(axes.empty() || std::string(table) == "sweep" || values.size() == axes.front().second.size())
+          << Where(path, node) << ": zip '" << key.str() << "' has " << values.size() << " values, but '"
+          << axes.front().first << "' has " << axes.front().second.size() << " (zipped lists vary together)";
+      axes.emplace_back(std::string(key.str()), std::move(values));
     }
   }
   return s;
@@ -108,6 +114,13 @@ void Substitute(ParamMap& params, const std::string& context) {
 }
 
 }  // namespace
+
+ParamMap KindParams(const ParamMap& params) {
+  ParamMap out(params.context());
+  for (const auto& [k, v] : params.entries())
+    if (!IsTemplateVariable(k)) out.Set(k, v);
+  return out;
+}
 
 const ScaleConfig& ExperimentConfig::Scale(const std::string& scale) const {
   auto it = scales.find(scale);
@@ -161,12 +174,29 @@ std::vector<TrialSpec> ExpandTrials(const ExperimentConfig& config, const std::s
   const ScaleConfig& s = config.Scale(scale);
   // Sweep points in row-major order of the axes as listed.
   std::vector<std::vector<std::pair<std::string, std::string>>> points = {{}};
+  // The zipped lists form one axis (outermost), then the sweep axes.
+  std::vector<std::vector<std::pair<std::string, std::string>>> axes;
+  if (!s.zip.empty()) {
+    std::vector<std::pair<std::string, std::string>> zipped;
+    for (std::size_t i = 0; i < s.zip.front().second.size(); ++i)
+      for (const auto& [name, values] : s.zip) zipped.emplace_back(name, values[i]);
+    axes.push_back(std::move(zipped));
+  }
+  std::vector<std::size_t> group_sizes;
+  if (!s.zip.empty()) group_sizes.push_back(s.zip.size());
   for (const auto& [axis, values] : s.sweep) {
+    std::vector<std::pair<std::string, std::string>> a;
+    for (const auto& v : values) a.emplace_back(axis, v);
+    axes.push_back(std::move(a));
+    group_sizes.push_back(1);
+  }
+  for (std::size_t k = 0; k < axes.size(); ++k) {
     std::vector<std::vector<std::pair<std::string, std::string>>> next;
+    const std::size_t g = group_sizes[k];
     for (const auto& p : points)
-      for (const auto& v : values) {
+      for (std::size_t v = 0; v + g <= axes[k].size(); v += g) {
         next.push_back(p);
-        next.back().emplace_back(axis, v);
+        for (std::size_t j = 0; j < g; ++j) next.back().push_back(axes[k][v + j]);
       }
     points = std::move(next);
   }

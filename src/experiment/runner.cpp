@@ -64,7 +64,9 @@ RunSummary RunExperiment(const ExperimentConfig& config, const RunOptions& opts,
       if (!claim) break;
       Stopwatch t;
       try {
-        const TrialResult result = kind.run(claim->second);
+        TrialSpec spec = claim->second;
+        spec.params = KindParams(spec.params);
+        const TrialResult result = kind.run(spec);
         store.CompleteRun(claim->first, result, t.Seconds());
       } catch (const std::exception& e) {
         store.FailRun(claim->first, e.what(), t.Seconds());

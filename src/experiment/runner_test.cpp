@@ -43,6 +43,17 @@ sleep_ms = 0
 n = [10, 20]
 lambda = [0.5, 0.0]
 
+[scale.zipped]
+trials = 1
+[scale.zipped.params]
+sleep_ms = 0
+_unused = "kept for the analysis"
+[scale.zipped.zip]
+n = [1, 2, 3]
+_tag = ["a", "b", "c"]
+[scale.zipped.sweep]
+lambda = [0.5, 0.0]
+
 [scale.slow]
 trials = 4
 [scale.slow.params]
@@ -97,6 +108,23 @@ TEST(Config, ExpandsSweepWithCommonSeedsAndSubstitution) {
   EXPECT_EQ(trials[0].seed, trials[3].seed);
   EXPECT_NE(trials[0].seed, trials[1].seed);
   EXPECT_EQ(trials[1].seed, Rng(7).Split(1).key());
+}
+
+TEST(Config, ZippedListsVaryTogetherAndTemplateVariablesStayOutOfTheKind) {
+  const ExperimentConfig c = ParseExperimentConfig(kConfig, "demo.toml");
+  const auto trials = ExpandTrials(c, "zipped");
+  ASSERT_EQ(trials.size(), 6u);  // 3 zipped values × 2 lambdas
+  EXPECT_EQ(*trials[0].params.Find("n"), "1");
+  EXPECT_EQ(*trials[0].params.Find("_tag"), "a");
+  EXPECT_EQ(*trials[2].params.Find("n"), "2");
+  EXPECT_EQ(*trials[2].params.Find("_tag"), "b");
+  EXPECT_EQ(*trials[5].params.Find("lambda"), "0");
+  const ParamMap kind = KindParams(trials[0].params);
+  EXPECT_FALSE(kind.Has("_tag"));
+  EXPECT_FALSE(kind.Has("_unused"));
+  EXPECT_TRUE(kind.Has("n"));
+  const std::string bad = std::string(kConfig) + "\n[scale.badzip.zip]\na = [1, 2]\nb = [1]\n";
+  EXPECT_THROW(ParseExperimentConfig(bad, "bad.toml"), InputError);
 }
 
 TEST(Config, ErrorsNameFileAndKey) {

@@ -10,8 +10,9 @@ const std::vector<TrialKind>& TrialKinds() {
   static const std::vector<TrialKind> kinds = {
       {"nn-train", "train one network (nn module) on data / test_data; all training metrics",
        RunNnTrainTrial},
-      {"thm21", "wei-d at one (d, n): regularized net vs the best kernel predictor (Wei et al. Thm 2.1)",
-       RunThm21Trial},
+      {"net-vs-kernel",
+       "a regularized net against kernel predictors (interpolation, ridge path, SVM) on the same data",
+       RunNetVsKernelTrial},
   };
   return kinds;
 }

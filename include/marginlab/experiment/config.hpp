@@ -22,12 +22,19 @@
 //   [scale.smoke.sweep]                # Cartesian product of these lists
 //   n = [50, 100]
 //   lambda = [5e-4, 0.0]
+//   [scale.smoke.zip]                  # lists of equal length that vary together:
+//   _task = ["classification", "regression"]   # one more axis of the product,
+//   loss = ["logistic", "squared"]             # (classification, logistic), …
 //
 // Values may be strings, integers, floats or booleans; sweeps are arrays of
 // them; sweep axes expand in alphabetical order of their names (the first
 // name outermost), as TOML tables are unordered. Parameters merge in the order [params] < [scale.X.params] < sweep
 // point. Text values may reference other parameters as {name}, and {trial},
 // {point} and {seed}; references are substituted after merging.
+//
+// Template variables: parameters whose names start with '_' (e.g. _d, _n) are
+// for substitution and for the analysis only. They are stored with the trial
+// (so reports can group by them) but not passed to the trial kind.
 //
 // Seeds: trial t of every sweep point gets the same seed,
 //   seed_t = Rng(experiment.seed).Split(t).key(),
@@ -51,7 +58,13 @@ struct ScaleConfig {
   double measured_seconds = 0;  // 0 = not measured
   ParamMap params;              // overrides for this scale
   std::vector<std::pair<std::string, std::vector<std::string>>> sweep;  // axis → values
+  std::vector<std::pair<std::string, std::vector<std::string>>> zip;    // varied together
 };
+
+// True for a template variable name ("_d").
+inline bool IsTemplateVariable(const std::string& name) { return !name.empty() && name[0] == '_'; }
+// The parameters a trial kind sees: `params` without template variables.
+ParamMap KindParams(const ParamMap& params);
 
 struct ExperimentConfig {
   std::string path;  // the TOML file it came from

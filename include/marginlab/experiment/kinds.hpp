@@ -11,8 +11,9 @@ namespace marginlab {
 // "nn-train": one network trained by nn::Train on `data` (and `test_data`).
 TrialResult RunNnTrainTrial(const TrialSpec& spec);
 
-// "thm21": network vs kernel predictors on wei-d at one (d, n) (Wei et al. Thm 2.1).
-TrialResult RunThm21Trial(const TrialSpec& spec);
+// "net-vs-kernel": a regularized network against kernel predictors on the same data
+// (Wei et al. Thm 2.1 on wei-d; Fig. 4 on teacher data).
+TrialResult RunNetVsKernelTrial(const TrialSpec& spec);
 
 // Shared by kinds that train a network as one of their steps: splits `data` /
 // `test_data` off `params`, applies the rest to nn::TrainOptions with the

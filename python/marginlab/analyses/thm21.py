@@ -32,7 +32,7 @@ def table(res):
     """{d: {n: {metric: [values over trials]}}}"""
     out = {}
     for r in res.done():
-        d, n = int(r.params["d"]), int(r.params["n"])
+        d, n = int(r.params["_d"]), int(r.params["_n"])
         cell = out.setdefault(d, {}).setdefault(n, {})
         for metric, _, _ in METHODS:
             cell.setdefault(metric, []).append(r.final(metric))
