@@ -20,6 +20,14 @@
 extern "C" void openblas_set_num_threads(int num_threads);
 #endif
 
+#if MARGINLAB_HAVE_SLEEF && defined(__AVX512F__)
+#include <immintrin.h>
+#include <sleef.h>
+#define ML_GRAM_FUSED 1
+#else
+#define ML_GRAM_FUSED 0
+#endif
+
 namespace marginlab {
 namespace {
 constexpr double kPi = 3.14159265358979323846;
@@ -61,6 +69,7 @@ double KahanS(const Matrix& A, Index i, double na, const Matrix& B, Index j, dou
 struct GramComputer::Workspace {
   std::vector<double> s2, s, th, D, E, ntk, sd, tmp;
   std::vector<double> q11, r1;  // per layer × rows
+  std::vector<double> tile;     // kGramTile² scratch: a contiguous, cache-resident tile
 };
 
 GramComputer::GramComputer(const KernelOptions& opts, const Matrix& A, const Matrix& B)
@@ -75,13 +84,24 @@ GramComputer::Workspace* GramComputer::NewWorkspace() const {
   auto* ws = new Workspace;
   const std::size_t t = kGramTile;
   for (auto* v : {&ws->s2, &ws->s, &ws->th, &ws->D, &ws->E, &ws->ntk, &ws->sd, &ws->tmp}) v->resize(t);
+  ws->tile.resize(t * t);
   return ws;
 }
 void GramComputer::DeleteWorkspace(Workspace* ws) { delete ws; }
 
 void GramComputer::Block(Index i0, Index r, Index j0, Index c, double* out, Index ld,
                          Workspace& ws) const {
-  ML_CHECK(r <= kGramTile) << "Block rows " << r << " > tile";
+  ML_CHECK(r <= kGramTile && c <= kGramTile) << "Block " << r << "x" << c << " > tile";
+  if (ld != r) {  // work in the contiguous scratch tile (stays in cache), then copy out
+    BlockContiguous(i0, r, j0, c, ws.tile.data(), ws);
+    for (Index j = 0; j < c; ++j) std::copy(ws.tile.data() + j * r, ws.tile.data() + (j + 1) * r, out + j * ld);
+    return;
+  }
+  BlockContiguous(i0, r, j0, c, out, ws);
+}
+
+void GramComputer::BlockContiguous(Index i0, Index r, Index j0, Index c, double* out, Workspace& ws) const {
+  const Index ld = r;
   TileGemm(A_, i0, r, B_, j0, c, out, ld);
   const Index d = A_.cols();
   const double* n1 = nA_.data() + i0;
@@ -107,6 +127,12 @@ void GramComputer::Block(Index i0, Index r, Index j0, Index c, double* out, Inde
       }
     }
   }
+#if ML_GRAM_FUSED
+  if (!deep) {
+    for (Index j = 0; j < c; ++j) FusedTwoLayerColumn(cf, out + j * ld, n1, r, j0 + j, i0);
+    return;
+  }
+#endif
   for (Index j = 0; j < c; ++j) {
     double* g = out + j * ld;
     const double n2 = nB_[j0 + j];
@@ -179,6 +205,51 @@ void GramComputer::Block(Index i0, Index r, Index j0, Index c, double* out, Inde
       for (Index i = 0; i < r; ++i) g[i] = ntk[i];
   }
 }
+
+
+#if ML_GRAM_FUSED
+// The two-layer family on one tile column in a single AVX-512 pass, 8 entries at a time:
+// p = n1·n2, s² = p − g² (FMA), s = √max(s², 0), θ = atan2(s, g) (SLEEF, ≤ 3.5 ulp),
+// K = (A g + C)(π − θ) + B s. Entries with s² ≤ kFixup·p are redone in scalar code with Kahan's s.
+void GramComputer::FusedTwoLayerColumn(const DotKernelCoeffs& cf, double* g, const double* n1, Index r,
+                                       Index jb, Index i0) const {
+  const double n2 = nB_[jb];
+  const __m512d vn2 = _mm512_set1_pd(n2), vfix = _mm512_set1_pd(kFixup), zero = _mm512_setzero_pd();
+  const __m512d vA = _mm512_set1_pd(cf.A), vB = _mm512_set1_pd(cf.B), vC = _mm512_set1_pd(cf.C);
+  const __m512d vpi = _mm512_set1_pd(kPi);
+  Index flagged[kGramTile];
+  double flagged_g[kGramTile];
+  int nf = 0;
+  for (Index i = 0; i < r; i += 8) {
+    const __mmask8 lanes = r - i >= 8 ? __mmask8(0xFF) : __mmask8((1u << (r - i)) - 1);
+    const __m512d vg = _mm512_maskz_loadu_pd(lanes, g + i);
+    const __m512d p = _mm512_mul_pd(_mm512_maskz_loadu_pd(lanes, n1 + i), vn2);
+    const __m512d s2 = _mm512_fnmadd_pd(vg, vg, p);
+    const __mmask8 fix = _mm512_mask_cmp_pd_mask(lanes, s2, _mm512_mul_pd(vfix, p), _CMP_LE_OQ);
+    const __m512d vs = _mm512_sqrt_pd(_mm512_max_pd(s2, zero));
+    const __m512d th = Sleef_atan2d8_u35avx512f(vs, vg);
+    const __m512d pm = _mm512_sub_pd(vpi, th);
+    const __m512d k = _mm512_fmadd_pd(_mm512_fmadd_pd(vA, vg, vC), pm, _mm512_mul_pd(vB, vs));
+    if (fix) {
+      for (int b = 0; b < 8; ++b)
+        if (fix & (1u << b)) {
+          flagged[nf] = i + b;
+          flagged_g[nf++] = g[i + b];
+        }
+    }
+    _mm512_mask_storeu_pd(g + i, lanes, k);
+  }
+  for (int f = 0; f < nf; ++f) {
+    const Index i = flagged[f];
+    if (n1[i] == 0 || n2 == 0) {
+      g[i] = 0;  // a zero input: K = 0 for every member of the family
+      continue;
+    }
+    const double gi = flagged_g[f], si = KahanS(A_, i0 + i, n1[i], B_, jb, n2);
+    g[i] = TwoLayerFromAngle(cf, gi, si, std::atan2(si, gi));
+  }
+}
+#endif
 
 void ParallelTasks(Index count, const std::function<void(Index, int)>& fn) {
   const int threads = static_cast<int>(std::min<Index>(NumThreads(), std::max<Index>(count, 1)));

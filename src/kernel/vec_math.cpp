@@ -31,10 +31,10 @@ void VecAtan2(const double* y, const double* x, double* out, Index n) {
   Index i = 0;
 #if ML_VEC_SLEEF && defined(__AVX512F__)
   for (; i + 8 <= n; i += 8)
-    _mm512_storeu_pd(out + i, Sleef_atan2d8_u10avx512f(_mm512_loadu_pd(y + i), _mm512_loadu_pd(x + i)));
+    _mm512_storeu_pd(out + i, Sleef_atan2d8_u35avx512f(_mm512_loadu_pd(y + i), _mm512_loadu_pd(x + i)));
 #elif ML_VEC_SLEEF
   for (; i + 4 <= n; i += 4)
-    _mm256_storeu_pd(out + i, Sleef_atan2d4_u10avx2(_mm256_loadu_pd(y + i), _mm256_loadu_pd(x + i)));
+    _mm256_storeu_pd(out + i, Sleef_atan2d4_u35avx2(_mm256_loadu_pd(y + i), _mm256_loadu_pd(x + i)));
 #endif
   for (; i < n; ++i) out[i] = std::atan2(y[i], x[i]);
 }

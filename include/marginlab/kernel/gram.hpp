@@ -16,6 +16,7 @@
 #include <functional>
 
 #include "marginlab/core/types.hpp"
+#include "marginlab/kernel/closed_form.hpp"
 #include "marginlab/kernel/kernel_spec.hpp"
 
 namespace marginlab {
@@ -37,6 +38,9 @@ class GramComputer {
   const Matrix& B() const { return B_; }
 
  private:
+  void BlockContiguous(Index i0, Index r, Index j0, Index c, double* out, Workspace& ws) const;
+  void FusedTwoLayerColumn(const DotKernelCoeffs& cf, double* g, const double* n1, Index r, Index jb,
+                           Index i0) const;
   KernelOptions opts_;
   KernelType type_;
   const Matrix& A_;

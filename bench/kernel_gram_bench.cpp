@@ -1,0 +1,175 @@
+// Kernel benchmarks (issue 4): Gram-matrix throughput of the fused GEMM + SLEEF tile pass,
+// the blocked Cholesky against LAPACK dpotrf, and the Falkon-style solver at scale.
+// Run by bench/run_kernel_bench.sh beside the numpy peer bench/kernel_gram_numpy.py.
+//
+//   BM_Gram/n/d            K(X, X) exploiting symmetry (each off-diagonal tile once)
+//   BM_CrossGram/n/d       K(X, X) as a cross Gram (every entry computed: like numpy)
+//   BM_Cholesky/n, BM_Dpotrf/n
+//   BM_FalkonVsDense/n     Falkon PCG against the dense Cholesky solve of (K + λI)β = y
+//   BM_Falkon/n            the matrix-free solve alone (n = 100,000 in the driver)
+// Data: the teacher generator's sphere inputs (d = 100 for the solvers), NTK with r_w = r_u = 1.
+// KERNEL_BENCH_LAMBDA, KERNEL_BENCH_CENTERS override λ (default 1e-2·... see kLambda) and M.
+#include <benchmark/benchmark.h>
+
+#include <cstdlib>
+#include <string>
+
+#include "marginlab/core/rng.hpp"
+#include "marginlab/core/threads.hpp"
+#include "marginlab/data/source.hpp"
+#include "marginlab/kernel/dense_cholesky.hpp"
+#include "marginlab/kernel/falkon.hpp"
+#include "marginlab/kernel/gram.hpp"
+
+namespace ml = marginlab;
+
+namespace {
+double EnvDouble(const char* name, double fallback) {
+  const char* v = std::getenv(name);
+  return v ? std::atof(v) : fallback;
+}
+int Threads() { return static_cast<int>(EnvDouble("KERNEL_BENCH_THREADS", 2)); }
+
+ml::Matrix Points(ml::Index n, ml::Index d, std::uint64_t seed) {
+  ml::Rng rng(seed);
+  ml::Matrix X = rng.NormalMatrix(n, d);
+  X.rowwise().normalize();
+  return X;
+}
+
+void BM_Gram(benchmark::State& state) {
+  ml::SetNumThreads(Threads());
+  const ml::Matrix X = Points(state.range(0), state.range(1), 1);
+  ml::KernelOptions k;
+  for (auto _ : state) benchmark::DoNotOptimize(ml::Gram(k, X).data());
+  const double entries = static_cast<double>(X.rows()) * static_cast<double>(X.rows());
+  state.counters["entries_per_second"] = benchmark::Counter(entries, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["threads"] = ml::NumThreads();
+}
+
+void BM_CrossGram(benchmark::State& state) {
+  ml::SetNumThreads(Threads());
+  const ml::Matrix X = Points(state.range(0), state.range(1), 1);
+  ml::KernelOptions k;
+  for (auto _ : state) benchmark::DoNotOptimize(ml::CrossGram(k, X, X).data());
+  const double entries = static_cast<double>(X.rows()) * static_cast<double>(X.rows());
+  state.counters["entries_per_second"] = benchmark::Counter(entries, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["threads"] = ml::NumThreads();
+}
+
+// The inner products alone, X Xᵀ by one BLAS call: the floor under any Gram computation.
+void BM_GemmOnly(benchmark::State& state) {
+  ml::SetNumThreads(Threads());
+  const ml::Matrix X = Points(state.range(0), state.range(1), 1);
+  ml::Matrix G(X.rows(), X.rows());
+  for (auto _ : state) {
+    G.noalias() = X * X.transpose();
+    benchmark::DoNotOptimize(G.data());
+  }
+  const double entries = static_cast<double>(X.rows()) * static_cast<double>(X.rows());
+  state.counters["entries_per_second"] = benchmark::Counter(entries, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+ml::Matrix SpdMatrix(ml::Index n) {
+  ml::SetNumThreads(Threads());
+  ml::KernelOptions k;
+  ml::Matrix K = ml::Gram(k, Points(n, 100, 2));
+  K.diagonal().array() += 1e-2;
+  return K;
+}
+
+void BM_Cholesky(benchmark::State& state) {
+  const ml::Matrix K = SpdMatrix(state.range(0));
+  for (auto _ : state) {
+    state.PauseTiming();
+    ml::Matrix A = K;
+    state.ResumeTiming();
+    if (!ml::CholeskyInPlace(A)) state.SkipWithError("not positive definite");
+  }
+  const double n = static_cast<double>(K.rows());
+  state.counters["gflops"] = benchmark::Counter(n * n * n / 3 / 1e9, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+void BM_Dpotrf(benchmark::State& state) {
+  const ml::Matrix K = SpdMatrix(state.range(0));
+  for (auto _ : state) {
+    state.PauseTiming();
+    ml::Matrix A = K;
+    state.ResumeTiming();
+    if (!ml::LapackCholeskyInPlace(A)) state.SkipWithError("not positive definite");
+  }
+  const double n = static_cast<double>(K.rows());
+  state.counters["gflops"] = benchmark::Counter(n * n * n / 3 / 1e9, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+// Regression data: the teacher generator (d = 100, sphere inputs), targets f*(x).
+ml::Dataset Teacher(ml::Index n) {
+  return ml::LoadData("teacher:task=regression,d=100,n=" + std::to_string(n) + ",seed=1");
+}
+
+ml::FalkonOptions FalkonOpts() {
+  ml::FalkonOptions o;
+  o.lambda = EnvDouble("KERNEL_BENCH_LAMBDA", 1e-1);
+  o.centers = static_cast<ml::Index>(EnvDouble("KERNEL_BENCH_CENTERS", 2000));
+  o.tol = 1e-6;
+  o.seed = 1;
+  return o;
+}
+
+void ReportFalkon(benchmark::State& state, const ml::FalkonSummary& s, double seconds) {
+  state.counters["iterations"] = static_cast<double>(s.iterations);
+  state.counters["true_residual"] = s.true_residual;
+  state.counters["centers"] = static_cast<double>(s.centers);
+  state.counters["lambda"] = FalkonOpts().lambda;
+  state.counters["solve_seconds"] = seconds;
+  state.counters["converged"] = s.termination == ml::Termination::kConverged ? 1 : 0;
+  for (const auto& [phase, t] : s.timings) state.counters[phase + "_seconds"] = t;
+}
+
+void BM_Falkon(benchmark::State& state) {
+  ml::SetNumThreads(Threads());
+  const ml::Dataset ds = Teacher(state.range(0));
+  ml::KernelOptions k;
+  ml::FalkonSummary s;
+  double seconds = 0;
+  for (auto _ : state) {
+    ml::Stopwatch sw;
+    benchmark::DoNotOptimize(ml::FalkonSolve(k, ds.X, ds.y, FalkonOpts(), &s).data());
+    seconds = sw.Seconds();
+  }
+  ReportFalkon(state, s, seconds);
+}
+
+void BM_FalkonVsDense(benchmark::State& state) {
+  ml::SetNumThreads(Threads());
+  const ml::Dataset ds = Teacher(state.range(0));
+  ml::KernelOptions k;
+  ml::FalkonSummary s;
+  double seconds = 0, dense_seconds = 0, rel_diff = 0, dense_residual = 0;
+  for (auto _ : state) {
+    ml::Stopwatch sw;
+    const ml::Vector beta = ml::FalkonSolve(k, ds.X, ds.y, FalkonOpts(), &s);
+    seconds = sw.Seconds();
+    sw.Restart();
+    const ml::Matrix K = ml::Gram(k, ds.X);
+    const ml::Vector dense = ml::DenseRidgeSolve(K, ds.y, FalkonOpts().lambda);
+    dense_seconds = sw.Seconds();
+    rel_diff = (beta - dense).norm() / dense.norm();
+    dense_residual = (ds.y - K * dense - FalkonOpts().lambda * dense).norm() / ds.y.norm();
+  }
+  ReportFalkon(state, s, seconds);
+  state.counters["dense_seconds"] = dense_seconds;
+  state.counters["relative_difference_to_dense"] = rel_diff;
+  state.counters["dense_residual"] = dense_residual;
+}
+}  // namespace
+
+BENCHMARK(BM_Gram)->ArgsProduct({{2000, 10000}, {20, 100}})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_CrossGram)->ArgsProduct({{2000, 10000}, {20, 100}})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_GemmOnly)->ArgsProduct({{2000, 10000}, {20, 100}})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Cholesky)->Arg(20000)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
+BENCHMARK(BM_Dpotrf)->Arg(20000)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
+BENCHMARK(BM_FalkonVsDense)->Arg(20000)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
+BENCHMARK(BM_Falkon)->Arg(100000)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
+
+BENCHMARK_MAIN();
