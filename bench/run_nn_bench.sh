@@ -15,28 +15,39 @@ TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
 mkdir -p "$OUT"
 
-echo "== marginlab ($BUILD/bench/bench_nn_step)" >&2
-"$BUILD/bench/bench_nn_step" --benchmark_format=json --benchmark_out="$TMP/ml.json" \
-  --benchmark_out_format=json >/dev/null
-echo "== PyTorch (bench/nn_step_torch.py)" >&2
-/usr/bin/python3 "$ROOT/bench/nn_step_torch.py" > "$TMP/torch.jsonl"
+# Both sides twice, alternating; each configuration keeps its best run (on a shared
+# machine, the least disturbed one).
+for rep in 1 2; do
+  echo "== marginlab ($BUILD/bench/bench_nn_step), pass $rep" >&2
+  "$BUILD/bench/bench_nn_step" --benchmark_format=json --benchmark_out="$TMP/ml$rep.json" \
+    --benchmark_out_format=json >/dev/null
+  echo "== PyTorch (bench/nn_step_torch.py), pass $rep" >&2
+  /usr/bin/python3 "$ROOT/bench/nn_step_torch.py" > "$TMP/torch$rep.jsonl"
+done
 
-/usr/bin/python3 - "$TMP/ml.json" "$TMP/torch.jsonl" "$OUT/$MACHINE-nn_step" "$MACHINE" <<'PY'
+/usr/bin/python3 - "$TMP" "$OUT/$MACHINE-nn_step" "$MACHINE" <<'PY'
 import json, os, platform, re, subprocess, sys, time
-ml_path, torch_path, out, machine = sys.argv[1:5]
-ml = json.load(open(ml_path))
-rows = [json.loads(l) for l in open(torch_path) if l.strip()]
-meta = rows[0]
-torch_steps = {r["key"]: r for r in rows[1:]}
-ours, gemm = {}, {}
-for b in ml["benchmarks"]:
-    name = b["name"]
-    if name.startswith("BM_Step"):
-        v = dict(re.findall(r"(\w+):(\d+)", name))
-        key = "/".join(v[k] for k in ("n", "d", "m", "T", "threads", "f32"))
-        ours[key] = {"steps_per_s": b["steps_per_s"], "gflops": b["gflops"]}
-    elif "Gemm" in name:
-        gemm[name] = b["gflops"]
+tmp, out, machine = sys.argv[1:4]
+ours, gemm, torch_steps, meta = {}, {}, {}, None
+for rep in (1, 2):
+    for b in json.load(open(f"{tmp}/ml{rep}.json"))["benchmarks"]:
+        name = b["name"]
+        if name.startswith("BM_Step"):
+            v = dict(re.findall(r"(\w+):(\d+)", name))
+            key = "/".join(v[k] for k in ("n", "d", "m", "T", "threads", "f32"))
+            if key not in ours or b["steps_per_s"] > ours[key]["steps_per_s"]:
+                ours[key] = {"steps_per_s": b["steps_per_s"], "gflops": b["gflops"]}
+        elif "Gemm" in name:
+            gemm[name] = max(gemm.get(name, 0), b["gflops"])
+    rows = [json.loads(l) for l in open(f"{tmp}/torch{rep}.jsonl") if l.strip()]
+    if meta is None:
+        meta = rows[0]
+    else:
+        for k, v in rows[0]["gemm_gflops"].items():
+            meta["gemm_gflops"][k] = max(meta["gemm_gflops"][k], v)
+    for r in rows[1:]:
+        if r["key"] not in torch_steps or r["steps_per_s"] > torch_steps[r["key"]]["steps_per_s"]:
+            torch_steps[r["key"]] = r
 cpu = ""
 try:
     cpu = re.search(r"Model name:\s*(.*)", subprocess.run(["lscpu"], capture_output=True, text=True).stdout).group(1)
@@ -62,8 +73,8 @@ json.dump({"info": info, "gemm_gflops_marginlab": gemm, "gemm_gflops_torch": met
 with open(out + ".md", "w") as f:
     f.write(f"# nn full-batch GD step: marginlab vs PyTorch {info['torch']} ({machine})\n\n")
     f.write(f"CPU: {cpu}, {info['cores']} cores; {info['date']}; load average at the end "
-            f"{info['loadavg_at_end'][0]:.1f} (a shared machine: absolute numbers are noisy, the two "
-            f"sides ran back to back in one session).\n\n")
+            f"{info['loadavg_at_end'][0]:.1f} (a shared machine: absolute numbers are noisy; both sides ran "
+            f"twice, alternating, in one session, and each row keeps each side's best run).\n\n")
     f.write("GEMM peak measured in the same run (1024³, GFLOP/s): " +
             ", ".join(f"{k.replace('BM_', '').replace('/real_time', '')} {v:.1f}" for k, v in gemm.items()) +
             "; PyTorch torch.mm: " + ", ".join(f"{k} {v:.1f}" for k, v in meta["gemm_gflops"].items()) + ".\n\n")

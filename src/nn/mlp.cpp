@@ -120,7 +120,9 @@ void MlpForward(MlpWorkspace<T>& ws, const MlpShape& shape, const Weights<T>& W,
     const Index m = H1.cols(), nb = (m + kUnitBlock - 1) / kUnitBlock;
     auto block = [&](Index b) {
       const Index j0 = b * kUnitBlock, w = std::min(kUnitBlock, m - j0);
-      auto Zb = H1.middleCols(j0, w);
+      thread_local MatrixT<T> scratch;  // recompute mode: this thread's block of Z
+      if (ws.recompute) scratch.resize(X.rows(), kUnitBlock);
+      auto Zb = ws.recompute ? scratch.leftCols(w) : H1.middleCols(j0, w);
       Zb.noalias() = X * W[0].middleRows(j0, w).transpose();  // Z_b (n×B) = X (n×d) U_bᵀ
       auto fb = ws.Fpart.col(b);
       fb.setZero();
@@ -173,14 +175,21 @@ void MlpBackward(Weights<T>& dW, MlpWorkspace<T>& ws, const MlpShape& shape, con
     auto df = dF.col(0);
     auto block = [&](Index b) {
       const Index j0 = b * kUnitBlock, w = std::min(kUnitBlock, m - j0);
-      for (Index j = j0; j < j0 + w; ++j) {
-        auto h = H1.col(j);
-        if (!shape.freeze_output) dW[1](0, j) = s * h.dot(df);
-        const T wj = s * W[1](0, j);
+      thread_local MatrixT<T> scratch;  // recompute mode: Z_b again (bitwise the forward's)
+      if (ws.recompute) {
+        scratch.resize(X.rows(), kUnitBlock);
+        scratch.leftCols(w).noalias() = X * W[0].middleRows(j0, w).transpose();
+      }
+      auto Gb = ws.recompute ? scratch.leftCols(w) : H1.middleCols(j0, w);
+      for (Index j = 0; j < w; ++j) {
+        auto h = Gb.col(j);
+        if (ws.recompute) h = h.cwiseMax(T(0));
+        if (!shape.freeze_output) dW[1](0, j0 + j) = s * h.dot(df);
+        const T wj = s * W[1](0, j0 + j);
         h = (h.array() > T(0)).select(wj * df.array(), T(0));
       }
       auto dUt = ws.dWt.middleCols(j0, w);
-      dUt.noalias() = X.transpose() * H1.middleCols(j0, w);  // (d×B) = Xᵀ dZ_b
+      dUt.noalias() = X.transpose() * Gb;  // (d×B) = Xᵀ dZ_b
       dW[0].middleRows(j0, w) = dUt.transpose();
     };
     if (ws.pool) ws.pool->Run(nb, block);

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 
 #include "marginlab/nn/train.hpp"
 #include "nn/nn_test_util.hpp"
@@ -153,6 +154,36 @@ TEST(Mlp, InitIsReproducibleAndFrozenOutputIsPlusMinusOne) {
   EXPECT_EQ(Wa[0], Wb[0]);
   for (Index j = 0; j < 5; ++j) EXPECT_EQ(std::abs(Wa[1](0, j)), 1.0);
   EXPECT_THROW(Shape({3, 1}, Scaling::kStandard, true).Check(), InputError);
+}
+
+}  // namespace
+}  // namespace marginlab::nn
+
+namespace marginlab::nn {
+namespace {
+
+TEST(Mlp, RecomputeModeIsBitwiseEqualToStoredActivations) {
+  MlpShape shape;
+  shape.dims = {6, 150, 1};
+  shape.scaling = Scaling::kNtk;
+  Rng rng(5);
+  const Weights<double> W = InitWeights(shape, {1.0}, rng);
+  const Matrix X = rng.NormalMatrix(33, 6), dF = rng.NormalMatrix(33, 1);
+  Weights<double> dA, dB;
+  for (const auto& w : W) dA.push_back(Matrix::Zero(w.rows(), w.cols())), dB.push_back(dA.back());
+  MlpWorkspace<double> a, b;
+  a.Resize(shape, 33);
+  b.Resize(shape, 33);
+  b.recompute = true;
+  MlpForward(a, shape, W, X);
+  MlpForward(b, shape, W, X);
+  EXPECT_EQ(0, std::memcmp(a.F.data(), b.F.data(), sizeof(double) * 33));
+  MlpBackward(dA, a, shape, W, X, dF);
+  MlpBackward(dB, b, shape, W, X, dF);
+  for (int k = 0; k < 2; ++k)
+    EXPECT_EQ(0, std::memcmp(dA[k].data(), dB[k].data(), sizeof(double) * dA[k].size()));
+  const Weights<double> ref = MlpBackwardReference(shape, W, X, dF);
+  EXPECT_LE((dB[0] - ref[0]).norm(), 1e-13 * ref[0].norm());
 }
 
 }  // namespace
