@@ -11,6 +11,7 @@
 #include "marginlab/data/csv.hpp"
 #include "marginlab/data/idx.hpp"
 #include "marginlab/data/line1d.hpp"
+#include "marginlab/data/linear.hpp"
 #include "marginlab/data/npy.hpp"
 #include "marginlab/data/teacher.hpp"
 #include "marginlab/data/wei_d.hpp"
@@ -148,6 +149,9 @@ const std::vector<DataSource>& DataSources() {
       Entry<Line1dOptions>("line1d", "generator",
                            "one-dimensional points with a bias coordinate (Wei et al. F.4)",
                            GenerateLine1d),
+      Entry<LinearOptions>("linear", "generator",
+                           "linearly separable: y = sign(u*.x) with |u*.x| >= margin, x on the sphere",
+                           GenerateLinear),
       Entry<CsvOptions>("csv", "reader", "CSV file, one example per line", LoadCsvDataset),
       Entry<IdxOptions>("idx", "reader", "IDX (MNIST format) images and labels, raw or .gz",
                         LoadIdxDataset),

@@ -50,7 +50,10 @@ nn::TrainSummary TrainForTrial(const TrialSpec& spec, ParamMap params, Dataset* 
 }
 
 TrialResult RunNnTrainTrial(const TrialSpec& spec) {
-  const nn::TrainSummary s = TrainForTrial(spec, spec.params, nullptr, nullptr);
+  return NnTrainResult(TrainForTrial(spec, spec.params, nullptr, nullptr));
+}
+
+TrialResult NnTrainResult(const nn::TrainSummary& s) {
   TrialResult r;
   for (const auto& rec : s.trace) r.trace.push_back({rec.step, RecordValues(rec)});
   if (!s.trace.empty())

@@ -13,6 +13,8 @@ const std::vector<TrialKind>& TrialKinds() {
       {"net-vs-kernel",
        "a regularized net against kernel predictors (interpolation, ridge path, SVM) on the same data",
        RunNetVsKernelTrial},
+      {"margin-rate", "a linear model's normalized margin against the exact max margin (Ji Thm 4.1)",
+       RunMarginRateTrial},
   };
   return kinds;
 }

@@ -15,6 +15,12 @@ TrialResult RunNnTrainTrial(const TrialSpec& spec);
 // (Wei et al. Thm 2.1 on wei-d; Fig. 4 on teacher data).
 TrialResult RunNetVsKernelTrial(const TrialSpec& spec);
 
+// "margin-rate": a linear model's margin against the exact max margin (Ji Thm 4.1, §4.4).
+TrialResult RunMarginRateTrial(const TrialSpec& spec);
+
+// The nn-train trace and finals of a training summary.
+TrialResult NnTrainResult(const nn::TrainSummary& s);
+
 // Shared by kinds that train a network as one of their steps: splits `data` /
 // `test_data` off `params`, applies the rest to nn::TrainOptions with the
 // trial's seed, loads the data, trains, and hands back the data sets.
