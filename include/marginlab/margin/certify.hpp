@@ -1,0 +1,89 @@
+// Certified optimality gaps for the l2-regularized two-layer objective, and
+// its exact global optimum in low dimension (DESIGN §2, "Global optimum and
+// certificates"; Wei et al. eq. 2.2, §3 and Example 3.2).
+//
+// Objective of a network Θ = (U, w) with output scale s:
+//     L(Θ) = (1/n) Σ_i ℓ_i(f(x_i)) + λ‖Θ‖²,   ℓ_i(a) = log(1 + e^{−y_i a})  (logistic)
+//                                              ℓ_i(a) = (a − y_i)²           (squared).
+// Since λ(w² + ‖u‖²) ≥ 2λ|w|‖u‖ (equality when balanced) and f is a signed
+// measure c on the sphere (c = s Σ_j w_j‖u_j‖ δ_{û_j}), for every width
+//     L(Θ) ≥ P(c) = R(Φc) + (2λ/s)‖c‖_TV,   R(a) = (1/n) Σ ℓ_i(a_i),
+// and inf over widths ≥ n + 1 of L equals min_c P (Wei et al. §3 / E).
+// Fenchel dual: for any β ∈ Rⁿ with M(β) ≤ 2λ/s (M: best_neuron.hpp),
+//     min_c P(c) ≥ D(β) = −R*(β) = −(1/n) Σ_i ℓ_i*(n β_i),
+//     logistic ℓ_i*(v) = t log t + (1−t) log(1−t),  t = −y_i v ∈ [0, 1],
+//     squared  ℓ_i*(v) = v y_i + v²/4.
+// The certificate of a trained network takes β = ∇R(f(X)) (its residuals,
+// (1/n) ℓ_i'(f_i)), scales it by min(1, (2λ/s)/M̄(β)) with M̄ an upper bound
+// from the oracle, and reports D ≤ min P ≤ L(Θ) and gap = L(Θ) − D. It is
+// certified when M̄ is (exact oracle or branch-and-bound upper bound); with the
+// heuristic oracle the lower bound is an estimate ("uncertified"). At the
+// global optimum β is the optimal dual point and the gap is 0.
+//
+// GlobalOptimum (s = 1) solves min_c P by column generation: the restricted
+// problem min_a R(Φ_S a) + 2λ‖a‖₁ over unit directions S by proximal
+// coordinate descent, then the oracle's argmax of |Σ β_i relu(u·x_i)| joins S
+// until M(β) ≤ 2λ (1 + tolerance); each round gives a bracket
+// [D(β scaled), P(a)] on the global minimum.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "marginlab/core/options.hpp"
+#include "marginlab/core/types.hpp"
+#include "marginlab/margin/best_neuron.hpp"
+#include "marginlab/margin/two_layer.hpp"
+
+namespace marginlab::margin {
+
+struct CertifyOptions {
+  std::string loss = "logistic";  // logistic | squared
+  double lambda = 1e-3;           // λ (of λ‖Θ‖², with the 1/n-mean data loss)
+  OracleOptions oracle;
+  long max_rounds = 300;          // GlobalOptimum: column-generation rounds
+  long cd_sweeps = 2000;          // GlobalOptimum: coordinate-descent sweeps per round (max)
+  double tolerance = 1e-10;       // GlobalOptimum: stop when the gap ≤ tolerance · max(1, |P|)
+  template <class V>
+  void Fields(V& v) {
+    v("loss", loss, "logistic | squared");
+    v("lambda", lambda, "regularization λ of λ‖Θ‖²");
+    v("oracle", oracle.method, "auto | exact | bnb | ascent (uncertified)");
+    v("max_rounds", max_rounds, "global optimum: column-generation rounds");
+    v("tolerance", tolerance, "global optimum: relative gap that stops");
+  }
+  std::string Validate() const;
+};
+
+struct GapCertificate {
+  double objective = 0;     // L(Θ) of the network (or P of the measure)
+  double data_loss = 0;     // (1/n) Σ ℓ_i
+  double lower_bound = 0;   // D(β scaled) ≤ global minimum
+  double gap = 0;           // objective − lower_bound
+  bool certified = false;
+  std::string oracle_mode;  // exact | bound | heuristic
+  double oracle_value = 0, oracle_upper = 0;  // M(β) found / bounded
+  double dual_scale = 1;    // min(1, (2λ/s)/M̄)
+};
+
+GapCertificate CertifyNetwork(const TwoLayerNet& net, const Matrix& X, const Vector& y,
+                              const CertifyOptions& opts);
+
+struct GlobalOptimumResult : SummaryBase {
+  double lower = 0, upper = 0;  // bracket on min_c P = inf_Θ L(Θ)
+  bool certified = false;
+  TwoLayerNet network;          // balanced network of the final measure (value `upper`)
+  Matrix directions;            // K×d columns
+  Vector weights;               // K signed masses a_j
+  long rounds = 0;
+};
+
+GlobalOptimumResult GlobalOptimum(const Matrix& X, const Vector& y, const CertifyOptions& opts);
+
+// The margin gap of a network: γ_hi/2 − γ(Θ) (Wei et al. Prop. B.10: γ_hi/2
+// bounds the normalized margin of every two-layer network from above).
+inline double MarginGap(double network_margin, double gamma_hi) {
+  return gamma_hi / 2 - network_margin;
+}
+
+}  // namespace marginlab::margin
