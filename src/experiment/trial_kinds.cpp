@@ -15,6 +15,10 @@ const std::vector<TrialKind>& TrialKinds() {
        RunNetVsKernelTrial},
       {"margin-rate", "a linear model's normalized margin against the exact max margin (Ji Thm 4.1)",
        RunMarginRateTrial},
+      {"alignment", "alignment, smoothed margin and directional change over doubling steps (Ji §4.3)",
+       RunAlignmentTrial},
+      {"l1-margin", "a two-layer net's normalized margin against the l1-SVM over ReLU features (Fig. 5)",
+       RunL1MarginTrial},
   };
   return kinds;
 }

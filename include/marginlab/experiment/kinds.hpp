@@ -18,6 +18,14 @@ TrialResult RunNetVsKernelTrial(const TrialSpec& spec);
 // "margin-rate": a linear model's margin against the exact max margin (Ji Thm 4.1, §4.4).
 TrialResult RunMarginRateTrial(const TrialSpec& spec);
 
+// "alignment": alignment, smoothed margin and directional change of a homogeneous net
+// over doubling steps (Ji §4.3).
+TrialResult RunAlignmentTrial(const TrialSpec& spec);
+
+// "l1-margin": a two-layer net's normalized margin against the l1-SVM over ReLU features
+// (Wei et al. Thm 4.1, Prop. B.10, Fig. 5).
+TrialResult RunL1MarginTrial(const TrialSpec& spec);
+
 // The nn-train trace and finals of a training summary.
 TrialResult NnTrainResult(const nn::TrainSummary& s);
 
