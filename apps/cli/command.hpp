@@ -24,6 +24,8 @@ void RegisterTrain(CLI::App& app);  // train, nn grad (hidden)
 void RegisterKernel(CLI::App& app);  // kernel gram, fit
 void RegisterRun(CLI::App& app);  // run, list, export
 void RegisterReport(CLI::App& app);
+void RegisterMargin(CLI::App& app);  // margin linear, l1svm, ntk-margin, bound
+void RegisterCertify(CLI::App& app);
 void RunPythonReport(const std::string& dir);
 
 // Adds `--data SPEC` (generator spec, file or folder) to a command.

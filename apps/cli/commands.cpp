@@ -10,6 +10,8 @@ void RegisterAll(CLI::App& app) {
   RegisterKernel(app);
   RegisterRun(app);
   RegisterReport(app);
+  RegisterMargin(app);
+  RegisterCertify(app);
 }
 
 }  // namespace marginlab::cli

@@ -1,0 +1,264 @@
+// `marginlab margin linear|l1svm|ntk-margin|bound`: margins and their
+// certificates (docs/margin.md). Every --json output names the value, the
+// bracket [lower, upper] and whether the bracket is certified.
+#include <cmath>
+#include <iostream>
+#include <limits>
+#include <memory>
+
+#include "command.hpp"
+#include "marginlab/core/error.hpp"
+#include "marginlab/core/rng.hpp"
+#include "marginlab/data/source.hpp"
+#include "marginlab/margin/bounds.hpp"
+#include "marginlab/margin/ji_split.hpp"
+#include "marginlab/margin/l1svm.hpp"
+#include "marginlab/margin/linear_svm.hpp"
+#include "marginlab/margin/ntk_margin.hpp"
+#include "marginlab/margin/two_layer.hpp"
+
+namespace marginlab::cli {
+namespace {
+
+using namespace marginlab::margin;
+
+nlohmann::json Num(double v) {
+  return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
+}
+
+Dataset LoadBinary(const std::string& spec) {
+  Dataset ds = LoadData(spec, "--data");
+  ML_REQUIRE(ds.kind == LabelKind::kBinary)
+      << "--data: margins need binary labels ±1; " << ds.source << " has " << ToString(ds.kind)
+      << " labels";
+  return ds;
+}
+
+struct LinearArgs {
+  std::string data;
+  bool json = false;
+};
+
+void RunLinear(const LinearArgs& a) {
+  const Dataset ds = LoadBinary(a.data);
+  const LinearSvmResult r = LinearMaxMargin(ds.X, ds.y);
+  nlohmann::json j = {{"command", "margin linear"},
+                      {"data", ds.source},
+                      {"n", ds.n()},
+                      {"d", ds.d()},
+                      {"separable", r.separable},
+                      {"value", r.margin},
+                      {"bracket", {r.margin, r.separable ? r.margin_upper : 0.0}},
+                      {"certified", r.separable},
+                      {"kkt_gap", r.kkt_gap},
+                      {"support_vectors", r.support.size()},
+                      {"w", std::vector<double>(r.w.data(), r.w.data() + r.w.size())}};
+  if (!r.separable) {
+    auto lp = MakeLpBackend();
+    const JiSplit s = SplitSeparable(ds.X, ds.y, *lp);
+    j["certified"] = true;
+    j["value"] = nullptr;
+    j["bracket"] = {nullptr, 0.0};
+    j["split"] = {{"sep", s.sep.size()},
+                  {"sc", s.sc.size()},
+                  {"dim_H", s.H.cols()},
+                  {"risk_sc", s.risk_sc},
+                  {"vbar_norm", s.vbar.norm()},
+                  {"sep_margin_on_H_perp", s.sep_margin}};
+  }
+  if (a.json) return PrintJson(j);
+  if (r.separable) {
+    std::cout << "linear max margin γ = " << r.margin << "  (certified bracket [" << r.margin << ", "
+              << r.margin_upper << "], " << r.support.size() << " support vectors)\n";
+  } else {
+    std::cout << "not linearly separable through the origin (γ ≤ 0)\n"
+              << "Ji §4.2 split: |S_sep| = " << j["split"]["sep"] << ", |S_sc| = " << j["split"]["sc"]
+              << ", dim H = " << j["split"]["dim_H"] << ", R_sc(v̄) = " << j["split"]["risk_sc"]
+              << ", ‖v̄‖ = " << j["split"]["vbar_norm"] << ", S_sep margin on H^⊥ = "
+              << j["split"]["sep_margin_on_H_perp"] << "\n";
+  }
+}
+
+struct L1Args {
+  std::string data, params, oracle = "auto", key = "final";
+  long dictionary = 0, max_rounds = 500, trial = 0;
+  std::uint64_t seed = 0;
+  bool json = false;
+};
+
+void RunL1(const L1Args& a) {
+  const Dataset ds = LoadBinary(a.data);
+  auto lp = MakeLpBackend();
+  L1SvmOptions opts;
+  opts.oracle.method = a.oracle;
+  opts.max_rounds = a.max_rounds;
+  ValidateOrThrow(opts, "margin l1svm");
+  L1SvmResult r;
+  std::string method;
+  if (a.dictionary > 0) {
+    Matrix D;
+    if (ds.d() == 2) {
+      D = CircleDictionary(a.dictionary);
+      method = "dictionary: " + std::to_string(a.dictionary) + " evenly spaced directions on the circle";
+    } else {
+      Rng rng = Rng(a.seed).Split(Purpose::kInit);
+      D.resize(a.dictionary, ds.d());
+      for (Index k = 0; k < a.dictionary; ++k) D.row(k) = rng.UnitSphere(ds.d()).transpose();
+      method = "dictionary: " + std::to_string(a.dictionary) + " random directions on the sphere";
+    }
+    r = L1SvmDictionary(ds.X, ds.y, D, *lp);
+    // An upper bound on γ_ℓ1 from the LP's dual point.
+    const OracleResult o = BestNeuron(ds.X, r.q.cwiseProduct(ds.y), opts.oracle);
+    r.oracle_mode = o.mode;
+    r.certified = o.mode != "heuristic";
+    r.gamma_hi = std::max(r.gamma_lo, r.certified ? o.upper : o.value);
+  } else {
+    r = L1SvmColumnGeneration(ds.X, ds.y, *lp, opts);
+    method = "column generation";
+  }
+  const TwoLayerNet net = ExtractNetwork(r);
+  nlohmann::json j = {{"command", "margin l1svm"},
+                      {"data", ds.source},
+                      {"method", method},
+                      {"value", r.gamma_lo},
+                      {"bracket", {r.gamma_lo, Num(r.gamma_hi)}},
+                      {"certified", r.certified},
+                      {"oracle", r.oracle_mode},
+                      {"columns", r.directions.rows()},
+                      {"rounds", r.trace.size()},
+                      {"termination", ToString(r.termination)},
+                      {"network_width", net.width()},
+                      {"network_margin", net.width() > 0 ? Num(net.NormalizedMargin(ds.X, ds.y)) : nullptr},
+                      {"max_margin_bracket", {r.gamma_lo / 2, Num(r.gamma_hi / 2)}}};
+  if (!a.params.empty()) {
+    const TwoLayerNet trained = LoadTwoLayerNet(a.params, a.key, a.trial);
+    const double gm = trained.NormalizedMargin(ds.X, ds.y);
+    j["params"] = a.params;
+    j["params_margin"] = gm;
+    j["margin_gap"] = {{"value", Num(r.gamma_hi / 2 - gm)},
+                       {"bracket", {r.gamma_lo / 2 - gm, Num(r.gamma_hi / 2 - gm)}},
+                       {"certified", r.certified}};
+  }
+  if (a.json) return PrintJson(j);
+  const char* tag = r.certified ? "certified" : "uncertified";
+  std::cout << "l1-SVM over ReLU features (" << method << ")\n"
+            << "  γ_ℓ1 ∈ [" << r.gamma_lo << ", " << r.gamma_hi << "]  (" << tag << ", oracle "
+            << r.oracle_mode << ")\n"
+            << "  max two-layer margin γ* = γ_ℓ1/2 ∈ [" << r.gamma_lo / 2 << ", " << r.gamma_hi / 2
+            << "]\n"
+            << "  extracted network: width " << net.width() << ", normalized margin "
+            << (net.width() > 0 ? net.NormalizedMargin(ds.X, ds.y) : 0.0) << "\n";
+  if (!a.params.empty())
+    std::cout << "  " << a.params << ": normalized margin " << j["params_margin"]
+              << ", margin gap ≤ " << j["margin_gap"]["value"] << " (" << tag << ")\n";
+}
+
+struct NtkArgs {
+  std::string data;
+  NtkMarginOptions opts;
+  bool json = false;
+};
+
+void RunNtk(const NtkArgs& a) {
+  const Dataset ds = LoadBinary(a.data);
+  const NtkMarginResult r = NtkMargin(ds.X, ds.y, a.opts);
+  nlohmann::json j = {{"command", "margin ntk-margin"},
+                      {"data", ds.source},
+                      {"d", ds.d()},
+                      {"n", ds.n()},
+                      {"samples", a.opts.samples},
+                      {"value", r.value},
+                      {"standard_error", r.standard_error},
+                      {"bracket", {r.lower, r.upper}},
+                      {"bracket_of", "the Monte-Carlo problem with these samples"},
+                      {"certified", false},
+                      {"d_times_value", static_cast<double>(ds.d()) * r.value}};
+  if (a.json) return PrintJson(j);
+  std::cout << "NTK separation margin (Ji Assumption 3.2): " << r.value << " ± " << r.standard_error
+            << " (Monte-Carlo s.e., " << a.opts.samples << " samples)\n"
+            << "  bracket for the sampled problem: [" << r.lower << ", " << r.upper << "]\n"
+            << "  d · γ = " << static_cast<double>(ds.d()) * r.value << "\n";
+}
+
+struct BoundArgs {
+  std::string data, params, key = "final";
+  double margin = std::numeric_limits<double>::quiet_NaN(), delta = 0.05;
+  long trial = 0;
+  bool json = false;
+};
+
+void RunBound(const BoundArgs& a) {
+  const Dataset ds = LoadBinary(a.data);
+  double gamma = a.margin;
+  ML_REQUIRE(!a.params.empty() || std::isfinite(gamma)) << "margin bound: give --params or --margin";
+  if (!a.params.empty()) gamma = LoadTwoLayerNet(a.params, a.key, a.trial).NormalizedMargin(ds.X, ds.y);
+  const double C = std::sqrt(ds.X.rowwise().squaredNorm().maxCoeff());
+  const GeneralizationBound b = MarginBound(gamma, C, static_cast<long>(ds.n()), 2, a.delta);
+  nlohmann::json j = {{"command", "margin bound"},
+                      {"data", ds.source},
+                      {"margin", gamma},
+                      {"C", C},
+                      {"n", ds.n()},
+                      {"delta", a.delta},
+                      {"value", b.value},
+                      {"main_term", b.main_term},
+                      {"epsilon", b.epsilon},
+                      {"bracket", {nullptr, b.value}},
+                      {"certified", false},
+                      {"note", b.note}};
+  if (a.json) return PrintJson(j);
+  std::cout << "Prop. D.1 bound (universal constant set to 1): " << b.value << " = " << b.main_term
+            << " + " << b.epsilon << "   (γ = " << gamma << ", C = " << C << ", n = " << ds.n()
+            << ", δ = " << a.delta << ")\n";
+}
+
+}  // namespace
+
+void RegisterMargin(CLI::App& app) {
+  auto* m = app.add_subcommand("margin", "Margins with certificates: linear, l1-SVM, NTK, bound");
+  m->require_subcommand(1);
+
+  auto la = std::make_shared<LinearArgs>();
+  auto* l = m->add_subcommand("linear", "Hard-margin linear SVM through the origin (exact); Ji §4.2 split");
+  AddDataOption(*l, &la->data);
+  l->add_flag("--json", la->json, "machine-readable output");
+  l->callback([la] { RunLinear(*la); });
+
+  auto ia = std::make_shared<L1Args>();
+  auto* s = m->add_subcommand("l1svm", "l1-SVM over ReLU features (Wei et al. B.14) and γ* = γ_ℓ1/2");
+  AddDataOption(*s, &ia->data);
+  s->add_option("--dictionary", ia->dictionary,
+                "solve over K fixed directions (d = 2: evenly spaced on the circle, Wei et al. F.4; "
+                "else random) instead of column generation");
+  s->add_option("--oracle", ia->oracle, "best-neuron oracle: auto | exact | bnb | ascent (uncertified)")
+      ->check(CLI::IsMember({"auto", "exact", "bnb", "ascent"}));
+  s->add_option("--max-rounds", ia->max_rounds, "column-generation rounds");
+  s->add_option("--params", ia->params, "a trained two-layer network (.npz): report its margin gap");
+  s->add_option("--key", ia->key, "npz prefix of the network (final, init)");
+  s->add_option("--trial", ia->trial, "trial index in a multi-trial .npz");
+  s->add_option("--seed", ia->seed, "seed of random dictionaries");
+  s->add_flag("--json", ia->json, "machine-readable output");
+  s->callback([ia] { RunL1(*ia); });
+
+  auto na = std::make_shared<NtkArgs>();
+  auto* n = m->add_subcommand("ntk-margin", "NTK separation margin (Ji Assumption 3.2), Monte Carlo");
+  AddDataOption(*n, &na->data);
+  n->add_option("--samples", na->opts.samples, "Monte-Carlo samples z ~ N(0, I)");
+  n->add_option("--iterations", na->opts.iterations, "mirror-descent steps");
+  n->add_option("--seed", na->opts.seed, "seed");
+  n->add_flag("--json", na->json, "machine-readable output");
+  n->callback([na] { RunNtk(*na); });
+
+  auto ba = std::make_shared<BoundArgs>();
+  auto* b = m->add_subcommand("bound", "Generalization bound of Wei et al. Prop. D.1 (constant 1)");
+  AddDataOption(*b, &ba->data);
+  b->add_option("--params", ba->params, "a trained two-layer network (.npz)");
+  b->add_option("--key", ba->key, "npz prefix of the network (final, init)");
+  b->add_option("--trial", ba->trial, "trial index in a multi-trial .npz");
+  b->add_option("--margin", ba->margin, "a normalized margin instead of --params");
+  b->add_option("--delta", ba->delta, "failure probability δ");
+  b->add_flag("--json", ba->json, "machine-readable output");
+  b->callback([ba] { RunBound(*ba); });
+}
+
+}  // namespace marginlab::cli
