@@ -214,7 +214,10 @@ TrainSummary TrainOne(const TrainOptions& o, const MlpShape& shape, const Datase
       break;
     }
     MlpBackward(dW, ws, shape, W, *Xs, dF);
-    double coef = reg.Coef(reg.lambda > 0 ? SquaredNorm(shape, W) : 0.0);
+    // λ r ‖Θ‖^{r−2}: for r = 2 it is 2λ and needs no norm.
+    double coef = reg.lambda == 0 ? 0.0
+                  : reg.power == 2 ? 2 * reg.lambda
+                                   : reg.Coef(SquaredNorm(shape, W));
     if (mode == GradMode::kNormalized && coef != 0) coef *= std::exp(-lv.log_loss);
     optimizer.Step(W, dW, coef, lr);
   }

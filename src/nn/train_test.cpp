@@ -202,6 +202,12 @@ TEST(Train, StopsAtTargetLossAndValidates) {
   EXPECT_EQ(r[0].termination, Termination::kTargetReached);
   EXPECT_LE(r[0].trace.back().data_loss, 0.05);
   EXPECT_LT(r[0].steps_done, 100000);
+  o.target_loss = 0;
+  o.time_limit = 1e-9;
+  const auto timed = Train(o, ds);
+  EXPECT_EQ(timed[0].termination, Termination::kTimeLimit);
+  EXPECT_LT(timed[0].steps_done, 100000);
+  o.time_limit = 0;
   o.optimizer = "sgd";
   EXPECT_THROW(Train(o, ds), InputError);  // sgd without batch_size
   o.optimizer = "bogus";
