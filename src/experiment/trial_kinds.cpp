@@ -19,6 +19,8 @@ const std::vector<TrialKind>& TrialKinds() {
        RunAlignmentTrial},
       {"l1-margin", "a two-layer net's normalized margin against the l1-SVM over ReLU features (Fig. 5)",
        RunL1MarginTrial},
+      {"ntk-regime", "λ₀, NTK-regime loss decay, lazy distance and NTK separation margin (Ji §3)",
+       RunNtkRegimeTrial},
   };
   return kinds;
 }

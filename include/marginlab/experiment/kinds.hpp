@@ -26,6 +26,10 @@ TrialResult RunAlignmentTrial(const TrialSpec& spec);
 // (Wei et al. Thm 4.1, Prop. B.10, Fig. 5).
 TrialResult RunL1MarginTrial(const TrialSpec& spec);
 
+// "ntk-regime": λ₀, the NTK-regime loss decay, the lazy distance and the NTK separation margin
+// (Ji §3).
+TrialResult RunNtkRegimeTrial(const TrialSpec& spec);
+
 // The nn-train trace and finals of a training summary.
 TrialResult NnTrainResult(const nn::TrainSummary& s);
 
