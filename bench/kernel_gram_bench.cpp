@@ -8,9 +8,10 @@
 //   BM_FalkonVsDense/n     Falkon PCG against the dense Cholesky solve of (K + λI)β = y
 //   BM_Falkon/n            the matrix-free solve alone (n = 100,000 in the driver)
 // Data: the teacher generator's sphere inputs (d = 100 for the solvers), NTK with r_w = r_u = 1.
-// KERNEL_BENCH_LAMBDA, KERNEL_BENCH_CENTERS override λ (default 1e-2·... see kLambda) and M.
+// KERNEL_BENCH_LAMBDA_PER_N (λ = that·n, default 1e-5) and KERNEL_BENCH_CENTERS (M, default 3000).
 #include <benchmark/benchmark.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 
@@ -107,20 +108,22 @@ ml::Dataset Teacher(ml::Index n) {
   return ml::LoadData("teacher:task=regression,d=100,n=" + std::to_string(n) + ",seed=1");
 }
 
-ml::FalkonOptions FalkonOpts() {
+// λ = KERNEL_BENCH_LAMBDA_PER_N · n (default 1e-5: λ/n = 1e-5 in the 1/n-normalized convention).
+ml::FalkonOptions FalkonOpts(ml::Index n) {
   ml::FalkonOptions o;
-  o.lambda = EnvDouble("KERNEL_BENCH_LAMBDA", 1e-1);
-  o.centers = static_cast<ml::Index>(EnvDouble("KERNEL_BENCH_CENTERS", 2000));
+  o.lambda = EnvDouble("KERNEL_BENCH_LAMBDA_PER_N", 1e-5) * static_cast<double>(n);
+  o.centers = static_cast<ml::Index>(EnvDouble("KERNEL_BENCH_CENTERS", 3000));
   o.tol = 1e-6;
   o.seed = 1;
+  o.on_iteration = [](ml::Index it, double res) { std::fprintf(stderr, "  CG %ld: %.3e\n", static_cast<long>(it), res); };
   return o;
 }
 
-void ReportFalkon(benchmark::State& state, const ml::FalkonSummary& s, double seconds) {
+void ReportFalkon(benchmark::State& state, const ml::FalkonSummary& s, double seconds, double lambda) {
   state.counters["iterations"] = static_cast<double>(s.iterations);
   state.counters["true_residual"] = s.true_residual;
   state.counters["centers"] = static_cast<double>(s.centers);
-  state.counters["lambda"] = FalkonOpts().lambda;
+  state.counters["lambda"] = lambda;
   state.counters["solve_seconds"] = seconds;
   state.counters["converged"] = s.termination == ml::Termination::kConverged ? 1 : 0;
   for (const auto& [phase, t] : s.timings) state.counters[phase + "_seconds"] = t;
@@ -134,10 +137,10 @@ void BM_Falkon(benchmark::State& state) {
   double seconds = 0;
   for (auto _ : state) {
     ml::Stopwatch sw;
-    benchmark::DoNotOptimize(ml::FalkonSolve(k, ds.X, ds.y, FalkonOpts(), &s).data());
+    benchmark::DoNotOptimize(ml::FalkonSolve(k, ds.X, ds.y, FalkonOpts(ds.n()), &s).data());
     seconds = sw.Seconds();
   }
-  ReportFalkon(state, s, seconds);
+  ReportFalkon(state, s, seconds, FalkonOpts(ds.n()).lambda);
 }
 
 void BM_FalkonVsDense(benchmark::State& state) {
@@ -148,16 +151,17 @@ void BM_FalkonVsDense(benchmark::State& state) {
   double seconds = 0, dense_seconds = 0, rel_diff = 0, dense_residual = 0;
   for (auto _ : state) {
     ml::Stopwatch sw;
-    const ml::Vector beta = ml::FalkonSolve(k, ds.X, ds.y, FalkonOpts(), &s);
+    const ml::FalkonOptions fo = FalkonOpts(ds.n());
+    const ml::Vector beta = ml::FalkonSolve(k, ds.X, ds.y, fo, &s);
     seconds = sw.Seconds();
     sw.Restart();
     const ml::Matrix K = ml::Gram(k, ds.X);
-    const ml::Vector dense = ml::DenseRidgeSolve(K, ds.y, FalkonOpts().lambda);
+    const ml::Vector dense = ml::DenseRidgeSolve(K, ds.y, fo.lambda);
     dense_seconds = sw.Seconds();
     rel_diff = (beta - dense).norm() / dense.norm();
-    dense_residual = (ds.y - K * dense - FalkonOpts().lambda * dense).norm() / ds.y.norm();
+    dense_residual = (ds.y - K * dense - fo.lambda * dense).norm() / ds.y.norm();
   }
-  ReportFalkon(state, s, seconds);
+  ReportFalkon(state, s, seconds, FalkonOpts(ds.n()).lambda);
   state.counters["dense_seconds"] = dense_seconds;
   state.counters["relative_difference_to_dense"] = rel_diff;
   state.counters["dense_residual"] = dense_residual;

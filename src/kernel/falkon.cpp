@@ -91,6 +91,7 @@ Vector FalkonSolve(const KernelOptions& kernel, const Matrix& X, const Vector& y
     const double res = r.norm() / ynorm;
     s.residuals.push_back(res);
     s.iterations = it + 1;
+    if (o.on_iteration) o.on_iteration(it + 1, res);
     if (!std::isfinite(res)) {
       s.termination = Termination::kDiverged;
       break;

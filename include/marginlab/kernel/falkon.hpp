@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,8 @@ struct FalkonOptions {
   double tol = 1e-6;     // relative residual of the original system
   Index max_iterations = 500;
   std::uint64_t seed = 0;
+  // Called after every CG iteration with (iteration, recurrence relative residual); not a field.
+  std::function<void(Index, double)> on_iteration;
 
   template <class V>
   void Fields(V& v) {

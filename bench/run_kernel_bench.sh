@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Runs the kernel benchmarks (bench/kernel_gram_bench.cpp) and the numpy peer
+# (bench/kernel_gram_numpy.py) in one session on KERNEL_BENCH_THREADS (default 2) threads and writes
+#   bench/results/<machine>-kernel.json  (raw results of both, machine description, load average)
+#   bench/results/<machine>-kernel.md    (the comparison tables)
+# Usage: bench/run_kernel_bench.sh [BUILD_DIR]   (default build; configure with
+#        -DMARGINLAB_BUILD_BENCH=ON and build bench_kernel_gram first)
+# Stages: gram (vs numpy), cholesky (vs dpotrf, n = 20,000), dense (Falkon vs the dense solve at
+# n = 20,000), falkon (n = 100,000). KERNEL_BENCH_STAGES="gram cholesky dense falkon" selects; each
+# stage keeps its raw output in bench/results/raw/, so stages can be run (or re-run) separately and
+# the tables are rebuilt from whatever is there. KERNEL_BENCH_LAMBDA_PER_N (λ = that·n, default
+# 1e-5) and KERNEL_BENCH_CENTERS (default 3000) set the solver. MARGINLAB_MACHINE names the machine.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+BUILD="${1:-$ROOT/build}"
+MACHINE="${MARGINLAB_MACHINE:-$(hostname -s)}"
+STAGES="${KERNEL_BENCH_STAGES:-gram cholesky dense falkon}"
+export KERNEL_BENCH_THREADS="${KERNEL_BENCH_THREADS:-2}"
+export KERNEL_BENCH_LAMBDA_PER_N="${KERNEL_BENCH_LAMBDA_PER_N:-1e-5}"
+export KERNEL_BENCH_CENTERS="${KERNEL_BENCH_CENTERS:-3000}"
+OUT="$ROOT/bench/results"
+RAW="$OUT/raw/$MACHINE-kernel"
+mkdir -p "$OUT/raw"
+BIN="$BUILD/bench/bench_kernel_gram"
+run() {  # run STAGE FILTER
+  "$BIN" --benchmark_filter="$2" --benchmark_out="$RAW-$1.json.tmp" --benchmark_out_format=json >&2
+  mv "$RAW-$1.json.tmp" "$RAW-$1.json"
+}
+for stage in $STAGES; do
+  echo "== $stage (load average: $(cut -d' ' -f1-3 /proc/loadavg))" >&2
+  case "$stage" in
+    gram)
+      run gram 'BM_(Gram|CrossGram|GemmOnly)/'
+      OPENBLAS_NUM_THREADS="$KERNEL_BENCH_THREADS" /usr/bin/python3 "$ROOT/bench/kernel_gram_numpy.py" \
+        > "$RAW-numpy.jsonl.tmp"
+      mv "$RAW-numpy.jsonl.tmp" "$RAW-numpy.jsonl" ;;
+    cholesky) run cholesky 'BM_(Cholesky|Dpotrf)/' ;;
+    dense) run dense 'BM_FalkonVsDense/' ;;
+    falkon) run falkon 'BM_Falkon/' ;;
+    *) echo "unknown stage $stage" >&2; exit 2 ;;
+  esac
+done
+
+/usr/bin/python3 - "$RAW" "$OUT/$MACHINE-kernel" "$MACHINE" <<'PY'
+import json, os, re, subprocess, sys, time
+raw, out, machine = sys.argv[1:4]
+def bench(stage):
+    path = f"{raw}-{stage}.json"
+    return json.load(open(path))["benchmarks"] if os.path.exists(path) else []
+gram, chol = bench("gram"), bench("cholesky")
+falkon = bench("dense") + bench("falkon")
+npath = f"{raw}-numpy.jsonl"
+rows = [json.loads(l) for l in open(npath) if l.strip()] if os.path.exists(npath) else []
+numpy_meta = rows[0] if rows else {}
+numpy = {(r["n"], r["d"]): r for r in rows[1:]}
+cpu = ""
+try:
+    cpu = re.search(r"Model name:\s*(.*)", subprocess.run(["lscpu"], capture_output=True, text=True).stdout).group(1)
+except Exception:
+    pass
+info = {"machine": machine, "cpu": cpu, "cores": os.cpu_count(), "loadavg_at_end": os.getloadavg(),
+        "threads": int(os.environ["KERNEL_BENCH_THREADS"]), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "numpy": numpy_meta.get("numpy"), "lambda_per_n": float(os.environ["KERNEL_BENCH_LAMBDA_PER_N"]),
+        "centers": int(os.environ["KERNEL_BENCH_CENTERS"])}
+table = []
+by = {}
+for b in gram:
+    m = re.match(r"BM_(\w+)/(\d+)/(\d+)", b["name"])
+    if m:
+        by[(m.group(1), int(m.group(2)), int(m.group(3)))] = b["entries_per_second"]
+for (kind, n, d), eps in sorted(by.items()):
+    if kind == "GemmOnly":
+        continue
+    npy = numpy.get((n, d))
+    table.append({"variant": kind, "n": n, "d": d, "marginlab_entries_per_s": eps,
+                  "ns_per_entry": 1e9 / eps,
+                  "numpy_entries_per_s": npy["entries_per_second"] if npy else None,
+                  "speedup_vs_numpy": eps / npy["entries_per_second"] if npy else None,
+                  "gemm_only_entries_per_s": by.get(("GemmOnly", n, d))})
+cholesky = {b["name"].split("/")[0][3:]: {"seconds": b["real_time"], "gflops": b.get("gflops")} for b in chol}
+solver = [{k: v for k, v in b.items() if k not in ("run_name", "run_type", "repetitions", "repetition_index",
+                                                    "threads", "family_index", "per_family_instance_index",
+                                                    "iterations", "cpu_time", "time_unit")} for b in falkon]
+result = {"info": info, "gram": table, "cholesky": cholesky, "solver": solver, "numpy_raw": rows,
+          "marginlab_raw": {"gram": gram, "cholesky": chol, "falkon": falkon}}
+json.dump(result, open(out + ".json", "w"), indent=1)
+md = [f"# Kernel benchmarks — {machine}", "",
+      f"{info['date']}; {cpu}; {info['threads']} threads (marginlab and numpy's OpenBLAS); "
+      f"load average at the end {', '.join(f'{x:.1f}' for x in info['loadavg_at_end'])} "
+      f"(the machine is shared: other jobs ran at the same time, so absolute times are pessimistic).", "",
+      "## Gram matrix of the two-layer NTK (r_w = r_u = 1), unit-norm inputs", "",
+      "`Gram` uses symmetry (each off-diagonal tile once, then mirrored); `CrossGram` computes every entry "
+      "as numpy does. Entries per second count all n² entries.", "",
+      "| variant | n | d | marginlab entries/s | ns/entry | numpy entries/s | speed-up | GEMM alone entries/s |",
+      "|---|---|---|---|---|---|---|---|"]
+for r in table:
+    f = lambda v, fmt: (fmt.format(v) if v is not None else "–")
+    md.append(f"| {r['variant']} | {r['n']} | {r['d']} | {r['marginlab_entries_per_s']:.3g} | {r['ns_per_entry']:.2f} | "
+              f"{f(r['numpy_entries_per_s'], '{:.3g}')} | {f(r['speedup_vs_numpy'], '{:.1f}×')} | "
+              f"{f(r['gemm_only_entries_per_s'], '{:.3g}')} |")
+if cholesky:
+    md += ["", "## Cholesky, n = 20,000 (NTK Gram + 0.01·I)", "", "| routine | seconds | GFLOP/s |", "|---|---|---|"]
+    for k, v in cholesky.items():
+        md.append(f"| {k} | {v['seconds']:.2f} | {v['gflops']:.1f} |")
+    if "Cholesky" in cholesky and "Dpotrf" in cholesky:
+        md.append(f"\nblocked Cholesky / dpotrf time ratio: {cholesky['Cholesky']['seconds'] / cholesky['Dpotrf']['seconds']:.2f}")
+if solver:
+    md += ["", "## Kernel ridge (K + λI)β = y: NTK (r_w = r_u = 1), teacher regression data (d = 100, sphere inputs), "
+           "Falkon-style PCG with M uniform Nyström centers, stopping at relative residual ≤ 1e-6 of the original system", "",
+           "| n | λ | M | solve s | CG iterations | true residual | dense s | ‖β − β_dense‖/‖β_dense‖ |",
+           "|---|---|---|---|---|---|---|---|"]
+    for b in solver:
+        n = b["name"].split("/")[1]
+        dense = b.get("dense_seconds")
+        md.append(f"| {n} | {b['lambda']:g} | {int(b['centers'])} | {b['solve_seconds']:.1f} | {int(b['iterations'])} | "
+                  f"{b['true_residual']:.2e} | {dense if dense is None else round(dense, 1)} | "
+                  f"{b.get('relative_difference_to_dense', '–') if 'relative_difference_to_dense' not in b else format(b['relative_difference_to_dense'], '.2e')} |")
+open(out + ".md", "w").write("\n".join(md) + "\n")
+print("\n".join(md))
+PY
