@@ -135,6 +135,12 @@ L1SvmResult L1SvmColumnGeneration(const Matrix& X, const Vector& y, LpBackend& b
       res.termination = Termination::kConverged;
       break;
     }
+    if (o.mode == "bound" && res.gamma_hi - res.gamma_lo <= 2 * (o.upper - o.value)) {
+      // The bracket is as narrow as the branch-and-bound's own resolution.
+      res.termination = Termination::kConverged;
+      res.message = "bracket at the branch-and-bound oracle's tolerance";
+      break;
+    }
     if (o.value <= res.gamma_lo) {  // no improving column exists / can be found
       res.termination = Termination::kConverged;
       res.message = "the oracle found no column above γ_lo";
