@@ -115,3 +115,31 @@ TEST(CertifyTest, RejectsBadOptions) {
 
 }  // namespace
 }  // namespace marginlab::margin
+
+namespace marginlab::margin {
+namespace {
+
+// With output scale s, inf L over networks = min R(Φc) + (2λ/s)‖c‖_TV: the
+// standard problem at λ/s. The s-scaled balanced copy of that optimum has gap ≈ 0.
+TEST(CertifyTest, OutputScaleEnters) {
+  Matrix X;
+  Vector y;
+  LineData(8, &X, &y);
+  const double s = 0.25, lambda = 0.005;
+  CertifyOptions o;
+  o.lambda = lambda / s;
+  const GlobalOptimumResult opt = GlobalOptimum(X, y, o);
+  TwoLayerNet net = opt.network;  // |w_j| = ‖u_j‖ = √|a_j|
+  net.output_scale = s;
+  net.U /= std::sqrt(s);
+  net.w /= std::sqrt(s);
+  CertifyOptions oc;
+  oc.lambda = lambda;
+  const GapCertificate c = CertifyNetwork(net, X, y, oc);
+  EXPECT_NEAR(c.objective, opt.upper, 1e-9);
+  EXPECT_LE(c.gap, 1e-6);
+  EXPECT_TRUE(c.certified);
+}
+
+}  // namespace
+}  // namespace marginlab::margin
