@@ -26,6 +26,12 @@ struct Cell {
   Vector g;  // r = 3
 };
 
+Vector Vec2(double a, double b) {
+  Vector v(2);
+  v << a, b;
+  return v;
+}
+
 double Wrap(double t) {
   t = std::fmod(t, kTwoPi);
   return t < 0 ? t + kTwoPi : t;
@@ -69,7 +75,7 @@ void SweepCircle(const Matrix& A, const Vector& alpha, const Matrix& E, Index ci
     }
   };
   if (ev.empty()) {  // F ≡ 0 on this circle
-    consider(0.0, Eigen::Vector2d(1, 0));
+    consider(0.0, Vec2(1, 0));
     if (cells != nullptr) {
       cells->push_back({(side_plus + alpha[circle] * A.row(circle).transpose()).norm(),
                         side_plus + alpha[circle] * A.row(circle).transpose()});
@@ -90,8 +96,8 @@ void SweepCircle(const Matrix& A, const Vector& alpha, const Matrix& E, Index ci
     }
   }
   const double mid = ev[start].angle + longest / 2;
-  const Eigen::Vector2d em(std::cos(mid), std::sin(mid));
-  Eigen::Vector2d g = Eigen::Vector2d::Zero();
+  const Vector em = Vec2(std::cos(mid), std::sin(mid));
+  Vector g = Vector::Zero(2);
   Vector G = Vector::Zero(r);
   for (Index k = 0; k < n; ++k)
     if (P.row(k).norm() > 1e-13 * A.row(k).norm() && P.row(k).dot(em) > 0) {
@@ -109,7 +115,7 @@ void SweepCircle(const Matrix& A, const Vector& alpha, const Matrix& E, Index ci
     double len = j + 1 < m ? ev[j + 1].angle - a : ev[0].angle + kTwoPi - a;
     if (len <= 0) continue;  // a vertex where several boundaries meet
     const double b = a + len;
-    const Eigen::Vector2d ea(std::cos(a), std::sin(a)), eb(std::cos(b), std::sin(b));
+    const Vector ea = Vec2(std::cos(a), std::sin(a)), eb = Vec2(std::cos(b), std::sin(b));
     consider(g.dot(ea), ea);
     consider(g.dot(eb), eb);
     const double gn = g.norm();
@@ -149,10 +155,12 @@ Candidate MaxOnSphere(const Matrix& A, const Vector& alpha) {
     const double an = A.row(c).norm();
     if (an == 0) continue;
     // Orthonormal basis of x_c^⊥.
-    Eigen::Vector3d x = A.row(c).transpose() / an;
-    Eigen::Vector3d t = std::abs(x[0]) < 0.9 ? Eigen::Vector3d(1, 0, 0) : Eigen::Vector3d(0, 1, 0);
-    Eigen::Vector3d e1 = (t - t.dot(x) * x).normalized();
-    Eigen::Vector3d e2 = x.cross(e1);
+    const Vector x = A.row(c).transpose() / an;
+    Vector t = Vector::Zero(3);
+    t[std::abs(x[0]) < 0.9 ? 0 : 1] = 1;
+    const Vector e1 = (t - t.dot(x) * x).normalized();
+    Vector e2(3);  // x × e1
+    e2 << x[1] * e1[2] - x[2] * e1[1], x[2] * e1[0] - x[0] * e1[2], x[0] * e1[1] - x[1] * e1[0];
     Matrix E(3, 2);
     E.col(0) = e1;
     E.col(1) = e2;
