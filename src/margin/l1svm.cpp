@@ -141,6 +141,13 @@ L1SvmResult L1SvmColumnGeneration(const Matrix& X, const Vector& y, LpBackend& b
       res.message = "bracket at the branch-and-bound oracle's tolerance";
       break;
     }
+    const size_t T = res.trace.size();
+    if (o.mode == "heuristic" && T > 25 &&
+        res.gamma_lo - res.trace[T - 26].gamma_lo <= 1e-9 * scale) {
+      res.termination = Termination::kConverged;
+      res.message = "γ_lo stalled over 25 rounds (heuristic oracle)";
+      break;
+    }
     if (o.value <= res.gamma_lo) {  // no improving column exists / can be found
       res.termination = Termination::kConverged;
       res.message = "the oracle found no column above γ_lo";
