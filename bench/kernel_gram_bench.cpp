@@ -120,7 +120,7 @@ ml::FalkonOptions FalkonOpts(ml::Index n) {
 }
 
 void ReportFalkon(benchmark::State& state, const ml::FalkonSummary& s, double seconds, double lambda) {
-  state.counters["iterations"] = static_cast<double>(s.iterations);
+  state.counters["cg_iterations"] = static_cast<double>(s.iterations);
   state.counters["true_residual"] = s.true_residual;
   state.counters["centers"] = static_cast<double>(s.centers);
   state.counters["lambda"] = lambda;

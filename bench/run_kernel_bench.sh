@@ -78,9 +78,13 @@ for (kind, n, d), eps in sorted(by.items()):
                   "speedup_vs_numpy": eps / npy["entries_per_second"] if npy else None,
                   "gemm_only_entries_per_s": by.get(("GemmOnly", n, d))})
 cholesky = {b["name"].split("/")[0][3:]: {"seconds": b["real_time"], "gflops": b.get("gflops")} for b in chol}
+# (older raw files name the CG count "iterations", which collides with the benchmark's own field;
+# json keeps the later key, the counter)
 solver = [{k: v for k, v in b.items() if k not in ("run_name", "run_type", "repetitions", "repetition_index",
                                                     "threads", "family_index", "per_family_instance_index",
-                                                    "iterations", "cpu_time", "time_unit")} for b in falkon]
+                                                    "cpu_time", "time_unit")} for b in falkon]
+for b in solver:
+    b["cg_iterations"] = b.get("cg_iterations", b.get("iterations"))
 result = {"info": info, "gram": table, "cholesky": cholesky, "solver": solver, "numpy_raw": rows,
           "marginlab_raw": {"gram": gram, "cholesky": chol, "falkon": falkon}}
 json.dump(result, open(out + ".json", "w"), indent=1)
@@ -112,7 +116,7 @@ if solver:
     for b in solver:
         n = b["name"].split("/")[1]
         dense = b.get("dense_seconds")
-        md.append(f"| {n} | {b['lambda']:g} | {int(b['centers'])} | {b['solve_seconds']:.1f} | {int(b['iterations'])} | "
+        md.append(f"| {n} | {b['lambda']:g} | {int(b['centers'])} | {b['solve_seconds']:.1f} | {int(b['cg_iterations'])} | "
                   f"{b['true_residual']:.2e} | {dense if dense is None else round(dense, 1)} | "
                   f"{b.get('relative_difference_to_dense', '–') if 'relative_difference_to_dense' not in b else format(b['relative_difference_to_dense'], '.2e')} |")
 open(out + ".md", "w").write("\n".join(md) + "\n")
