@@ -348,18 +348,7 @@ GlobalOptimumResult GlobalOptimum(const Matrix& X, const Vector& y, const Certif
     a[a.size() - 1] = 0;
   }
   // The balanced network of the best measure.
-  TwoLayerNet& net = res.network;
-  net.U.resize(0, d);
-  net.w.resize(0);
-  for (Index j = 0; j < res.weights.size(); ++j) {
-    const double aj = res.weights[j];
-    if (aj == 0) continue;
-    const double s = std::sqrt(std::abs(aj));
-    net.U.conservativeResize(net.U.rows() + 1, d);
-    net.U.row(net.U.rows() - 1) = s * res.directions.row(j);
-    net.w.conservativeResize(net.w.size() + 1);
-    net.w[net.w.size() - 1] = aj > 0 ? s : -s;
-  }
+  res.network = BalancedNetwork(res.directions, res.weights);
   res.AddTiming("total", sw.Seconds());
   return res;
 }

@@ -117,7 +117,6 @@ L1SvmResult L1SvmColumnGeneration(const Matrix& X, const Vector& y, LpBackend& b
   res.gamma_hi = std::numeric_limits<double>::infinity();
   res.certified = true;
   res.termination = Termination::kMaxIterations;
-  Stopwatch sw;
   double lp_seconds = 0, oracle_seconds = 0;
   for (long round = 0; round < opts.max_rounds; ++round) {
     Stopwatch t;
@@ -159,25 +158,9 @@ L1SvmResult L1SvmColumnGeneration(const Matrix& X, const Vector& y, LpBackend& b
   res.AddTiming("lp", lp_seconds);
   res.AddTiming("oracle", oracle_seconds);
   if (res.gamma_hi < res.gamma_lo) res.gamma_hi = res.gamma_lo;  // rounding
-  (void)sw;
   return res;
 }
 
-TwoLayerNet ExtractNetwork(const L1SvmResult& r) {
-  const Index d = r.directions.cols();
-  TwoLayerNet net;
-  net.U.resize(0, d);
-  net.w.resize(0);
-  for (Index j = 0; j < r.weights.size(); ++j) {
-    const double a = r.weights[j];
-    if (a == 0) continue;
-    const double s = std::sqrt(std::abs(a));
-    net.U.conservativeResize(net.U.rows() + 1, d);
-    net.U.row(net.U.rows() - 1) = s * r.directions.row(j);
-    net.w.conservativeResize(net.w.size() + 1);
-    net.w[net.w.size() - 1] = a > 0 ? s : -s;
-  }
-  return net;
-}
+TwoLayerNet ExtractNetwork(const L1SvmResult& r) { return BalancedNetwork(r.directions, r.weights); }
 
 }  // namespace marginlab::margin

@@ -1,6 +1,8 @@
 // Two-layer networks as explicit matrices (see the header).
 #include "marginlab/margin/two_layer.hpp"
 
+#include <cmath>
+
 #include "marginlab/core/error.hpp"
 #include "marginlab/data/npz.hpp"
 #include "marginlab/nn/mlp.hpp"
@@ -23,6 +25,23 @@ Vector TwoLayerNet::Outputs(const Matrix& X) const {
                                    << X.cols() << " features";
   if (width() == 0) return Vector::Zero(X.rows());
   return output_scale * nn::MlpForwardReference(Shape(*this), Weights(*this), X).col(0);
+}
+
+TwoLayerNet BalancedNetwork(const Matrix& directions, const Vector& weights) {
+  ML_CHECK(directions.rows() == weights.size()) << "one weight per direction";
+  Index width = 0;
+  for (Index j = 0; j < weights.size(); ++j) width += weights[j] != 0;
+  TwoLayerNet net;
+  net.U.resize(width, directions.cols());
+  net.w.resize(width);
+  for (Index j = 0, k = 0; j < weights.size(); ++j) {
+    const double a = weights[j];
+    if (a == 0) continue;
+    const double s = std::sqrt(std::abs(a));
+    net.U.row(k) = s * directions.row(j);
+    net.w[k++] = a > 0 ? s : -s;
+  }
+  return net;
 }
 
 double TwoLayerNet::SquaredNorm() const {

@@ -26,6 +26,11 @@ struct TwoLayerNet {
   double NormalizedMargin(const Matrix& X, const Vector& y) const;
 };
 
+// The balanced two-layer network of a signed measure Σ_j a_j δ(ū_j) on the sphere
+// (rows of `directions`, K×d): one neuron per nonzero a_j with u_j = √|a_j| ū_j and
+// w_j = sign(a_j) √|a_j|, so f = Σ_j a_j relu(ū_j·x) and ‖Θ‖² = 2‖a‖₁.
+TwoLayerNet BalancedNetwork(const Matrix& directions, const Vector& weights);
+
 // Reads `<key>/W1` (m×d) and `<key>/W2` (1×m) (key "final" by default; "" reads
 // W1, W2) and meta/output_scale if present from a .npz written by
 // `marginlab train --save`. With several trials (3-D arrays) `trial` picks one.
