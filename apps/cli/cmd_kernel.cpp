@@ -1,8 +1,12 @@
-// `marginlab kernel gram|fit`: Gram matrices of the NTK family and kernel predictors.
+// `marginlab kernel gram|fit`: Gram matrices of the NTK family and kernel predictors (ridge also
+// matrix-free by Falkon-style preconditioned CG, `--predictor falkon`).
+#include <algorithm>
 #include <cmath>
 #include <iostream>
 #include <limits>
 #include <memory>
+#include <sstream>
+#include <vector>
 
 #include "command.hpp"
 #include "marginlab/core/atomic_file.hpp"
@@ -11,6 +15,7 @@
 #include "marginlab/core/params.hpp"
 #include "marginlab/data/npy.hpp"
 #include "marginlab/data/source.hpp"
+#include "marginlab/kernel/falkon.hpp"
 #include "marginlab/kernel/gram.hpp"
 #include "marginlab/kernel/kernel_logistic.hpp"
 #include "marginlab/kernel/kernel_svm.hpp"
@@ -74,13 +79,27 @@ void RunGram(const GramArgs& a) {
 }
 
 
+// A flag generated from one field of an Options struct (core/params.hpp): --centers for
+// `centers`, --max-iterations for `max_iterations`; its text is parsed by ApplyParams.
+struct FieldFlag {
+  std::string field;
+  std::unique_ptr<std::string> text;
+  CLI::Option* option = nullptr;
+  std::string Flag() const {
+    std::string f = "--" + field;
+    for (char& c : f)
+      if (c == '_') c = '-';
+    return f;
+  }
+};
+
 struct FitArgs {
-  std::string data, test_data, predictor = "ridge", multiclass = "onehot", lambdas;
+  std::string data, test_data, predictor = "ridge", multiclass = "onehot", lambdas, save_predictions;
   double lambda = 1e-3;
-  bool lambda_given = false;
   KernelOptions kernel;
   KernelSvmOptions svm;
   KernelLogisticOptions logistic;
+  std::vector<FieldFlag> falkon;  // every FalkonOptions field but lambda (that is --lambda/--lambdas)
   bool json = false;
 };
 
@@ -90,6 +109,7 @@ struct Fitted {
   Matrix B;
   Vector bias;
   std::string report;
+  std::vector<FalkonSummary> falkon;  // --predictor falkon: one per output column
 };
 
 // Metrics of scores F (m×k) against a data set's labels.
@@ -131,7 +151,36 @@ std::vector<double> LambdaList(const FitArgs& a) {
   return {a.lambda};
 }
 
-void RunFit(FitArgs a) {
+// FalkonOptions from the generated flags, one flag at a time so that a bad value is an error
+// naming its flag; λ from --lambda/--lambdas, which must be > 0 here.
+FalkonOptions FalkonFromFlags(const FitArgs& a, double lambda, Index n) {
+  FalkonOptions o;
+  for (const FieldFlag& f : a.falkon) {
+    if (f.option->count() == 0) continue;
+    ParamMap p(f.Flag());
+    p.Set(f.field, *f.text);
+    ApplyParams(p, o);
+  }
+  ML_REQUIRE(lambda > 0 && std::isfinite(lambda))
+      << (a.lambdas.empty() ? "--lambda" : "--lambdas") << ": --predictor falkon solves (K + lambda I) beta = y "
+      << "iteratively and needs lambda > 0, got " << lambda << " (for lambda = 0 use --predictor interp or ridge)";
+  bool centers_given = false;
+  for (const FieldFlag& f : a.falkon) centers_given = centers_given || (f.field == "centers" && f.option->count() > 0);
+  if (!centers_given) o.centers = std::min(o.centers, n);  // the default (1000) is capped at n
+  ML_REQUIRE(o.centers <= n) << "--centers: " << o.centers << " Nystrom centers requested, but --data has only " << n
+                             << " examples (centers are drawn from the training examples)";
+  o.lambda = lambda;
+  return o;
+}
+
+std::string FalkonStoppingRule(const FalkonOptions& o) {
+  std::ostringstream s;
+  s << "||y - (K + lambda I) beta|| / ||y|| <= " << o.tol << " (PCG recurrence residual) or " << o.max_iterations
+    << " iterations";
+  return s.str();
+}
+
+void RunFit(const FitArgs& a) {
   ValidateOrThrow(a.kernel, "kernel fit");
   const Dataset train = LoadData(a.data, "--data");
   Dataset test;
@@ -143,8 +192,15 @@ void RunFit(FitArgs a) {
   const bool classes = train.kind == LabelKind::kClass;
   ML_REQUIRE(!(train.kind == LabelKind::kReal && (a.predictor == "logistic" || a.predictor == "svm")))
       << "--predictor " << a.predictor << " needs binary or class labels; " << train.source << " has real labels";
+  const bool falkon = a.predictor == "falkon";
+  if (!falkon)
+    for (const FieldFlag& f : a.falkon)
+      ML_REQUIRE(f.option->count() == 0) << f.Flag() << ": only used with --predictor falkon (got --predictor "
+                                         << a.predictor << ")";
+  ML_REQUIRE(a.save_predictions.empty() || have_test) << "--save-predictions: needs --test-data";
+  // Falkon never forms the n×n Gram matrix: K·B is recomputed tile by tile below.
   Stopwatch sw;
-  const Matrix K = Gram(a.kernel, train.X);
+  const Matrix K = falkon ? Matrix() : Gram(a.kernel, train.X);
   const double gram_seconds = sw.Seconds();
   // Targets: binary/real → y; classes → one-hot (0/1) or one-vs-rest (±1).
   Matrix Y;
@@ -156,8 +212,23 @@ void RunFit(FitArgs a) {
     Y = train.y;
   const Index k = Y.cols(), n = train.n();
   std::vector<Fitted> fits;
+  FalkonOptions falkon_opts;
+  if (falkon)  // checks every flag and lambda before any work
+    for (double lam : LambdaList(a)) falkon_opts = FalkonFromFlags(a, lam, n);
   sw.Restart();
-  if (a.predictor == "interp") {
+  if (falkon) {
+    for (double lam : LambdaList(a)) {
+      Fitted f{lam, Matrix(n, k), Vector::Zero(k), "", {}};
+      const FalkonOptions fo = FalkonFromFlags(a, lam, n);
+      for (Index c = 0; c < k; ++c) {
+        FalkonSummary s;
+        f.B.col(c) = FalkonSolve(a.kernel, train.X, Y.col(c), fo, &s);
+        f.report = s.BriefReport();
+        f.falkon.push_back(s);
+      }
+      fits.push_back(f);
+    }
+  } else if (a.predictor == "interp") {
     fits.push_back({0.0, InterpolateCholesky(K, Y), Vector::Zero(k), "cholesky"});
   } else if (a.predictor == "ridge") {
     const KernelRidgePath path(K, Y);
@@ -198,15 +269,18 @@ void RunFit(FitArgs a) {
   nlohmann::json results = nlohmann::json::array();
   for (std::size_t t = 0; t < fits.size(); ++t) {
     const Fitted& f = fits[t];
-    Matrix Ftrain = K * f.B;
+    // K·B: from the stored Gram matrix, or (falkon) tile by tile without storing K.
+    const Matrix KB = falkon ? SymmetricKernelTimes(a.kernel, train.X, f.B) : Matrix(K * f.B);
+    Matrix Ftrain = KB;
     Ftrain.rowwise() += f.bias.transpose();
     nlohmann::json r = Evaluate(train, Ftrain, "train_");
     r["lambda"] = f.lambda;
     nlohmann::json norms = nlohmann::json::array(), margins = nlohmann::json::array();
     for (Index c = 0; c < k; ++c) {
-      norms.push_back(std::sqrt(std::max(RkhsNormSquared(K, f.B.col(c)), 0.0)));
-      if (!classes && train.kind == LabelKind::kBinary)
-        margins.push_back(RkhsNormalizedMargin(K, f.B.col(c), f.bias[c], train.y));
+      const double norm = std::sqrt(std::max(f.B.col(c).dot(KB.col(c)), 0.0));  // ||f||_H² = βᵀKβ
+      norms.push_back(norm);
+      if (!classes && train.kind == LabelKind::kBinary)  // min_i y_i f(x_i) / ||f||_H (kernel_svm.hpp)
+        margins.push_back(norm == 0 ? 0.0 : train.y.cwiseProduct(Ftrain.col(c)).minCoeff() / norm);
     }
     r["rkhs_norm"] = k == 1 ? norms[0] : norms;
     if (!margins.empty()) r["rkhs_normalized_margin"] = margins[0];
@@ -227,8 +301,28 @@ void RunFit(FitArgs a) {
       Ft.rowwise() += f.bias.transpose();
       r.update(Evaluate(test, Ft, "test_"));
     }
+    if (!f.falkon.empty()) {
+      nlohmann::json res = nlohmann::json::array(), its = nlohmann::json::array(), term = nlohmann::json::array();
+      for (const FalkonSummary& s : f.falkon) {
+        res.push_back(s.true_residual);
+        its.push_back(s.iterations);
+        term.push_back(ToString(s.termination));
+      }
+      r["relative_residual"] = k == 1 ? res[0] : res;  // true ||y - (K + lambda I) beta|| / ||y||
+      r["iterations"] = k == 1 ? its[0] : its;
+      r["termination"] = k == 1 ? term[0] : term;
+    }
     if (!f.report.empty()) r["solver"] = f.report;
     results.push_back(r);
+  }
+  if (!a.save_predictions.empty()) {  // test scores, one column per (lambda, output), biases added
+    Matrix P = Ftest;
+    for (std::size_t t = 0; t < fits.size(); ++t)
+      P.middleCols(static_cast<Index>(t) * k, k).rowwise() += fits[t].bias.transpose();
+    AtomicFile file(a.save_predictions);
+    const std::string bytes = EncodeNpy(P);
+    file.Write(bytes.data(), bytes.size());
+    file.Commit();
   }
   nlohmann::json out = {{"kernel", a.kernel.Describe()},
                         {"predictor", a.predictor},
@@ -238,12 +332,22 @@ void RunFit(FitArgs a) {
                         {"label_kind", ToString(train.kind)},
                         {"seconds", {{"gram", gram_seconds}, {"fit", fit_seconds}, {"predict", predict_seconds}}},
                         {"results", results}};
+  if (falkon)
+    out["falkon"] = {{"centers", std::min(falkon_opts.centers, n)},
+                     {"tol", falkon_opts.tol},
+                     {"max_iterations", falkon_opts.max_iterations},
+                     {"seed", falkon_opts.seed},
+                     {"stopping_rule", FalkonStoppingRule(falkon_opts)}};
+  if (!a.save_predictions.empty()) out["predictions"] = a.save_predictions;
   if (a.json) {
     PrintJson(out);
     return;
   }
   std::cout << "kernel " << a.kernel.Describe() << ", predictor " << a.predictor << ", n = " << n
             << (have_test ? ", n_test = " + std::to_string(test.n()) : std::string()) << "\n";
+  if (falkon)
+    std::cout << "  falkon: " << std::min(falkon_opts.centers, n) << " Nystrom centers (seed " << falkon_opts.seed
+              << "), stopping rule " << FalkonStoppingRule(falkon_opts) << "\n";
   for (const auto& r : results) {
     std::cout << "  ";
     for (const auto& [key, value] : r.items())
@@ -272,12 +376,24 @@ void RegisterKernel(CLI::App& app) {
   AddDataOption(*f, &fit->data);
   AddDataOption(*f, &fit->test_data, "--test-data", false);
   AddKernelOptions(*f, &fit->kernel);
-  f->add_option("--predictor", fit->predictor, "interp | ridge | logistic | svm")
-      ->check(CLI::IsMember({"interp", "ridge", "logistic", "svm"}))
+  f->add_option("--predictor", fit->predictor,
+                "interp | ridge | logistic | svm | falkon (ridge by Nystrom-preconditioned CG, no n x n matrix)")
+      ->check(CLI::IsMember({"interp", "ridge", "logistic", "svm", "falkon"}))
       ->capture_default_str();
-  f->add_option("--lambda", fit->lambda, "ridge: (K + lambda I) beta = y; logistic: mean loss + lambda/2 ||f||^2")
+  f->add_option("--lambda", fit->lambda,
+                "ridge, falkon: (K + lambda I) beta = y; logistic: mean loss + lambda/2 ||f||^2")
       ->capture_default_str();
-  f->add_option("--lambdas", fit->lambdas, "a comma-separated lambda path (ridge: one eigendecomposition)");
+  f->add_option("--lambdas", fit->lambdas,
+                "a comma-separated lambda path (ridge: one eigendecomposition; falkon: one solve each)");
+  for (const FieldInfo& info : DescribeFields(FalkonOptions{})) {
+    if (info.name == "lambda") continue;
+    FieldFlag flag{info.name, std::make_unique<std::string>(), nullptr};
+    flag.option = f->add_option(flag.Flag(), *flag.text,
+                                "falkon: " + info.doc + " [" + info.type + ", default " + info.default_value + "]");
+    fit->falkon.push_back(std::move(flag));
+  }
+  f->add_option("--save-predictions", fit->save_predictions,
+                "write the test scores as .npy (n_test x (lambdas x outputs), biases added)");
   f->add_option("--C", fit->svm.C, "svm: box constraint (1e8 = hard margin)")->capture_default_str();
   f->add_flag("--bias", fit->svm.bias, "svm: LIBSVM with an unregularized bias (default: no bias, own solver)");
   f->add_option("--multiclass", fit->multiclass, "class labels with ridge/interp: onehot (0/1 targets) | ovr (+-1)")
