@@ -10,13 +10,11 @@
 //   meta/dims (q+1,), meta/output_scale (1,), meta/frozen_output (1,)
 // --init-from reads W1… if present, else init/W1… (or <key>/W1… with
 // --init-key); 2-D arrays start every trial there, 3-D arrays one per trial.
-#include <toml++/toml.h>
 
 #include <cmath>
 #include <iomanip>
 #include <iostream>
 #include <memory>
-#include <set>
 
 #include "command.hpp"
 #include "marginlab/core/error.hpp"
@@ -31,100 +29,23 @@ namespace {
 using nn::TrainOptions;
 using nn::Weights;
 
-// Options of the command itself (not of the trainer).
-const std::set<std::string> kCommandKeys = {"data", "test_data", "save", "init_from", "init_key"};
-
 struct TrainArgs {
-  std::string config;
-  std::vector<std::pair<std::string, std::string>> flag_values;  // (field, text) set on the command line
-  std::vector<std::unique_ptr<std::string>> storage;
-  std::vector<std::pair<std::string, CLI::Option*>> options;
+  FieldFlags flags;    // every TrainOptions field and kCommandKeys, as flags and --config keys
   bool json = false;
   std::string params;  // nn grad: parameter file
 };
 
-std::string Dashed(std::string s) {
-  for (char& c : s)
-    if (c == '_') c = '-';
-  return s;
-}
-
-std::string Underscored(std::string s) {
-  for (char& c : s)
-    if (c == '-') c = '_';
-  return s;
-}
-
-// Adds --<field> for every TrainOptions field and the command keys.
-void AddTrainFlags(CLI::App& cmd, TrainArgs& a) {
+std::vector<FieldInfo> TrainFields() {
   std::vector<FieldInfo> fields = DescribeFields(TrainOptions{});
   fields.push_back({"data", "string", "", "training data (generator spec, file or folder; see marginlab data list)"});
   fields.push_back({"test_data", "string", "", "test data (as --data)"});
   fields.push_back({"save", "string", "", "write initial and final parameters to this .npz"});
   fields.push_back({"init_from", "string", "", "start from the parameters in this .npz"});
   fields.push_back({"init_key", "string", "", "member prefix to read from --init-from (e.g. final)"});
-  for (const auto& f : fields) {
-    a.storage.push_back(std::make_unique<std::string>());
-    std::string doc = f.doc + " [" + f.type + (f.default_value.empty() ? "" : ", default " + f.default_value) + "]";
-    CLI::Option* opt;
-    if (f.type == "bool") {
-      opt = cmd.add_flag("--" + Dashed(f.name) + "{true}", *a.storage.back(), doc);
-    } else {
-      opt = cmd.add_option("--" + Dashed(f.name), *a.storage.back(), doc);
-    }
-    a.options.emplace_back(f.name, opt);
-  }
-  cmd.add_option("--config", a.config, "TOML file with any of these options as keys");
+  return fields;
 }
 
-// Config file (if any) then flags, as one ParamMap; unknown TOML keys are errors naming the file.
-ParamMap CollectParams(const TrainArgs& a) {
-  std::set<std::string> known(kCommandKeys);
-  for (const auto& f : DescribeFields(TrainOptions{})) known.insert(f.name);
-  ParamMap p(a.config.empty() ? "train" : a.config);
-  if (!a.config.empty()) {
-    toml::table t;
-    try {
-      t = toml::parse_file(a.config);
-    } catch (const toml::parse_error& e) {
-      throw InputError(a.config + ":" + std::to_string(e.source().begin.line) +
-                       ": TOML parse error: " + std::string(e.description()));
-    }
-    for (const auto& [k, node] : t) {
-      const std::string key = Underscored(std::string(k.str()));
-      const std::string where = a.config + ":" + std::to_string(node.source().begin.line);
-      if (!known.count(key)) {
-        std::string list;
-        for (const auto& n : known) list += (list.empty() ? "" : ", ") + n;
-        throw InputError(where + ": unknown key '" + std::string(k.str()) + "' (expected one of: " + list + ")");
-      }
-      std::string text;
-      auto scalar = [&](const toml::node& n) -> std::string {
-        if (n.is_string()) return *n.value<std::string>();
-        if (n.is_integer()) return std::to_string(*n.value<std::int64_t>());
-        if (n.is_floating_point()) return FormatDouble(*n.value<double>());
-        if (n.is_boolean()) return *n.value<bool>() ? "true" : "false";
-        throw InputError(where + ": '" + key + "' must be a string, number, boolean or array of numbers");
-      };
-      if (const toml::array* arr = node.as_array()) {
-        for (const auto& v : *arr) text += (text.empty() ? "" : ";") + scalar(v);
-      } else {
-        text = scalar(node);
-      }
-      p.Set(key, text);
-    }
-  }
-  // Flags override the file.
-  for (std::size_t i = 0; i < a.options.size(); ++i) {
-    if (a.options[i].second->count() == 0) continue;
-    ParamMap merged(p.context());
-    for (const auto& e : p.entries())
-      if (e.first != a.options[i].first) merged.Set(e.first, e.second);
-    merged.Set(a.options[i].first, *a.storage[i]);
-    p = merged;
-  }
-  return p;
-}
+ParamMap CollectParams(const TrainArgs& a) { return CollectFieldParams(a.flags, "train"); }
 
 std::string TakeOr(ParamMap& p, const std::string& key) {
   std::string v;
@@ -283,7 +204,7 @@ void RegisterTrain(CLI::App& app) {
   auto args = std::make_shared<TrainArgs>();
   auto* cmd = app.add_subcommand(
       "train", "Train homogeneous ReLU networks on the l2-regularized loss (Wei et al. eq. 2.2)");
-  AddTrainFlags(*cmd, *args);
+  AddFieldFlags(*cmd, args->flags, TrainFields());
   cmd->add_flag("--json", args->json, "print the trace as JSON lines");
   cmd->callback([args] { RunTrain(*args); });
 
@@ -292,7 +213,7 @@ void RegisterTrain(CLI::App& app) {
   nn->require_subcommand(1);
   auto gargs = std::make_shared<TrainArgs>();
   auto* g = nn->add_subcommand("grad", "print the objective and its gradient at --params as JSON");
-  AddTrainFlags(*g, *gargs);
+  AddFieldFlags(*g, gargs->flags, TrainFields());
   g->add_option("--params", gargs->params, "parameters (.npz with W1… or init/W1…)")->required();
   g->callback([gargs] { RunGrad(*gargs); });
 }

@@ -9,8 +9,11 @@
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
+#include <memory>
 #include <string>
+#include <vector>
 
+#include "marginlab/core/params.hpp"
 #include "marginlab/data/dataset.hpp"
 
 namespace marginlab::cli {
@@ -26,6 +29,7 @@ void RegisterRun(CLI::App& app);  // run, list, export
 void RegisterReport(CLI::App& app);
 void RegisterMargin(CLI::App& app);  // margin linear, l1svm, ntk-margin, bound
 void RegisterCertify(CLI::App& app);
+void RegisterMeanField(CLI::App& app);
 void RunPythonReport(const std::string& dir);
 
 // Adds `--data SPEC` (generator spec, file or folder) to a command.
@@ -36,6 +40,19 @@ CLI::Option* AddDataOption(CLI::App& cmd, std::string* target, const std::string
 nlohmann::json DescribeDataset(const Dataset& ds);
 // The same as human-readable lines.
 std::string DescribeDatasetText(const Dataset& ds);
+
+// Flags generated from an Options struct's Fields(): `--<field-name>` for every field (bool
+// fields are flags) plus `--config FILE.toml` whose keys are the same fields (dashes or
+// underscores). CollectFieldParams returns the file's values overridden by the flags given;
+// an unknown TOML key is an InputError naming the file, line and the expected keys.
+struct FieldFlags {
+  std::string config;
+  std::vector<std::string> names;                         // field names, in order
+  std::vector<std::unique_ptr<std::string>> storage;      // the flags' texts
+  std::vector<CLI::Option*> options;
+};
+void AddFieldFlags(CLI::App& cmd, FieldFlags& flags, const std::vector<FieldInfo>& fields);
+ParamMap CollectFieldParams(const FieldFlags& flags, const std::string& context);
 
 // Prints one JSON document on one line to stdout.
 void PrintJson(const nlohmann::json& j);

@@ -12,6 +12,7 @@ void RegisterAll(CLI::App& app) {
   RegisterReport(app);
   RegisterMargin(app);
   RegisterCertify(app);
+  RegisterMeanField(app);
 }
 
 }  // namespace marginlab::cli

@@ -1,9 +1,13 @@
 // Helpers shared by the subcommands (see command.hpp).
+#include <toml++/toml.h>
+
 #include <cstdio>
+#include <set>
 #include <iostream>
 #include <sstream>
 
 #include "command.hpp"
+#include "marginlab/core/error.hpp"
 #include "marginlab/core/params.hpp"
 
 namespace marginlab::cli {
@@ -59,6 +63,85 @@ std::string DescribeDatasetText(const Dataset& ds) {
   out << "features in: [" << s.min_value << ", " << s.max_value << "]\n"
       << "row norm:    mean " << s.mean_norm << ", max " << s.max_norm << "\n";
   return out.str();
+}
+
+namespace {
+
+std::string Dashed(std::string s) {
+  for (char& c : s)
+    if (c == '_') c = '-';
+  return s;
+}
+
+std::string Underscored(std::string s) {
+  for (char& c : s)
+    if (c == '-') c = '_';
+  return s;
+}
+
+}  // namespace
+
+void AddFieldFlags(CLI::App& cmd, FieldFlags& a, const std::vector<FieldInfo>& fields) {
+  for (const auto& f : fields) {
+    a.storage.push_back(std::make_unique<std::string>());
+    std::string doc = f.doc + " [" + f.type + (f.default_value.empty() ? "" : ", default " + f.default_value) + "]";
+    CLI::Option* opt;
+    if (f.type == "bool") {
+      opt = cmd.add_flag("--" + Dashed(f.name) + "{true}", *a.storage.back(), doc);
+    } else {
+      opt = cmd.add_option("--" + Dashed(f.name), *a.storage.back(), doc);
+    }
+    a.names.push_back(f.name);
+    a.options.push_back(opt);
+  }
+  cmd.add_option("--config", a.config, "TOML file with any of these options as keys");
+}
+
+ParamMap CollectFieldParams(const FieldFlags& a, const std::string& context) {
+  const std::set<std::string> known(a.names.begin(), a.names.end());
+  ParamMap p(a.config.empty() ? context : a.config);
+  if (!a.config.empty()) {
+    toml::table t;
+    try {
+      t = toml::parse_file(a.config);
+    } catch (const toml::parse_error& e) {
+      throw InputError(a.config + ":" + std::to_string(e.source().begin.line) +
+                       ": TOML parse error: " + std::string(e.description()));
+    }
+    for (const auto& [k, node] : t) {
+      const std::string key = Underscored(std::string(k.str()));
+      const std::string where = a.config + ":" + std::to_string(node.source().begin.line);
+      if (!known.count(key)) {
+        std::string list;
+        for (const auto& n : known) list += (list.empty() ? "" : ", ") + n;
+        throw InputError(where + ": unknown key '" + std::string(k.str()) + "' (expected one of: " + list + ")");
+      }
+      std::string text;
+      auto scalar = [&](const toml::node& n) -> std::string {
+        if (n.is_string()) return *n.value<std::string>();
+        if (n.is_integer()) return std::to_string(*n.value<std::int64_t>());
+        if (n.is_floating_point()) return FormatDouble(*n.value<double>());
+        if (n.is_boolean()) return *n.value<bool>() ? "true" : "false";
+        throw InputError(where + ": '" + key + "' must be a string, number, boolean or array of numbers");
+      };
+      if (const toml::array* arr = node.as_array()) {
+        for (const auto& v : *arr) text += (text.empty() ? "" : ";") + scalar(v);
+      } else {
+        text = scalar(node);
+      }
+      p.Set(key, text);
+    }
+  }
+  // Flags override the file.
+  for (std::size_t i = 0; i < a.options.size(); ++i) {
+    if (a.options[i]->count() == 0) continue;
+    ParamMap merged(p.context());
+    for (const auto& e : p.entries())
+      if (e.first != a.names[i]) merged.Set(e.first, e.second);
+    merged.Set(a.names[i], *a.storage[i]);
+    p = merged;
+  }
+  return p;
 }
 
 void PrintJson(const nlohmann::json& j) { std::cout << j.dump() << std::endl; }

@@ -1,0 +1,149 @@
+// The perturbed Wasserstein gradient flow of Wei et al. eq. 3.2 in discrete time
+// (§3 and E.3, Thm 3.3 / E.21), on weighted particles, with its diagnostics.
+//
+//   ρ_{t+1} = ρ_t + η(−σρ_t + σU^d − ∇·(v[ρ_t]ρ_t))
+//
+// One step from ρ_t (v from functional.hpp, evaluated on ρ_t):
+//   1. transport   θ_j ← θ_j + η v[ρ_t](θ_j) for every particle;
+//   2. decay       m_j ← e^{−ση} m_j (exact, not 1 − ση);
+//   3. injection   of mass 1 − e^{−ση} from U^d (uniform on S^d ⊂ R^{d+1}), either
+//        append — K = `inject` new particles of mass (1 − e^{−ση})/K each, then, past the
+//                 particle `budget`, pruning of the least-content particles with exact
+//                 mass hand-over (measure.hpp: PruneToBudget); total mass stays 1;
+//        redraw — at a fixed count: each particle independently, with probability
+//                 1 − e^{−ση}, is re-drawn from U^d keeping its mass (steps 2–3 in
+//                 expectation: E ρ_{t+1} = e^{−ση}ρ + (1 − e^{−ση})U^d). Indices are
+//                 found by geometric skipping, so the cost is O(redrawn), not O(M);
+//   4. Langevin    (comparison; Mei–Montanari–Nguyen 2018) with temperature τ > 0:
+//                 θ_j += √(2ητ) ξ_j, ξ_j ~ N(0, I_{d+1}) — noisy particle GD, the
+//                 discretization of the flow of L[ρ] + τ ∫ρ log ρ.
+// σ = 0 and τ = 0 give plain mean-field particle gradient descent.
+//
+// Random numbers: the start from Rng(seed).Split(kInit); step t's injection from
+// Rng(seed).Split(kNoise).Split(t) and its Langevin noise from
+// Rng(seed).Split(kBatch).Split(t): identical for every thread count.
+//
+// Diagnostics, at the logged steps (L[ρ_t] itself is computed at every step, so
+// min_{s≤t} L[ρ_s] — the quantity of Thm 3.3 — and the first step reaching a
+// gap ε are exact): the data term R and ∫V, total mass, particle count, the
+// first variation's minimum over the sphere
+//     min_{‖θ‖=1} L′[ρ](θ) = λ − M(α)/2
+// (with w² + ‖u‖² = 1 the best split is |w| = ‖u‖ = 1/√2; M the best-neuron
+// oracle of margin/best_neuron.hpp), which is ≥ 0 exactly at the global optimum
+// (Chizat–Bach / Wei et al. E: 2-homogeneous Φ and V); and a certified lower
+// bound on L* = inf_ρ L[ρ] from the Fenchel dual of the equivalent convex problem
+// (margin/certify.hpp on EquivalentNetwork, λ/n, times n). The reference L* is
+// the bracket of margin::GlobalOptimum (certified when the effective dimension
+// allows the exact or branch-and-bound oracle).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "marginlab/core/options.hpp"
+#include "marginlab/core/types.hpp"
+#include "marginlab/margin/best_neuron.hpp"
+#include "marginlab/meanfield/functional.hpp"
+#include "marginlab/meanfield/measure.hpp"
+
+namespace marginlab::meanfield {
+
+struct FlowOptions {
+  double lambda = 1e-2;              // λ of V = λ‖θ‖² (with R the SUM of logistic losses)
+  double eta = 0.01;                 // step η
+  double sigma = 0;                  // σ of eq. 3.2 (0: plain particle GD)
+  double temperature = 0;            // τ of the Langevin variant (0: off)
+  long steps = 10000;                // step budget
+  std::string injection = "append";  // append | redraw
+  long inject = 1;                   // append: particles added per step
+  long budget = 2000;                // append: particle budget (pruning beyond it)
+  long protect = 0;                  // append: steps a new particle is safe from pruning (0: ⌈1/η⌉)
+  InitOptions init;                  // the start ρ_0
+  std::uint64_t seed = 0;
+  int threads = 0;                   // 0: marginlab's thread count (--threads of the CLI)
+  long log_points = 50;              // logged steps besides 0 and the last
+  std::string log_spacing = "log";   // log | linear
+  std::string oracle = "auto";       // diagnostics' best-neuron oracle: auto | exact | bnb | ascent | none
+  std::string reference = "auto";    // L*: auto (when the oracle certifies) | global | none
+  double target_gap = 0;             // stop when L[ρ_t] − (certified lower end of L*) ≤ this (0: off)
+  double time_limit = 0;             // seconds (0: off)
+
+  template <class V>
+  void Fields(V& v) {
+    v("lambda", lambda, "λ of V(θ) = λ‖θ‖² (R is the sum of logistic losses, Example 3.2)");
+    v("eta", eta, "step size η");
+    v("sigma", sigma, "noise rate σ of eq. 3.2 (0 = plain particle gradient descent)");
+    v("temperature", temperature, "Langevin temperature τ (0 = off)");
+    v("steps", steps, "step budget");
+    v("injection", injection, "append (K new particles per step, pruning) | redraw (fixed count)");
+    v("inject", inject, "append: particles injected per step (K)");
+    v("budget", budget, "append: maximum particle count");
+    v("protect", protect, "append: steps a new particle is safe from pruning (0 = ceil(1/eta))");
+    v("init", init.law, "start: sphere | point (a Dirac mass: one neuron) | cone");
+    v("particles", init.particles, "initial particle count M");
+    v("init_radius", init.radius, "initial ‖θ‖ of every particle");
+    v("cone_angle", init.angle, "cone start: half-angle in radians");
+    v("seed", seed, "random seed");
+    v("threads", threads, "threads, 0 = the global setting (results do not depend on it)");
+    v("log_points", log_points, "logged steps besides 0 and the last");
+    v("log_spacing", log_spacing, "log | linear");
+    v("oracle", oracle, "diagnostics: auto | exact | bnb | ascent (uncertified) | none");
+    v("reference", reference, "L*: auto | global | none");
+    v("target_gap", target_gap, "stop when L - L*_lower <= this (0 = off)");
+    v("time_limit", time_limit, "wall-clock budget in seconds (0 = off)");
+  }
+  std::string Validate() const;
+};
+
+struct FlowRecord {
+  long step = 0;
+  double time = 0;                  // t = step · η
+  double seconds = 0;               // wall clock
+  double objective = 0, data = 0, reg = 0;  // L[ρ_t], R, ∫V
+  double best = 0;                  // min_{s ≤ t} L[ρ_s]
+  double mass = 0;
+  long particles = 0;
+  double second_moment = 0;         // Σ m_j ‖θ_j‖²
+  double train_error = 0;           // fraction with y_i a_i ≤ 0
+  // Diagnostics (NaN when oracle = none):
+  double min_first_variation = NAN;        // λ − M_found/2 (≥ the true minimum)
+  double min_first_variation_lower = NAN;  // λ − M̄/2 (certified when `certified`)
+  double dual_lower = NAN;                 // certified lower bound on L* from ρ_t's residuals
+  bool certified = false;
+  double gap = NAN;                 // L[ρ_t] − L*_lower (NaN without a reference)
+  double pruned = 0;                // content removed by pruning so far
+};
+
+struct Reference {
+  bool available = false;
+  double lower = NAN, upper = NAN;  // bracket on L* = inf_ρ L[ρ]
+  bool certified = false;
+  long rounds = 0;
+  std::string oracle_mode;
+};
+
+struct FlowSummary : SummaryBase {
+  std::vector<FlowRecord> trace;
+  Reference reference;
+  long steps_done = 0;
+  double best = 0;                  // min over all steps of L[ρ_t]
+  long best_step = 0;
+  long first_within_target = -1;    // first step with L − L*_lower ≤ target_gap (−1: never/off)
+  double steps_per_second = 0;
+  ParticleMeasure final;
+  std::string BriefReport() const;
+};
+
+// L* = inf_ρ L[ρ] by margin::GlobalOptimum (λ/n, mean loss; times n). `oracle` as in FlowOptions.
+Reference ReferenceOptimum(const Problem& p, const std::string& oracle);
+
+// Diagnostics of ρ with its evaluation e (fills the NaN fields of a record).
+void Diagnose(const Problem& p, const ParticleMeasure& rho, const Evaluation& e,
+              const std::string& oracle, FlowRecord& r);
+
+// Runs the flow from opts.init on (X, y). `start` (optional) replaces the initial measure.
+FlowSummary RunFlow(const Matrix& X, const Vector& y, const FlowOptions& opts,
+                    const ParticleMeasure* start = nullptr);
+
+}  // namespace marginlab::meanfield

@@ -1,0 +1,72 @@
+// The mean-field objective, its first variation and velocity field, evaluated
+// on a particle measure (Wei et al. §3, Example 3.2; DESIGN §2 "Mean field").
+//
+//   a_i = ∫Φ_i dρ = Σ_j m_j w_j relu(u_j·x_i)                    (the network's outputs)
+//   L[ρ] = R(a) + ∫V dρ,  R(a) = Σ_i log(1 + e^{−y_i a_i}),  V(θ) = λ‖θ‖²
+//   α_i = ∂R/∂a_i = −y_i / (1 + e^{y_i a_i})
+//   L′[ρ](θ) = Σ_i α_i w relu(u·x_i) + λ‖θ‖²                   (first variation)
+//   v[ρ](θ) = −∇_θ L′[ρ](θ):  v_w = −(Σ_i α_i relu(u·x_i) + 2λw),
+//                             v_u = −(w Σ_i α_i 1[u·x_i > 0] x_i + 2λu)
+// with relu′(0) = 0 (the nn module's convention). Note R is the SUM over the n
+// examples (Example 3.2), not the mean of eq. 2.2: L[ρ] = n · (the mean-loss
+// objective with λ/n), which is how certify.hpp's certificates are rescaled.
+//
+// Since ∂L/∂θ_j of the particle system equals m_j ∇L′[ρ](θ_j) = −m_j v(θ_j), one
+// transport step θ_j ← θ_j + η v(θ_j) with equal masses 1/M is one gradient step
+// of the width-M network with mean-field scaling f = (1/M) Σ_j w_j relu(u_j·x) on
+// (1/n) Σ ℓ + (λ/(nM)) ‖Θ‖² with step η n M (tested against nn::Train).
+//
+// Computation: particles in fixed blocks of kBlock (results do not depend on the
+// thread count). Pass 1 (outputs): Z_b = U_b Xᵀ by GEMM, a += relu(Z_b)ᵀ(m∘w)_b,
+// one partial sum per block, added in block order. Pass 2 (velocity): Z_b again
+// (recomputing costs 2Bnd flops but keeps everything in cache instead of an M×n
+// array), g_w = relu(Z_b) α, G_u = (1[Z_b > 0] ∘ αᵀ) X, then v and the update.
+#pragma once
+
+#include "marginlab/core/types.hpp"
+#include "marginlab/meanfield/measure.hpp"
+#include "marginlab/nn/block_pool.hpp"
+
+namespace marginlab::meanfield {
+
+inline constexpr Index kBlock = 128;  // particles per block
+
+// Training data and λ. y ∈ {±1}.
+struct Problem {
+  Matrix X;        // n×d
+  Vector y;        // n
+  double lambda = 0;
+  Matrix Xt;       // d×n (filled by Make)
+  static Problem Make(const Matrix& X, const Vector& y, double lambda);  // InputError on bad data
+  Index n() const { return X.rows(); }
+  Index d() const { return X.cols(); }
+};
+
+struct Evaluation {
+  Vector a;          // n outputs ∫Φ dρ
+  Vector alpha;      // n, ∂R/∂a
+  double data = 0;   // R(a)
+  double reg = 0;    // ∫V dρ
+  double objective = 0;  // L[ρ]
+};
+
+// Pass 1: outputs, R, ∫V, L and α. `pool` may be null (one thread).
+Evaluation Evaluate(const Problem& p, const ParticleMeasure& rho, nn::BlockPool* pool = nullptr);
+
+// Pass 2: velocities v[ρ](θ_j) at every particle (M×(d+1), column 0 = v_w) given α of ρ,
+// and optionally the first variation L′[ρ](θ_j) (M).
+Matrix Velocity(const Problem& p, const ParticleMeasure& rho, const Vector& alpha,
+                Vector* first_variation = nullptr, nn::BlockPool* pool = nullptr);
+
+// Pass 2 fused with the transport: θ_j ← θ_j + η v[ρ](θ_j) in place (α from ρ before the step).
+void Transport(const Problem& p, ParticleMeasure& rho, const Vector& alpha, double eta,
+               nn::BlockPool* pool = nullptr);
+
+// The first variation at arbitrary points θ = (w, u) (rows of Theta, M×(d+1)).
+Vector FirstVariation(const Problem& p, const Vector& alpha, const Matrix& Theta);
+
+// FLOPs of one Evaluate + Transport at M particles (3 GEMM-shaped products of 2Mnd each plus
+// the elementwise passes): the count the benchmark divides by the time.
+double StepFlops(Index M, Index n, Index d);
+
+}  // namespace marginlab::meanfield

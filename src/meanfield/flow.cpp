@@ -1,0 +1,234 @@
+// The discrete-time perturbed Wasserstein gradient flow (see the header).
+#include "marginlab/meanfield/flow.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <set>
+#include <sstream>
+
+#include "marginlab/core/error.hpp"
+#include "marginlab/core/threads.hpp"
+#include "marginlab/margin/certify.hpp"
+#include "marginlab/nn/train.hpp"
+
+namespace marginlab::meanfield {
+
+std::string FlowOptions::Validate() const {
+  if (!(lambda > 0) || !std::isfinite(lambda)) return "lambda must be > 0";
+  if (!(eta > 0) || !std::isfinite(eta)) return "eta must be > 0";
+  if (!(sigma >= 0) || !std::isfinite(sigma)) return "sigma must be ≥ 0";
+  if (!(temperature >= 0) || !std::isfinite(temperature)) return "temperature must be ≥ 0";
+  if (steps < 0) return "steps must be ≥ 0";
+  if (injection != "append" && injection != "redraw")
+    return "injection must be append or redraw (got '" + injection + "')";
+  if (inject < 1) return "inject must be ≥ 1";
+  if (budget < 1) return "budget must be ≥ 1";
+  if (protect < 0) return "protect must be ≥ 0";
+  if (threads < 0) return "threads must be ≥ 0";
+  if (log_points < 0) return "log_points must be ≥ 0";
+  if (log_spacing != "log" && log_spacing != "linear") return "log_spacing must be log or linear";
+  if (oracle != "auto" && oracle != "exact" && oracle != "bnb" && oracle != "ascent" && oracle != "none")
+    return "oracle must be auto, exact, bnb, ascent or none (got '" + oracle + "')";
+  if (reference != "auto" && reference != "global" && reference != "none")
+    return "reference must be auto, global or none (got '" + reference + "')";
+  if (!(target_gap >= 0)) return "target_gap must be ≥ 0";
+  if (!(time_limit >= 0)) return "time_limit must be ≥ 0";
+  if (target_gap > 0 && reference == "none") return "target_gap needs a reference (reference = none)";
+  return init.Validate();
+}
+
+namespace {
+
+margin::OracleOptions OracleFor(const std::string& name) {
+  margin::OracleOptions o;
+  o.method = name;
+  return o;
+}
+
+// Outputs of ρ as a network, for the training error.
+double TrainError(const Problem& p, const Evaluation& e) {
+  Index wrong = 0;
+  for (Index i = 0; i < p.n(); ++i) wrong += p.y[i] * e.a[i] <= 0;
+  return static_cast<double>(wrong) / static_cast<double>(p.n());
+}
+
+}  // namespace
+
+Reference ReferenceOptimum(const Problem& p, const std::string& oracle) {
+  margin::CertifyOptions c;
+  c.loss = "logistic";
+  c.lambda = p.lambda / static_cast<double>(p.n());  // L[ρ] = n · (mean loss + (λ/n)‖Θ‖²)
+  c.oracle = OracleFor(oracle == "none" ? "auto" : oracle);
+  const margin::GlobalOptimumResult g = margin::GlobalOptimum(p.X, p.y, c);
+  Reference r;
+  r.available = true;
+  const double nn = static_cast<double>(p.n());
+  r.lower = nn * g.lower;
+  r.upper = nn * g.upper;
+  r.certified = g.certified;
+  r.rounds = g.rounds;
+  r.oracle_mode = g.certified ? "certified" : "heuristic";
+  return r;
+}
+
+void Diagnose(const Problem& p, const ParticleMeasure& rho, const Evaluation& e,
+              const std::string& oracle, FlowRecord& r) {
+  if (oracle == "none") return;
+  margin::CertifyOptions c;
+  c.loss = "logistic";
+  c.lambda = p.lambda / static_cast<double>(p.n());
+  c.oracle = OracleFor(oracle);
+  const margin::GapCertificate g = margin::CertifyNetwork(EquivalentNetwork(rho), p.X, p.y, c);
+  // CertifyNetwork's oracle prices β = α/n: M(α) = n · M(β).
+  const double nn = static_cast<double>(p.n());
+  (void)e;
+  r.min_first_variation = p.lambda - nn * g.oracle_value / 2;
+  r.min_first_variation_lower = p.lambda - nn * g.oracle_upper / 2;
+  r.dual_lower = nn * g.lower_bound;
+  r.certified = g.certified;
+}
+
+std::string FlowSummary::BriefReport() const {
+  std::ostringstream o;
+  o << ToString(termination) << " after " << steps_done << " steps";
+  if (!trace.empty()) {
+    const FlowRecord& r = trace.back();
+    o << "; L = " << r.objective << " (best " << best << " at step " << best_step << "), mass "
+      << r.mass << ", " << r.particles << " particles";
+    if (reference.available)
+      o << "; L* in [" << reference.lower << ", " << reference.upper << "]"
+        << (reference.certified ? " (certified)" : " (uncertified)");
+  }
+  if (!message.empty()) o << " (" << message << ")";
+  return o.str();
+}
+
+FlowSummary RunFlow(const Matrix& X, const Vector& y, const FlowOptions& opts,
+                    const ParticleMeasure* start) {
+  ValidateOrThrow(opts, "meanfield");
+  const Problem p = Problem::Make(X, y, opts.lambda);
+  const Rng root(opts.seed);
+  ParticleMeasure rho = start ? *start : InitialMeasure(p.d(), opts.init, root.Split(Purpose::kInit));
+  rho.Check();
+  ML_REQUIRE(rho.dim() == p.d()) << "meanfield: the start has dimension " << rho.dim()
+                                 << " but the data have d = " << p.d();
+  std::unique_ptr<nn::BlockPool> pool;
+  const int threads = opts.threads > 0 ? opts.threads : NumThreads();
+  if (threads > 1) pool = std::make_unique<nn::BlockPool>(threads);
+
+  FlowSummary s;
+  Stopwatch total;
+  // The reference L*.
+  const Index rank = margin::detail::RowSpaceBasis(p.X).cols();
+  const bool want_ref = opts.reference == "global" ||
+                        (opts.reference == "auto" && rank <= margin::OracleOptions{}.bnb_max_dim);
+  if (want_ref) {
+    Stopwatch sw;
+    s.reference = ReferenceOptimum(p, opts.oracle);
+    s.AddTiming("reference", sw.Seconds());
+  }
+  const std::string oracle = opts.oracle;
+
+  const double decay = std::exp(-opts.sigma * opts.eta);
+  const double injected = -std::expm1(-opts.sigma * opts.eta);  // 1 − e^{−ση}
+  const long protect = opts.protect > 0 ? opts.protect : static_cast<long>(std::ceil(1 / opts.eta));
+  const double noise = std::sqrt(2 * opts.eta * opts.temperature);
+  const std::vector<long> logs = nn::LogSteps(opts.steps, opts.log_points, opts.log_spacing);
+  std::size_t next_log = 0;
+  double pruned = 0, diag_seconds = 0;
+  s.best = INFINITY;
+  Stopwatch loop;
+  long t = 0;
+  for (;; ++t) {
+    const Evaluation e = Evaluate(p, rho, pool.get());
+    if (!std::isfinite(e.objective)) {
+      s.termination = Termination::kDiverged;
+      s.message = "L[ρ] is not finite at step " + std::to_string(t) + " (step size too large?)";
+      break;
+    }
+    if (e.objective < s.best) {
+      s.best = e.objective;
+      s.best_step = t;
+    }
+    const double gap = s.reference.available ? e.objective - s.reference.lower : NAN;
+    const bool reached = opts.target_gap > 0 && gap <= opts.target_gap;
+    if (reached && s.first_within_target < 0) s.first_within_target = t;
+    const bool stop_time = opts.time_limit > 0 && total.Seconds() >= opts.time_limit;
+    const bool last = t >= opts.steps || reached || stop_time;
+    if ((next_log < logs.size() && logs[next_log] == t) || last) {
+      while (next_log < logs.size() && logs[next_log] <= t) ++next_log;
+      FlowRecord r;
+      r.step = t;
+      r.time = static_cast<double>(t) * opts.eta;
+      r.seconds = total.Seconds();
+      r.objective = e.objective;
+      r.data = e.data;
+      r.reg = e.reg;
+      r.best = s.best;
+      r.mass = rho.TotalMass();
+      r.particles = rho.size();
+      r.second_moment = rho.SecondMoment();
+      r.train_error = TrainError(p, e);
+      r.gap = gap;
+      r.pruned = pruned;
+      Stopwatch sw;
+      Diagnose(p, rho, e, oracle, r);
+      diag_seconds += sw.Seconds();
+      s.trace.push_back(r);
+    }
+    if (last) {
+      s.termination = reached ? Termination::kTargetReached
+                      : stop_time ? Termination::kTimeLimit : Termination::kMaxIterations;
+      break;
+    }
+    // 1. transport (velocity of ρ_t).
+    Transport(p, rho, e.alpha, opts.eta, pool.get());
+    // 4. Langevin noise (sequential, one stream per step).
+    if (noise > 0) {
+      Rng r = root.Split(Purpose::kBatch).Split(static_cast<std::uint64_t>(t));
+      for (Index j = 0; j < rho.size(); ++j) {
+        rho.w[j] += noise * r.Normal();
+        for (Index c = 0; c < rho.U.cols(); ++c) rho.U(j, c) += noise * r.Normal();
+      }
+    }
+    // 2–3. decay and injection.
+    if (opts.sigma > 0) {
+      Rng r = root.Split(Purpose::kNoise).Split(static_cast<std::uint64_t>(t));
+      Vector u(p.d());
+      double w = 0;
+      if (opts.injection == "append") {
+        rho.mass *= decay;
+        const double each = injected / static_cast<double>(opts.inject);
+        for (long k = 0; k < opts.inject; ++k) {
+          SampleSphere(r, &w, u);
+          rho.Append(w, u, each, t + 1);
+        }
+        pruned += PruneToBudget(rho, opts.budget, t + 1, protect);
+      } else {  // redraw: geometric gaps between re-drawn indices
+        const double log_keep = -opts.sigma * opts.eta;  // log(1 − p) < 0
+        const double M = static_cast<double>(rho.size());
+        // The number of kept particles before the next re-drawn one is Geometric(p).
+        auto skip = [&] { return std::floor(std::log(r.UniformOpen()) / log_keep); };
+        for (double j = skip(); j < M; j += 1 + skip()) {
+          const Index k = static_cast<Index>(j);
+          SampleSphere(r, &w, u);
+          rho.w[k] = w;
+          rho.U.row(k) = u.transpose();
+          rho.born[k] = t + 1;
+        }
+      }
+    }
+  }
+  s.steps_done = t;
+  const double loop_seconds = loop.Seconds() - diag_seconds;
+  s.AddTiming("steps", loop_seconds);
+  s.AddTiming("diagnostics", diag_seconds);
+  s.steps_per_second = t > 0 && loop_seconds > 0 ? static_cast<double>(t) / loop_seconds : 0;
+  if (s.reference.available && opts.target_gap > 0 && s.first_within_target < 0)
+    s.message = "never within target_gap " + std::to_string(opts.target_gap) + " of L*";
+  s.final = std::move(rho);
+  return s;
+}
+
+}  // namespace marginlab::meanfield
