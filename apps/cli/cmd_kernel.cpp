@@ -19,6 +19,7 @@
 #include "marginlab/kernel/gram.hpp"
 #include "marginlab/kernel/kernel_logistic.hpp"
 #include "marginlab/kernel/kernel_svm.hpp"
+#include "marginlab/kernel/nn_ntk.hpp"
 #include "marginlab/kernel/ridge.hpp"
 #include "marginlab/kernel/vec_math.hpp"
 
@@ -44,37 +45,77 @@ void AddKernelOptions(CLI::App& cmd, KernelOptions* k) {
 struct GramArgs {
   std::string data, data2, out;
   KernelOptions kernel;
+  std::vector<CLI::Option*> kernel_flags;  // --kernel, --rw, …: not used with --net
+  std::string net, net_key = "final";      // empirical NTK of a network saved by train --save
+  long net_trial = 0;
+  Index net_output = 0;
+  CLI::Option *net_key_flag = nullptr, *net_trial_flag = nullptr, *net_output_flag = nullptr;
   bool json = false;
 };
 
 void RunGram(const GramArgs& a) {
-  ValidateOrThrow(a.kernel, "kernel gram");
+  const bool net = !a.net.empty();
+  if (net) {
+    for (const CLI::Option* o : a.kernel_flags)
+      ML_REQUIRE(o->count() == 0) << o->get_name() << ": a closed-form kernel option; with --net the kernel is the "
+                                  << "network's empirical NTK";
+    ML_REQUIRE(a.net_key == "init" || a.net_key == "final")
+        << "--net-key: expected init or final, got '" << a.net_key << "'";
+  } else {
+    for (const CLI::Option* o : {a.net_key_flag, a.net_trial_flag, a.net_output_flag})
+      ML_REQUIRE(o->count() == 0) << o->get_name() << ": only used with --net";
+    ValidateOrThrow(a.kernel, "kernel gram");
+  }
+  NnNetwork network;
+  if (net) {
+    network = LoadNnNetwork(a.net, a.net_key, a.net_trial);
+    ML_REQUIRE(a.net_output >= 0 && a.net_output < network.output_dim())
+        << "--output: " << a.net_output << " requested, " << a.net << " has " << network.output_dim() << " output(s)";
+  }
   const Dataset A = LoadData(a.data, "--data");
+  if (net)
+    ML_REQUIRE(A.d() == network.input_dim()) << "--data: " << A.d() << " features, but the network in " << a.net
+                                             << " has input dimension " << network.input_dim();
   Dataset B;
   if (!a.data2.empty()) {
     B = LoadData(a.data2, "--data2");
     ML_REQUIRE(B.d() == A.d()) << "--data2: " << B.d() << " features, but --data has " << A.d();
   }
   Stopwatch sw;
-  const Matrix K = a.data2.empty() ? Gram(a.kernel, A.X) : CrossGram(a.kernel, A.X, B.X);
+  Matrix K;
+  if (net)
+    K = a.data2.empty() ? EmpiricalNtk(network, A.X, a.net_output) : EmpiricalNtk(network, A.X, B.X, a.net_output);
+  else
+    K = a.data2.empty() ? Gram(a.kernel, A.X) : CrossGram(a.kernel, A.X, B.X);
   const double seconds = sw.Seconds();
+  const std::string description =
+      net ? "empirical NTK of " + network.Describe() + " from " + a.net + " (" + a.net_key + ", trial " +
+                std::to_string(a.net_trial) + ", output " + std::to_string(a.net_output) + ")"
+          : a.kernel.Describe();
   AtomicFile f(a.out);
   const std::string bytes = EncodeNpy(K);
   f.Write(bytes.data(), bytes.size());
   f.Commit();
   const double entries = static_cast<double>(K.rows()) * static_cast<double>(K.cols());
   if (a.json) {
-    PrintJson({{"kernel", a.kernel.Describe()},
-               {"rows", K.rows()},
-               {"cols", K.cols()},
-               {"d", A.d()},
-               {"out", a.out},
-               {"seconds", seconds},
-               {"entries_per_second", seconds > 0 ? entries / seconds : 0.0},
-               {"vector_path", VecMathPath()}});
+    nlohmann::json j = {{"kernel", net ? "empirical-ntk" : a.kernel.Describe()},
+                        {"rows", K.rows()},
+                        {"cols", K.cols()},
+                        {"d", A.d()},
+                        {"out", a.out},
+                        {"seconds", seconds},
+                        {"entries_per_second", seconds > 0 ? entries / seconds : 0.0}};
+    if (net)
+      j["net"] = {{"path", a.net},          {"key", a.net_key},
+                  {"trial", a.net_trial},   {"output", a.net_output},
+                  {"dims", network.dims()}, {"output_scale", network.output_scale},
+                  {"frozen_output", network.frozen_output}};
+    else
+      j["vector_path"] = VecMathPath();
+    PrintJson(j);
   } else {
-    std::cout << "wrote " << K.rows() << "x" << K.cols() << " Gram matrix of " << a.kernel.Describe()
-              << " to " << a.out << " (" << seconds << " s)\n";
+    std::cout << "wrote " << K.rows() << "x" << K.cols() << " Gram matrix of " << description << " to " << a.out
+              << " (" << seconds << " s)\n";
   }
 }
 
@@ -367,6 +408,19 @@ void RegisterKernel(CLI::App& app) {
   AddDataOption(*g, &gram->data);
   AddDataOption(*g, &gram->data2, "--data2", false);
   AddKernelOptions(*g, &gram->kernel);
+  for (const char* name : {"--kernel", "--rw", "--ru", "--depth", "--w-std", "--b-std", "--parameterization", "--width"})
+    gram->kernel_flags.push_back(g->get_option(name));
+  g->add_option("--net", gram->net,
+                "instead of a closed form: the empirical NTK <grad f(x), grad f(x')> of a network saved by "
+                "`marginlab train --save` (.npz; any depth and scaling; a frozen output layer adds no term)");
+  gram->net_key_flag = g->add_option("--net-key", gram->net_key, "--net: which parameters, init | final")
+                           ->capture_default_str();
+  gram->net_trial_flag =
+      g->add_option("--net-trial", gram->net_trial, "--net: trial index when the file holds several (train --trials)")
+          ->capture_default_str();
+  gram->net_output_flag =
+      g->add_option("--output", gram->net_output, "--net: output component c of f (networks with several outputs)")
+          ->capture_default_str();
   g->add_option("--out", gram->out, "output .npy file (float64, rows of --data)")->required();
   g->add_flag("--json", gram->json, "machine-readable summary");
   g->callback([gram] { RunGram(*gram); });

@@ -8,6 +8,9 @@
 
 #include "marginlab/core/types.hpp"
 #include "marginlab/data/npy.hpp"
+#include "marginlab/data/npz.hpp"
+#include "marginlab/data/source.hpp"
+#include "marginlab/nn/mlp.hpp"
 #include "testing/tmpdir.hpp"
 
 namespace marginlab {
@@ -86,6 +89,93 @@ TEST(CliKernel, FalkonBadInputNamesTheFlag) {
   ExpectOneLineError(RunCli(fit + "--predictor falkon --max-iterations 0"), "--max-iterations");
   ExpectOneLineError(RunCli(fit + "--predictor ridge --centers 10"), "--centers");
   ExpectOneLineError(RunCli(fit + "--predictor falkon --save-predictions p.npy"), "--save-predictions");
+}
+
+// The Gram matrix of the nn module's per-example parameter gradients ∂f/∂W_k (trainable layers).
+Matrix GradientGram(const nn::MlpShape& shape, const nn::Weights<double>& W, const Matrix& X1, const Matrix& X2) {
+  auto grads = [&](const Matrix& X) {
+    std::vector<Vector> g;
+    for (Index i = 0; i < X.rows(); ++i) {
+      const nn::Weights<double> dW = nn::MlpBackwardReference(shape, W, X.row(i), Matrix::Ones(1, 1));
+      std::vector<double> flat;
+      for (int k = 0; k < shape.TrainableLayers(); ++k) flat.insert(flat.end(), dW[k].data(), dW[k].data() + dW[k].size());
+      g.push_back(Eigen::Map<Vector>(flat.data(), static_cast<Index>(flat.size())));
+    }
+    return g;
+  };
+  const auto g1 = grads(X1), g2 = grads(X2);
+  Matrix T(X1.rows(), X2.rows());
+  for (Index i = 0; i < X1.rows(); ++i)
+    for (Index j = 0; j < X2.rows(); ++j) T(i, j) = g1[i].dot(g2[j]);
+  return T;
+}
+
+// Trial t's W1… under <key>/ of a train --save archive (2-D, or 3-D with several trials).
+nn::Weights<double> SavedWeights(const fs::path& path, const std::string& key, int depth, std::size_t trial) {
+  const auto members = ReadNpz(path);
+  nn::Weights<double> W;
+  for (int k = 1; k <= depth; ++k) {
+    const NpyArray& a = members.at(key + "/W" + std::to_string(k));
+    const std::size_t rows = a.shape[a.shape.size() - 2], cols = a.shape.back();
+    Matrix M(rows, cols);
+    for (std::size_t r = 0; r < rows; ++r)
+      for (std::size_t c = 0; c < cols; ++c) M(r, c) = a.data[(trial * rows + r) * cols + c];
+    W.push_back(M);
+  }
+  return W;
+}
+
+// `kernel gram --net` on networks trained and saved by `marginlab train --save`: Θ̂ equals the
+// Gram matrix of the nn module's own gradients to 1e-10 relative, for depth 2 and 3, each
+// scaling, with and without a frozen output layer, init and final parameters, and a second trial.
+TEST(CliKernel, GramOfSavedNetworkIsItsGradientGram) {
+  const fs::path dir = ScratchDir();
+  const std::string data = "wei-d:d=6,n=15,seed=1", data2 = "wei-d:d=6,n=4,seed=2";
+  const Matrix X = LoadData(data, "--data").X, X2 = LoadData(data2, "--data2").X;
+  int cases = 0;
+  for (int depth : {2, 3})
+    for (const char* scaling : {"standard", "ntk", "mean-field"})
+      for (bool frozen : {false, true}) {
+        const fs::path net = dir / ("net" + std::to_string(cases) + ".npz");
+        const auto train = RunCli("train --data " + data + " --depth " + std::to_string(depth) +
+                                  " --width 7 --scaling " + scaling + (frozen ? " --freeze-output" : "") +
+                                  " --steps 3 --lr 0.5 --trials 2 --save " + net.string());
+        ASSERT_EQ(train.exit_code, 0) << train.output;
+        nn::MlpShape shape;
+        shape.dims = depth == 2 ? std::vector<Index>{6, 7, 1} : std::vector<Index>{6, 7, 7, 1};
+        shape.scaling = nn::ParseScaling(scaling, "scaling");
+        shape.freeze_output = frozen;
+        for (const char* key : {"init", "final"}) {
+          const fs::path out = dir / "K.npy";
+          const auto r = RunCli("kernel gram --net " + net.string() + " --net-key " + key +
+                                " --net-trial 1 --data " + data + " --data2 " + data2 + " --out " + out.string() +
+                                " --json");
+          ASSERT_EQ(r.exit_code, 0) << r.output;
+          const auto j = nlohmann::json::parse(r.output);
+          EXPECT_EQ(j["net"]["output_scale"].get<double>(), shape.OutputScale()) << shape.Describe();
+          EXPECT_EQ(j["net"]["frozen_output"].get<bool>(), frozen);
+          const Matrix K = NpyToMatrix(ReadNpy(out), "K.npy");
+          const Matrix R = GradientGram(shape, SavedWeights(net, key, depth, 1), X, X2);
+          ASSERT_EQ(K.rows(), 15);
+          ASSERT_EQ(K.cols(), 4);
+          EXPECT_LE((K - R).cwiseAbs().maxCoeff(), 1e-10 * R.cwiseAbs().maxCoeff())
+              << shape.Describe() << " " << key;
+        }
+        ++cases;
+      }
+  EXPECT_EQ(cases, 12);
+  // K(X, X) of one of them: symmetric, and bad inputs are one-line errors naming the flag.
+  const std::string net = (dir / "net0.npz").string(), out = (dir / "K.npy").string();
+  ASSERT_EQ(RunCli("kernel gram --net " + net + " --data " + data + " --out " + out).exit_code, 0);
+  const Matrix K = NpyToMatrix(ReadNpy(out), "K.npy");
+  EXPECT_EQ((K - K.transpose()).cwiseAbs().maxCoeff(), 0.0);
+  ExpectOneLineError(RunCli("kernel gram --net " + net + " --kernel relu --data " + data + " --out " + out), "--kernel");
+  ExpectOneLineError(RunCli("kernel gram --net " + net + " --net-key best --data " + data + " --out " + out),
+                     "--net-key");
+  ExpectOneLineError(RunCli("kernel gram --net " + net + " --net-trial 2 --data " + data + " --out " + out), "trial 2");
+  ExpectOneLineError(RunCli("kernel gram --net " + net + " --output 1 --data " + data + " --out " + out), "--output");
+  ExpectOneLineError(RunCli("kernel gram --net " + net + " --data wei-d:d=5,n=4 --out " + out), "input dimension 6");
+  ExpectOneLineError(RunCli("kernel gram --net-key init --data " + data + " --out " + out), "--net-key");
 }
 
 }  // namespace

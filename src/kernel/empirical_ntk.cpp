@@ -63,15 +63,18 @@ Vector MlpForward(const std::vector<Matrix>& W, const std::vector<double>& c, co
 }
 
 Matrix EmpiricalNtkMlp(const std::vector<Matrix>& W, const std::vector<double>& c, const Matrix& X1,
-                       const Matrix& X2, Vector* f1, Vector* f2) {
+                       const Matrix& X2, Vector* f1, Vector* f2, Index trainable_layers) {
   ML_CHECK(!W.empty() && W.size() == c.size() && W.back().rows() == 1) << "MLP: bad layers";
+  const Index q = static_cast<Index>(W.size());
+  ML_CHECK(trainable_layers >= -1 && trainable_layers <= q) << "MLP: trainable_layers " << trainable_layers;
+  const std::size_t t = static_cast<std::size_t>(trainable_layers < 0 ? q : trainable_layers);
   std::vector<Matrix> A1, H1, D1, A2, H2, D2;
   Forward(W, c, X1, A1, H1);
   Forward(W, c, X2, A2, H2);
   Backward(W, c, H1, D1);
   Backward(W, c, H2, D2);
   Matrix T = Matrix::Zero(X1.rows(), X2.rows());
-  for (std::size_t k = 0; k < W.size(); ++k)  // ∂f/∂W_k = c_k Δ_kᵀ A_{k−1}
+  for (std::size_t k = 0; k < t; ++k)  // ∂f/∂W_k = c_k Δ_kᵀ A_{k−1}
     T += c[k] * c[k] * (D1[k] * D2[k].transpose()).cwiseProduct(A1[k] * A2[k].transpose());
   if (f1) *f1 = H1.back().col(0);
   if (f2) *f2 = H2.back().col(0);

@@ -14,6 +14,8 @@
 //    Θ̂ = Σ_k c_k² (Δ_k Δ′_kᵀ) ∘ (A_{k−1} A′_{k−1}ᵀ), A_{k−1} the layer inputs (A_0 = X) and
 //    Δ_k = ∂f/∂h_k the backpropagated signals (Δ_q = 1, Δ_k = φ′(H_k) ∘ (c_{k+1} Δ_{k+1} W_{k+1})).
 //    As the widths grow, E[Θ̂] → deep-ntk and E[f(x) f(x′)] → deep-nngp (closed_form.hpp).
+// Networks of the nn module (any depth and scaling, frozen output layer) and files saved by
+// `marginlab train --save`: nn_ntk.hpp.
 #pragma once
 
 #include <cstdint>
@@ -31,8 +33,11 @@ Matrix EmpiricalNtkTwoLayer(const Matrix& U, const Vector& w, double s, const Ma
 
 // Deep bias-free ReLU MLP with weights W[k] (n_k × n_{k−1}, W.back() has one row) and layer
 // multipliers c[k]. Returns Θ̂ (n1×n2); if outputs != nullptr, also f(X1) (n1) and f(X2) (n2).
+// trainable_layers = t ≥ 0 sums the gradient terms of the first t layers only (the others are
+// fixed, e.g. a frozen output layer: t = q − 1); −1 means all q layers.
 Matrix EmpiricalNtkMlp(const std::vector<Matrix>& W, const std::vector<double>& c, const Matrix& X1,
-                       const Matrix& X2, Vector* f1 = nullptr, Vector* f2 = nullptr);
+                       const Matrix& X2, Vector* f1 = nullptr, Vector* f2 = nullptr,
+                       Index trainable_layers = -1);
 // Forward pass of the same MLP: f(X) (n).
 Vector MlpForward(const std::vector<Matrix>& W, const std::vector<double>& c, const Matrix& X);
 
