@@ -96,6 +96,7 @@ void RunMeanField(const MeanFieldArgs& a) {
                               {"upper", Num(s.reference.upper)},
                               {"certified", s.reference.certified}}},
                {"steps_per_second", s.steps_per_second},
+               {"mass_corrected", s.mass_corrected},
                {"seconds", s.TotalSeconds()},
                {"particles", s.final.size()},
                {"data", ds.source}});

@@ -21,6 +21,9 @@ const std::vector<TrialKind>& TrialKinds() {
        RunL1MarginTrial},
       {"ntk-regime", "λ₀, NTK-regime loss decay, lazy distance and NTK separation margin (Ji §3)",
        RunNtkRegimeTrial},
+      {"meanfield-flow",
+       "the perturbed Wasserstein flow on particles against the certified optimum L* (Wei et al. §3)",
+       RunMeanFieldFlowTrial},
   };
   return kinds;
 }

@@ -150,13 +150,20 @@ Matrix Velocity(const Problem& p, const ParticleMeasure& rho, const Vector& alph
 }
 
 void Transport(const Problem& p, ParticleMeasure& rho, const Vector& alpha, double eta,
-               nn::BlockPool* pool) {
+               nn::BlockPool* pool, Vector* direction_variation) {
   const Index M = rho.size(), d = p.d();
   const double lam = p.lambda;
   const double shrink = 1 - 2 * eta * lam;  // θ − η 2λθ
+  if (direction_variation) direction_variation->resize(M);
   ForBlocks(M, pool, [&](Index b) {
     const Index r0 = b * kBlock, B = std::min(kBlock, M - r0);
     Scratch& s = BlockGradients(p, rho, alpha, b);
+    if (direction_variation)
+      for (Index j = 0; j < B; ++j) {
+        const Index k = r0 + j;
+        const double sq = rho.w[k] * rho.w[k] + rho.U.row(k).squaredNorm();
+        (*direction_variation)[k] = sq > 0 ? rho.w[k] * s.gw[j] / sq + lam : lam;
+      }
     // u_k ← (1 − 2ηλ) u_k − η w_k G_k, column by column (U is column-major).
     for (Index c = 0; c < d; ++c) {
       double* u = rho.U.col(c).data() + r0;

@@ -136,19 +136,25 @@ margin::TwoLayerNet EquivalentNetwork(const ParticleMeasure& rho) {
   return net;
 }
 
-double PruneToBudget(ParticleMeasure& rho, Index budget, long step, long protect) {
+double PruneToBudget(ParticleMeasure& rho, Index budget, long step, long protect,
+                     const Vector* direction_variation, double sigma) {
   const Index M = rho.size();
   if (budget < 1 || M <= budget) return 0;
   const Index remove = M - budget;
   std::vector<double> content(M);
   for (Index j = 0; j < M; ++j)
     content[j] = rho.mass[j] * (rho.w[j] * rho.w[j] + rho.U.row(j).squaredNorm());
-  // Order: old particles first (by content, then index), then young ones.
+  // Rank: 0 old and not growing, 1 old and growing, 2 young; then content, then index.
+  std::vector<int> rank(M);
+  for (Index j = 0; j < M; ++j) {
+    const bool growing = !direction_variation || j >= direction_variation->size() ||
+                         (*direction_variation)[j] < -sigma / 4;
+    rank[j] = step - rho.born[j] < protect ? 2 : growing ? 1 : 0;
+  }
   std::vector<Index> order(M);
   std::iota(order.begin(), order.end(), Index{0});
-  auto young = [&](Index j) { return step - rho.born[j] < protect; };
   auto before = [&](Index a, Index b) {
-    if (young(a) != young(b)) return !young(a);
+    if (rank[a] != rank[b]) return rank[a] < rank[b];
     if (content[a] != content[b]) return content[a] < content[b];
     return a < b;
   };

@@ -30,6 +30,10 @@ TrialResult RunL1MarginTrial(const TrialSpec& spec);
 // (Ji §3).
 TrialResult RunNtkRegimeTrial(const TrialSpec& spec);
 
+// "meanfield-flow": the perturbed Wasserstein gradient flow against the certified L*
+// (Wei et al. §3, Thm 3.3).
+TrialResult RunMeanFieldFlowTrial(const TrialSpec& spec);
+
 // The nn-train trace and finals of a training summary.
 TrialResult NnTrainResult(const nn::TrainSummary& s);
 

@@ -8,8 +8,12 @@
 //   2. decay       m_j ← e^{−ση} m_j (exact, not 1 − ση);
 //   3. injection   of mass 1 − e^{−ση} from U^d (uniform on S^d ⊂ R^{d+1}), either
 //        append — K = `inject` new particles of mass (1 − e^{−ση})/K each, then, past the
-//                 particle `budget`, pruning of the least-content particles with exact
-//                 mass hand-over (measure.hpp: PruneToBudget); total mass stays 1;
+//                 particle `budget`, pruning with exact mass hand-over (measure.hpp:
+//                 PruneToBudget): least content first among particles that are neither
+//                 young (< `protect` steps) nor growing (L′[ρ](θ̄) < −σ/4: in a descent
+//                 direction). Total mass stays 1: the floating-point residue of 1 − Σm
+//                 (~1e-16 per step) is handed to the heaviest particle by the same exact
+//                 re-parameterization and reported as mass_corrected;
 //        redraw — at a fixed count: each particle independently, with probability
 //                 1 − e^{−ση}, is re-drawn from U^d keeping its mass (steps 2–3 in
 //                 expectation: E ρ_{t+1} = e^{−ση}ρ + (1 − e^{−ση})U^d). Indices are
@@ -130,7 +134,11 @@ struct FlowSummary : SummaryBase {
   double best = 0;                  // min over all steps of L[ρ_t]
   long best_step = 0;
   long first_within_target = -1;    // first step with L − L*_lower ≤ target_gap (−1: never/off)
+  // With a reference: first step with L[ρ_t] − L*_lower ≤ kGapLevels[k] (−1: never).
+  static constexpr double kGapLevels[] = {1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6};
+  std::vector<long> first_below;
   double steps_per_second = 0;
+  double mass_corrected = 0;        // Σ over steps of the rounding residue returned (see flow.cpp)
   ParticleMeasure final;
   std::string BriefReport() const;
 };

@@ -59,8 +59,11 @@ Matrix Velocity(const Problem& p, const ParticleMeasure& rho, const Vector& alph
                 Vector* first_variation = nullptr, nn::BlockPool* pool = nullptr);
 
 // Pass 2 fused with the transport: θ_j ← θ_j + η v[ρ](θ_j) in place (α from ρ before the step).
+// If `direction_variation` is given it receives L′[ρ](θ̄_j) at the unit direction θ̄_j = θ_j/‖θ_j‖
+// before the step (= L′[ρ](θ_j)/‖θ_j‖²): by Euler's identity d/dt ‖θ‖² = −4 L′[ρ](θ), so a
+// particle's content m‖θ‖² grows exactly when this is below −σ/4.
 void Transport(const Problem& p, ParticleMeasure& rho, const Vector& alpha, double eta,
-               nn::BlockPool* pool = nullptr);
+               nn::BlockPool* pool = nullptr, Vector* direction_variation = nullptr);
 
 // The first variation at arbitrary points θ = (w, u) (rows of Theta, M×(d+1)).
 Vector FirstVariation(const Problem& p, const Vector& alpha, const Matrix& Theta);

@@ -62,12 +62,17 @@ ParticleMeasure InitialMeasure(Index d, const InitOptions& opts, Rng rng);
 // output scale 1, so f(x) = ∫Φ(x) dρ and ‖Θ'‖² = Σ m_j ‖θ_j‖² (for certify.hpp).
 margin::TwoLayerNet EquivalentNetwork(const ParticleMeasure& rho);
 
-// When the count exceeds `budget`, removes the particles of least content m_j ‖θ_j‖² (their
-// whole contribution to ∫Φ dρ and ∫V dρ is bounded by it) among those older than `protect`
-// steps at step `step` (younger ones only if that is not enough), and hands their mass to the
-// remaining particle of largest content k by the exact symmetry above:
-// θ_k ← θ_k √(m_k/(m_k + Δm)), m_k ← m_k + Δm. Total mass is conserved; ∫Φ dρ and ∫V dρ
+// When the count exceeds `budget`, removes particles until `budget` remain, in this order:
+// old (born ≥ `protect` steps before `step`) particles that are not growing before growing
+// ones, young ones last; within each group the least content m_j ‖θ_j‖² first (its whole
+// contribution to ∫Φ dρ and ∫V dρ is bounded by it). "Growing" uses `direction_variation`
+// (L′[ρ] at the unit direction, Transport's output; entries beyond its size count as growing):
+// d/dt log(m‖θ‖²) = −4 L′[ρ](θ̄) − σ, so a particle in a descent direction (L′(θ̄) < −σ/4)
+// is exactly what the perturbation injects mass for, however small it still is.
+// The removed mass goes to the remaining particle of largest content k by the exact symmetry
+// above: θ_k ← θ_k √(m_k/(m_k + Δm)), m_k ← m_k + Δm. Total mass is conserved; ∫Φ dρ and ∫V dρ
 // change only by the removed content, which is returned (0 when nothing was pruned).
-double PruneToBudget(ParticleMeasure& rho, Index budget, long step, long protect);
+double PruneToBudget(ParticleMeasure& rho, Index budget, long step, long protect,
+                     const Vector* direction_variation = nullptr, double sigma = 0);
 
 }  // namespace marginlab::meanfield
