@@ -101,12 +101,10 @@ Evaluation Evaluate(const Problem& p, const ParticleMeasure& rho, nn::BlockPool*
       s.gw[j] = rho.mass[k] * rho.w[k];  // coefficient c_j = m_j w_j
       reg += rho.mass[k] * (rho.w[k] * rho.w[k] + rho.U.row(k).squaredNorm());
     }
-    for (Index i = 0; i < n; ++i) {
-      const double* z = s.Z.col(i).data();
-      double acc = 0;
-      for (Index j = 0; j < B; ++j) acc += s.gw[j] * std::max(z[j], 0.0);
-      part(i, b) = acc;
-    }
+    // relu in place, then a_part = relu(Z)ᵀ c by GEMV (vectorized; a scalar running sum
+    // would not be, without reassociation).
+    s.Z = s.Z.cwiseMax(0.0);
+    part.col(b).noalias() = s.Z.transpose() * s.gw;
     reg_part[b] = reg;
   });
   Evaluation e;

@@ -29,7 +29,7 @@
 
 namespace marginlab::meanfield {
 
-inline constexpr Index kBlock = 128;  // particles per block
+inline constexpr Index kBlock = 256;  // particles per block
 
 // Training data and λ. y ∈ {±1}.
 struct Problem {
