@@ -44,9 +44,11 @@ void BM_Step(benchmark::State& st) {
   o.log_points = 0;
   o.trials = trials;
   o.dtype = st.range(5) ? "float32" : "double";
-  // About 0.1 s of work per Train call so that setup and the two evaluations are noise.
+  // At least 50 steps and about 1 GFLOP per Train call, so that setup and the two metric
+  // evaluations (each about a third of a step) stay near 1% of the time. (This was 0.2 GFLOP
+  // with at least 20 steps: at m ≥ 256 the evaluations and allocations were 10–15% of it.)
   const double flops = 4.0 * n * m * d + 6.0 * n * m;
-  o.steps = std::max<long>(20, static_cast<long>(2e9 * 0.1 / flops / trials));
+  o.steps = std::max<long>(50, static_cast<long>(1e9 / flops / trials));
   for (auto _ : st) benchmark::DoNotOptimize(nn::Train(o, ds));
   const double steps = static_cast<double>(st.iterations()) * o.steps * trials;
   st.counters["steps_per_s"] = benchmark::Counter(steps, benchmark::Counter::kIsRate);

@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "marginlab/core/error.hpp"
+#include "marginlab/nn/two_layer_kernel.hpp"
 
 namespace marginlab::nn {
 
@@ -92,10 +93,7 @@ void MlpWorkspace<T>::Resize(const MlpShape& shape, Index n) {
     if (k < q - 1 || shape.output_dim() > 1) dH[k].resize(n, shape.dims[k]);
   }
   F.resize(n, shape.output_dim());
-  if (q == 2 && shape.output_dim() == 1) {
-    Fpart.resize(n, (shape.dims[1] + kUnitBlock - 1) / kUnitBlock);
-    dWt.resize(shape.dims[0], shape.dims[1]);
-  }
+  if (q == 2 && shape.output_dim() == 1) Fpart.resize(n, (shape.dims[1] + kUnitBlock - 1) / kUnitBlock);
 }
 
 template <class T>
@@ -105,32 +103,24 @@ void MlpForward(MlpWorkspace<T>& ws, const MlpShape& shape, const Weights<T>& W,
   const Index l = shape.output_dim();
   const T s = static_cast<T>(shape.OutputScale());
   const MatrixT<T>* prev = &X;  // H_{k−1}
-  for (int k = 1; k < q; ++k) {
+  const bool two_layer = q == 2 && l == 1;  // fused below; no separate Z product
+  for (int k = 1; k < q && !two_layer; ++k) {
     MatrixT<T>& Hk = ws.H[k];
     Hk.noalias() = (*prev) * W[k - 1].transpose();  // Z_k (n×m_k) = H_{k−1} (n×m_{k−1}) W_kᵀ
     if (k < q - 1 || l > 1) Hk = Hk.cwiseMax(T(0));   // H_k = relu(Z_k)
     prev = &Hk;
   }
-  if (q == 2 && l == 1) {
-    // Two-layer, scalar output: blocks of kUnitBlock hidden units. Block b computes
-    // Z_b = X U_bᵀ (n×B), relu in place, and its partial output F_b = Σ_{j∈b} w_j relu(Z_b[:, j]);
-    // F = s Σ_b F_b in block order. The blocks are fixed (not per thread), so the result is the
-    // same for any thread count; the working set of a block stays in cache.
+  if (two_layer) {
+    // Two-layer, scalar output: blocks of kUnitBlock hidden units, each by the fused kernel of
+    // two_layer_kernel.hpp (Z in registers; H written only when !recompute, for the metrics).
+    // F = s Σ_b F_b in block order: the blocks are fixed (not per thread), so the result is
+    // the same for any thread count.
     MatrixT<T>& H1 = ws.H[1];
-    const Index m = H1.cols(), nb = (m + kUnitBlock - 1) / kUnitBlock;
+    const Index m = shape.dims[1], nb = (m + kUnitBlock - 1) / kUnitBlock;
     auto block = [&](Index b) {
       const Index j0 = b * kUnitBlock, w = std::min(kUnitBlock, m - j0);
-      thread_local MatrixT<T> scratch;  // recompute mode: this thread's block of Z
-      if (ws.recompute) scratch.resize(X.rows(), kUnitBlock);
-      auto Zb = ws.recompute ? scratch.leftCols(w) : H1.middleCols(j0, w);
-      Zb.noalias() = X * W[0].middleRows(j0, w).transpose();  // Z_b (n×B) = X (n×d) U_bᵀ
-      auto fb = ws.Fpart.col(b);
-      fb.setZero();
-      for (Index j = 0; j < w; ++j) {
-        auto h = Zb.col(j);
-        h = h.cwiseMax(T(0));
-        fb.noalias() += W[1](0, j0 + j) * h;
-      }
+      detail::TwoLayerForwardBlock(X, W[0], W[1], j0, w, ws.Fpart.col(b).data(),
+                                   ws.recompute ? nullptr : &H1);
     };
     if (ws.pool) ws.pool->Run(nb, block);
     else for (Index b = 0; b < nb; ++b) block(b);
@@ -167,30 +157,14 @@ void MlpBackward(Weights<T>& dW, MlpWorkspace<T>& ws, const MlpShape& shape, con
     return;
   }
   if (q == 2 && l == 1) {
-    // Per block of units (as in the forward pass): dw_j = s ⟨H[:, j], dF⟩ and
-    // dZ[:, j] = s w_j dF ⊙ 1[H[:, j] > 0] written over H[:, j]; then
-    // dU_b = (Xᵀ dZ_b)ᵀ (B×d): Eigen packs dZ_b as a column-major right-hand side.
-    MatrixT<T>& H1 = ws.H[1];
-    const Index m = H1.cols(), nb = (m + kUnitBlock - 1) / kUnitBlock;
-    auto df = dF.col(0);
+    // Per block of units (as in the forward pass), fused (two_layer_kernel.hpp): Z_b is
+    // recomputed in registers (bitwise the forward's), dw_j = s ⟨relu(Z[:, j]), dF⟩ and
+    // dU_b = G_bᵀ X with G = s w_j dF ⊙ 1[Z > 0]. H is neither read nor overwritten.
+    const Index m = shape.dims[1], nb = (m + kUnitBlock - 1) / kUnitBlock;
     auto block = [&](Index b) {
       const Index j0 = b * kUnitBlock, w = std::min(kUnitBlock, m - j0);
-      thread_local MatrixT<T> scratch;  // recompute mode: Z_b again (bitwise the forward's)
-      if (ws.recompute) {
-        scratch.resize(X.rows(), kUnitBlock);
-        scratch.leftCols(w).noalias() = X * W[0].middleRows(j0, w).transpose();
-      }
-      auto Gb = ws.recompute ? scratch.leftCols(w) : H1.middleCols(j0, w);
-      for (Index j = 0; j < w; ++j) {
-        auto h = Gb.col(j);
-        if (ws.recompute) h = h.cwiseMax(T(0));
-        if (!shape.freeze_output) dW[1](0, j0 + j) = s * h.dot(df);
-        const T wj = s * W[1](0, j0 + j);
-        h = (h.array() > T(0)).select(wj * df.array(), T(0));
-      }
-      auto dUt = ws.dWt.middleCols(j0, w);
-      dUt.noalias() = X.transpose() * Gb;  // (d×B) = Xᵀ dZ_b
-      dW[0].middleRows(j0, w) = dUt.transpose();
+      detail::TwoLayerBackwardBlock(X, W[0], W[1], s, dF.data(), j0, w, dW[0],
+                                    shape.freeze_output ? nullptr : &dW[1]);
     };
     if (ws.pool) ws.pool->Run(nb, block);
     else for (Index b = 0; b < nb; ++b) block(b);

@@ -102,16 +102,6 @@ std::string TrainSummary::BriefReport() const {
 
 namespace {
 
-// Two-layer activations larger than this (bytes) are recomputed in the backward pass
-// (MlpWorkspace::recompute); MARGINLAB_NN_RECOMPUTE_BYTES overrides (−1: never).
-double RecomputeBytes() {
-  static const double v = [] {
-    const char* e = std::getenv("MARGINLAB_NN_RECOMPUTE_BYTES");
-    return e ? std::atof(e) : 16.0 * 1024 * 1024;
-  }();
-  return v;
-}
-
 template <class T>
 TrainSummary TrainOne(const TrainOptions& o, const MlpShape& shape, const Dataset& train,
                       const Dataset* test, const Weights<double>* init, long trial,
@@ -152,9 +142,7 @@ TrainSummary TrainOne(const TrainOptions& o, const MlpShape& shape, const Datase
   if (!full) Xb.resize(b, train.d()), yb.resize(b);
   MlpWorkspace<T> ws;
   ws.Resize(shape, b);
-  const double recompute_bytes = RecomputeBytes();
-  ws.recompute = recompute_bytes >= 0 && static_cast<double>(b) * static_cast<double>(shape.dims[1]) *
-                                            sizeof(T) > recompute_bytes;
+  ws.recompute = true;  // training steps never need the activations (mlp.hpp)
   // A lone trial with several threads: the two-layer kernels' unit blocks run in parallel.
   std::unique_ptr<BlockPool> pool;
   if (intra_threads > 1 && shape.depth() == 2 && shape.output_dim() == 1 &&

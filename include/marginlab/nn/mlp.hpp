@@ -79,9 +79,10 @@ struct MlpWorkspace {
   MatrixT<T> dWt;              // a weight gradient, transposed (resized on first use)
   MatrixT<T> Fpart;            // two-layer path: per-block partial outputs (n × blocks)
   BlockPool* pool = nullptr;   // if set, the two-layer kernels run their blocks on it
-  // Two-layer path: keep no n×m activations; the backward pass recomputes each block's
-  // Z_b = X U_bᵀ (bitwise the same numbers; 6nmd instead of 4nmd flops, all in cache).
-  // Then H is not filled, so only training steps use it (not the metrics).
+  // Two-layer path: the fused kernels (two_layer_kernel.hpp) keep Z in registers and the
+  // backward pass recomputes it (bitwise the same numbers; 6nmd instead of 4nmd flops, no
+  // n×m array). recompute = true also skips writing H in the forward pass, which only the
+  // metrics need (training steps set it).
   bool recompute = false;
   void Resize(const MlpShape& shape, Index n);
 };
