@@ -4,9 +4,15 @@ ReLU net f(x) = W2 relu(W1 x) on the logistic loss + lambda ||Theta||^2 (forward
 loss, autograd backward, in-place update), the same shapes, dtypes and thread
 counts; batched trials (T = 20) with torch.bmm. Prints one JSON object per line.
 
-Run with Debian's python3 (/usr/bin/python3), e.g. bench/run_nn_bench.sh.
+Run with Debian's python3 (/usr/bin/python3), e.g. bench/run_nn_bench.sh, one process per
+thread count: `OPENBLAS_NUM_THREADS=N OMP_NUM_THREADS=N nn_step_torch.py --threads N [KEY ...]`.
+Debian's torch does its matrix products in OpenBLAS (libopenblas0-pthread), whose thread
+pool ignores torch.set_num_threads: without OPENBLAS_NUM_THREADS=1 a "1-thread" torch step
+runs its GEMMs on every core (measured: torch.mm 160 GFLOP/s "on 1 thread" on a 2-core
+machine, 82 with OPENBLAS_NUM_THREADS=1). The script refuses to run when they disagree.
 """
 import json
+import os
 import sys
 import time
 
@@ -85,15 +91,21 @@ def gemm_gflops(dtype, threads, N=1024):
 
 
 def main():
+    args = sys.argv[1:]
+    if len(args) < 2 or args[0] != "--threads":
+        sys.exit("usage: nn_step_torch.py --threads N [KEY ...]")
+    threads, only = int(args[1]), set(args[2:])
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+        if os.environ.get(var) != str(threads):
+            sys.exit(f"nn_step_torch.py: set {var}={threads} (OpenBLAS ignores torch.set_num_threads)")
     torch.set_grad_enabled(True)
     meta = {"kind": "meta", "torch": torch.__version__,
-            "gemm_gflops": {f"{dt}/{th}": gemm_gflops(getattr(torch, dt), th)
-                            for dt in ("float64", "float32") for th in (1, 2)}}
+            "gemm_gflops": {f"{dt}/{threads}": gemm_gflops(getattr(torch, dt), threads)
+                            for dt in ("float64", "float32")}}
     print(json.dumps(meta), flush=True)
-    only = set(sys.argv[1:])
     for (n, d, m, T, th, f32) in configs():
         key = f"{n}/{d}/{m}/{T}/{th}/{f32}"
-        if only and key not in only:
+        if th != threads or (only and key not in only):
             continue
         torch.set_num_threads(th)
         dtype = torch.float32 if f32 else torch.float64

@@ -22,7 +22,11 @@ for rep in 1 2; do
   "$BUILD/bench/bench_nn_step" --benchmark_format=json --benchmark_out="$TMP/ml$rep.json" \
     --benchmark_out_format=json >/dev/null
   echo "== PyTorch (bench/nn_step_torch.py), pass $rep" >&2
-  /usr/bin/python3 "$ROOT/bench/nn_step_torch.py" > "$TMP/torch$rep.jsonl"
+  : > "$TMP/torch$rep.jsonl"
+  for th in 1 2; do  # OpenBLAS's pool ignores torch.set_num_threads: pin it per process
+    OPENBLAS_NUM_THREADS=$th OMP_NUM_THREADS=$th \
+      /usr/bin/python3 "$ROOT/bench/nn_step_torch.py" --threads $th >> "$TMP/torch$rep.jsonl"
+  done
 done
 
 /usr/bin/python3 - "$TMP" "$OUT/$MACHINE-nn_step" "$MACHINE" <<'PY'
@@ -40,13 +44,13 @@ for rep in (1, 2):
         elif "Gemm" in name:
             gemm[name] = max(gemm.get(name, 0), b["gflops"])
     rows = [json.loads(l) for l in open(f"{tmp}/torch{rep}.jsonl") if l.strip()]
-    if meta is None:
-        meta = rows[0]
-    else:
-        for k, v in rows[0]["gemm_gflops"].items():
-            meta["gemm_gflops"][k] = max(meta["gemm_gflops"][k], v)
-    for r in rows[1:]:
-        if r["key"] not in torch_steps or r["steps_per_s"] > torch_steps[r["key"]]["steps_per_s"]:
+    for r in rows:
+        if r["kind"] == "meta":
+            if meta is None:
+                meta = {"torch": r["torch"], "gemm_gflops": {}}
+            for k, v in r["gemm_gflops"].items():
+                meta["gemm_gflops"][k] = max(meta["gemm_gflops"].get(k, 0), v)
+        elif r["key"] not in torch_steps or r["steps_per_s"] > torch_steps[r["key"]]["steps_per_s"]:
             torch_steps[r["key"]] = r
 cpu = ""
 try:
@@ -56,8 +60,17 @@ except Exception:
 info = {"machine": machine, "cpu": cpu, "cores": os.cpu_count(), "loadavg_at_end": os.getloadavg(),
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "torch": meta["torch"],
         "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE", "")}
-peak = {"double": max(v for k, v in gemm.items() if "double" in k),
-        "float32": max(v for k, v in gemm.items() if "float" in k)}
+# The peak for each (dtype, threads): the best 1024^3 GEMM of that dtype at that thread count,
+# ours (Eigen: 1 thread; OpenBLAS: /1024/threads) or torch's.
+def peak_of(dt, th):
+    tdt = "float32" if dt == "float32" else "float64"
+    cands = [meta["gemm_gflops"].get(f"{tdt}/{th}", 0)]
+    for k, v in gemm.items():
+        if (("<float>" in k) == (dt == "float32")) and (
+                ("Eigen" in k and th == 1) or ("Blas" in k and f"/1024/{th}" in k)):
+            cands.append(v)
+    return max(cands)
+peak = {f"{dt}/{th}": peak_of(dt, th) for dt in ("double", "float32") for th in (1, 2)}
 table = []
 for key, o in ours.items():
     t = torch_steps.get(key)
@@ -67,7 +80,7 @@ for key, o in ours.items():
                   "marginlab_steps_per_s": o["steps_per_s"], "marginlab_gflops": o["gflops"],
                   "torch_steps_per_s": t["steps_per_s"] if t else None,
                   "speedup": o["steps_per_s"] / t["steps_per_s"] if t else None,
-                  "fraction_of_gemm_peak": o["gflops"] / peak[dt]})
+                  "fraction_of_gemm_peak": o["gflops"] / peak[f"{dt}/{th}"]})
 json.dump({"info": info, "gemm_gflops_marginlab": gemm, "gemm_gflops_torch": meta["gemm_gflops"],
            "gemm_peak": peak, "rows": table}, open(out + ".json", "w"), indent=1)
 with open(out + ".md", "w") as f:
@@ -79,7 +92,11 @@ with open(out + ".md", "w") as f:
             ", ".join(f"{k.replace('BM_', '').replace('/real_time', '')} {v:.1f}" for k, v in gemm.items()) +
             "; PyTorch torch.mm: " + ", ".join(f"{k} {v:.1f}" for k, v in meta["gemm_gflops"].items()) + ".\n\n")
     f.write("Step = forward, logistic loss + λ‖Θ‖², backward, update of f(x) = w·relu(Ux); "
-            "flops counted 4nmd + 6nm per network step. T = 20: batched trials (PyTorch: torch.bmm).\n\n")
+            "flops counted 4nmd + 6nm per network step. T = 20: batched trials (PyTorch: torch.bmm). "
+            "Both sides hold OpenBLAS to the row's thread count (marginlab through "
+            "openblas_set_num_threads, torch through OPENBLAS_NUM_THREADS: OpenBLAS ignores "
+            "torch.set_num_threads). % of GEMM peak: against the best GEMM of that dtype at that thread "
+            "count (" + ", ".join(f"{k} {v:.0f}" for k, v in peak.items()) + " GFLOP/s).\n\n")
     f.write("| dtype | threads | n | m | T | marginlab steps/s | PyTorch steps/s | speedup | GFLOP/s | % of GEMM peak |\n")
     f.write("|---|---|---|---|---|---|---|---|---|---|\n")
     for r in sorted(table, key=lambda r: (r["dtype"], r["threads"], r["T"], r["n"], r["m"])):

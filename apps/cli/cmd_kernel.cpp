@@ -270,13 +270,13 @@ void RunFit(const FitArgs& a) {
       fits.push_back(f);
     }
   } else if (a.predictor == "interp") {
-    fits.push_back({0.0, InterpolateCholesky(K, Y), Vector::Zero(k), "cholesky"});
+    fits.push_back({0.0, InterpolateCholesky(K, Y), Vector::Zero(k), "cholesky", {}});
   } else if (a.predictor == "ridge") {
     const KernelRidgePath path(K, Y);
-    for (double lam : LambdaList(a)) fits.push_back({lam, path.Coefficients(lam), Vector::Zero(k), "eigendecomposition path"});
+    for (double lam : LambdaList(a)) fits.push_back({lam, path.Coefficients(lam), Vector::Zero(k), "eigendecomposition path", {}});
   } else if (a.predictor == "logistic") {
     for (double lam : LambdaList(a)) {
-      Fitted f{lam, Matrix(n, k), Vector::Zero(k), ""};
+      Fitted f{lam, Matrix(n, k), Vector::Zero(k), "", {}};
       KernelLogisticOptions lo = a.logistic;
       lo.lambda = lam;
       for (Index c = 0; c < k; ++c) {
@@ -287,7 +287,7 @@ void RunFit(const FitArgs& a) {
       fits.push_back(f);
     }
   } else {
-    Fitted f{0.0, Matrix(n, k), Vector::Zero(k), ""};
+    Fitted f{0.0, Matrix(n, k), Vector::Zero(k), "", {}};
     for (Index c = 0; c < k; ++c) {
       KernelSvmSummary s;
       const KernelSvmModel m = FitKernelSvm(K, Y.col(c), a.svm, &s);

@@ -1,8 +1,39 @@
 // BlockPool (see block_pool.hpp): blocks are claimed from an atomic counter;
 // the caller works too; workers wait on a generation counter.
+//
+// Waiting spins for up to kSpin before it sleeps on the futex: a training step calls Run()
+// twice within a few hundred microseconds, and a futex wake-up costs tens of microseconds
+// on a VM, which at m = 1024 (n = 200) ate most of the second thread's gain (2 threads ran
+// 1.27x one thread; the spin makes it faster, see docs/nn.md Performance). A worker that finds no
+// new call within kSpin sleeps as before, so an idle pool costs nothing.
 #include "marginlab/nn/block_pool.hpp"
 
+#include <chrono>
+
 namespace marginlab::nn {
+namespace {
+
+constexpr auto kSpin = std::chrono::microseconds(200);
+
+inline void CpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
+// Waits until value != old: spins for up to kSpin, then sleeps on the atomic.
+template <class T>
+void SpinThenWait(const std::atomic<T>& a, T old) {
+  const auto until = std::chrono::steady_clock::now() + kSpin;
+  for (int i = 0;; ++i) {
+    if (a.load(std::memory_order_acquire) != old) return;
+    CpuRelax();
+    if ((i & 63) == 63 && std::chrono::steady_clock::now() > until) break;
+  }
+  a.wait(old);
+}
+
+}  // namespace
 
 BlockPool::BlockPool(int threads) {
   for (int t = 1; t < threads; ++t) workers_.emplace_back([this] { Work(); });
@@ -22,7 +53,7 @@ void BlockPool::Drain() {
 void BlockPool::Work() {
   unsigned seen = 0;
   for (;;) {
-    generation_.wait(seen);
+    SpinThenWait(generation_, seen);
     seen = generation_.load();
     if (stop_.load()) return;
     Drain();
@@ -43,7 +74,7 @@ void BlockPool::Run(Index blocks, const std::function<void(Index)>& fn) {
   generation_.notify_all();
   Drain();
   const int n = static_cast<int>(workers_.size());
-  for (int d = done_.load(); d < n; d = done_.load()) done_.wait(d);
+  for (int d = done_.load(); d < n; d = done_.load()) SpinThenWait(done_, d);
 }
 
 }  // namespace marginlab::nn

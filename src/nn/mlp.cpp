@@ -112,15 +112,19 @@ void MlpForward(MlpWorkspace<T>& ws, const MlpShape& shape, const Weights<T>& W,
   }
   if (two_layer) {
     // Two-layer, scalar output: blocks of kUnitBlock hidden units, each by the fused kernel of
-    // two_layer_kernel.hpp (Z in registers; H written only when !recompute, for the metrics).
+    // two_layer_kernel.hpp (Z in registers, the activation pattern to ws.mask for the backward
+    // pass; H written only when write_activations, for the metrics).
     // F = s Σ_b F_b in block order: the blocks are fixed (not per thread), so the result is
     // the same for any thread count.
     MatrixT<T>& H1 = ws.H[1];
-    const Index m = shape.dims[1], nb = (m + kUnitBlock - 1) / kUnitBlock;
+    const Index m = shape.dims[1], nb = (m + kUnitBlock - 1) / kUnitBlock, n = X.rows();
+    const auto mask_size = static_cast<std::size_t>(nb * n * (kUnitBlock / 8));
+    if (ws.mask.size() < mask_size) ws.mask.resize(mask_size);
     auto block = [&](Index b) {
       const Index j0 = b * kUnitBlock, w = std::min(kUnitBlock, m - j0);
       detail::TwoLayerForwardBlock(X, W[0], W[1], j0, w, ws.Fpart.col(b).data(),
-                                   ws.recompute ? nullptr : &H1);
+                                   ws.mask.data() + b * n * (kUnitBlock / 8),
+                                   ws.write_activations ? &H1 : nullptr);
     };
     if (ws.pool) ws.pool->Run(nb, block);
     else for (Index b = 0; b < nb; ++b) block(b);
@@ -157,13 +161,16 @@ void MlpBackward(Weights<T>& dW, MlpWorkspace<T>& ws, const MlpShape& shape, con
     return;
   }
   if (q == 2 && l == 1) {
-    // Per block of units (as in the forward pass), fused (two_layer_kernel.hpp): Z_b is
-    // recomputed in registers (bitwise the forward's), dw_j = s ⟨relu(Z[:, j]), dF⟩ and
-    // dU_b = G_bᵀ X with G = s w_j dF ⊙ 1[Z > 0]. H is neither read nor overwritten.
-    const Index m = shape.dims[1], nb = (m + kUnitBlock - 1) / kUnitBlock;
+    // Per block of units (as in the forward pass), fused (two_layer_kernel.hpp), from the
+    // forward pass's activation pattern: V_b = G_bᵀ X with G = dF ⊙ 1[Z > 0], then
+    // dU_j = s w_j v_j and dw_j = s u_j·v_j. H is neither read nor overwritten.
+    const Index m = shape.dims[1], nb = (m + kUnitBlock - 1) / kUnitBlock, n = X.rows();
+    ML_CHECK(ws.mask.size() >= static_cast<std::size_t>(nb * n * (kUnitBlock / 8)))
+        << "MlpBackward: no activation pattern from a matching MlpForward";
     auto block = [&](Index b) {
       const Index j0 = b * kUnitBlock, w = std::min(kUnitBlock, m - j0);
-      detail::TwoLayerBackwardBlock(X, W[0], W[1], s, dF.data(), j0, w, dW[0],
+      detail::TwoLayerBackwardBlock(X, W[0], W[1], s, dF.data(),
+                                    ws.mask.data() + b * n * (kUnitBlock / 8), j0, w, dW[0],
                                     shape.freeze_output ? nullptr : &dW[1]);
     };
     if (ws.pool) ws.pool->Run(nb, block);

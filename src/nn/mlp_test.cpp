@@ -7,6 +7,9 @@
 
 #include <cmath>
 #include <cstring>
+#if defined(__SSE__)
+#include <xmmintrin.h>
+#endif
 
 #include "marginlab/nn/train.hpp"
 #include "nn/nn_test_util.hpp"
@@ -162,7 +165,10 @@ TEST(Mlp, InitIsReproducibleAndFrozenOutputIsPlusMinusOne) {
 namespace marginlab::nn {
 namespace {
 
-TEST(Mlp, RecomputeModeIsBitwiseEqualToStoredActivations) {
+// Skipping the activations (training steps) changes nothing else: same outputs and gradients,
+// bitwise; and the two-layer kernels' gradients (from the stored activation pattern, with
+// dw_j = s u_j·v_j) match the plain reference.
+TEST(Mlp, SkippingActivationsIsBitwiseEqualToWritingThem) {
   MlpShape shape;
   shape.dims = {6, 150, 1};
   shape.scaling = Scaling::kNtk;
@@ -174,7 +180,7 @@ TEST(Mlp, RecomputeModeIsBitwiseEqualToStoredActivations) {
   MlpWorkspace<double> a, b;
   a.Resize(shape, 33);
   b.Resize(shape, 33);
-  b.recompute = true;
+  b.write_activations = false;
   MlpForward(a, shape, W, X);
   MlpForward(b, shape, W, X);
   EXPECT_EQ(0, std::memcmp(a.F.data(), b.F.data(), sizeof(double) * 33));
@@ -184,6 +190,45 @@ TEST(Mlp, RecomputeModeIsBitwiseEqualToStoredActivations) {
     EXPECT_EQ(0, std::memcmp(dA[k].data(), dB[k].data(), sizeof(double) * dA[k].size()));
   const Weights<double> ref = MlpBackwardReference(shape, W, X, dF);
   EXPECT_LE((dB[0] - ref[0]).norm(), 1e-13 * ref[0].norm());
+  EXPECT_LE((dB[1] - ref[1]).norm(), 1e-13 * ref[1].norm());
+}
+
+// The backward kernels flush subnormals (two_layer_kernel.cpp): with loss derivatives below
+// the smallest normal float the float32 gradient is 0 where the exact one is smaller than
+// FLT_MIN·max|x|·n, normal derivatives are untouched, and the caller's FP mode is restored.
+TEST(Mlp, SubnormalDerivativesAreFlushedAndTheModeRestored) {
+  MlpShape shape;
+  shape.dims = {5, 130, 1};
+  Rng rng(8);
+  const Weights<double> W = InitWeights(shape, {1.0}, rng);
+  const Matrix X = rng.NormalMatrix(24, 5);
+  Matrix dF = rng.NormalMatrix(24, 1);
+  for (Index i = 0; i < 12; ++i) dF(i, 0) *= 1e-40;  // subnormal in float32
+  Weights<float> Wf, dWf;
+  for (const auto& w : W) Wf.push_back(w.cast<float>()), dWf.push_back(MatrixF::Zero(w.rows(), w.cols()));
+  const MatrixF Xf = X.cast<float>(), dFf = dF.cast<float>();
+  MlpWorkspace<float> ws;
+  ws.Resize(shape, 24);
+#if defined(__SSE__)
+  const unsigned before = _mm_getcsr();
+#endif
+  MlpForward(ws, shape, Wf, Xf);
+  MlpBackward(dWf, ws, shape, Wf, Xf, dFf);
+#if defined(__SSE__)
+  EXPECT_EQ(before, _mm_getcsr());
+#endif
+  Matrix dFn = dF;
+  for (Index i = 0; i < 12; ++i) dFn(i, 0) = 0;  // what the flush leaves
+  const Weights<double> ref = MlpBackwardReference(shape, W, X, dFn);
+  for (int k = 0; k < 2; ++k) {
+    EXPECT_TRUE(dWf[k].allFinite());
+    EXPECT_LE((dWf[k].cast<double>() - ref[k]).norm(), 1e-5 * ref[k].norm()) << k;
+  }
+  // Every derivative subnormal: exactly zero (unflushed, the products would be subnormal too).
+  const MatrixF tiny = (dF * 1e-40).cast<float>();
+  ASSERT_GT(tiny.cwiseAbs().maxCoeff(), 0.0f);
+  MlpBackward(dWf, ws, shape, Wf, Xf, tiny);
+  for (int k = 0; k < 2; ++k) EXPECT_EQ(0.0f, dWf[k].cwiseAbs().maxCoeff()) << k;
 }
 
 }  // namespace

@@ -142,7 +142,7 @@ TrainSummary TrainOne(const TrainOptions& o, const MlpShape& shape, const Datase
   if (!full) Xb.resize(b, train.d()), yb.resize(b);
   MlpWorkspace<T> ws;
   ws.Resize(shape, b);
-  ws.recompute = true;  // training steps never need the activations (mlp.hpp)
+  ws.write_activations = false;  // training steps never need them (mlp.hpp)
   // A lone trial with several threads: the two-layer kernels' unit blocks run in parallel.
   std::unique_ptr<BlockPool> pool;
   if (intra_threads > 1 && shape.depth() == 2 && shape.output_dim() == 1 &&

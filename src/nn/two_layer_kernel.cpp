@@ -2,6 +2,14 @@
 #include "marginlab/nn/two_layer_kernel.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <type_traits>
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
+#if defined(__SSE__)
+#include <xmmintrin.h>
+#endif
 #include <cstring>
 #include <vector>
 
@@ -15,16 +23,66 @@ struct Simd;
 template <>
 struct Simd<double> {
   typedef double V __attribute__((vector_size(64)));
+  typedef std::int64_t I __attribute__((vector_size(64)));
+  typedef std::uint8_t Bits;  // one bit per lane
   static constexpr Index L = 8;
 };
 template <>
 struct Simd<float> {
   typedef float V __attribute__((vector_size(64)));
+  typedef std::int32_t I __attribute__((vector_size(64)));
+  typedef std::uint16_t Bits;
   static constexpr Index L = 16;
 };
 
 template <class T>
 using Vec = typename Simd<T>::V;
+template <class T>
+using Bits = typename Simd<T>::Bits;
+
+// The activation pattern is kept as bits: lane l of a vector ↔ bit l. With AVX-512 these are
+// exactly the mask registers (one compare to make them, one masked move to use them); the
+// portable fallback builds and tests the bits lane by lane.
+template <class T>
+inline Bits<T> PositiveBits(Vec<T> v) {
+#if defined(__AVX512F__)
+  if constexpr (std::is_same_v<T, double>)
+    return _mm512_cmp_pd_mask(v, _mm512_setzero_pd(), _CMP_GT_OQ);
+  else
+    return _mm512_cmp_ps_mask(v, _mm512_setzero_ps(), _CMP_GT_OQ);
+#else
+  Bits<T> b = 0;
+  for (Index l = 0; l < Simd<T>::L; ++l) b |= static_cast<Bits<T>>(v[l] > T(0)) << l;
+  return b;
+#endif
+}
+// g where the bit is set, else 0.
+template <class T>
+inline Vec<T> SelectBits(Bits<T> b, Vec<T> g) {
+#if defined(__AVX512F__)
+  if constexpr (std::is_same_v<T, double>)
+    return _mm512_maskz_mov_pd(b, g);
+  else
+    return _mm512_maskz_mov_ps(b, g);
+#else
+  using I = typename Simd<T>::I;
+  I lane;
+  for (Index l = 0; l < Simd<T>::L; ++l) lane[l] = static_cast<typename std::remove_reference_t<decltype(lane[0])>>(1) << l;
+  const I set = ((I{} + b) & lane) != I{};
+  return set ? g : Vec<T>{};
+#endif
+}
+// The bits of lanes c … c + L − 1 of row i of a block's pattern (kUnitBlock / 8 bytes per row).
+template <class T>
+inline Bits<T>* MaskAt(std::uint8_t* mask, Index i, Index c) {
+  return reinterpret_cast<Bits<T>*>(mask + i * (kUnitBlock / 8) + c / 8);
+}
+template <class T>
+inline Bits<T> MaskAt(const std::uint8_t* mask, Index i, Index c) {
+  Bits<T> b;
+  std::memcpy(&b, mask + i * (kUnitBlock / 8) + c / 8, sizeof b);
+  return b;
+}
 
 template <class T>
 inline Vec<T> Load(const T* p) {
@@ -50,6 +108,24 @@ inline T Sum(Vec<T> v) {
 }
 
 constexpr Index kRows = 8;  // examples per register tile
+
+// Subnormal numbers flushed to zero (FTZ, DAZ) for the scope of a backward block. With large
+// margins the loss derivatives f′_i = −y σ(−y f_i) underflow into the subnormal range (float32
+// below 1.2e-38 from |f| ≈ 87), and every FMA that reads or makes a subnormal takes a microcode
+// assist of ~100 cycles: the float32 step at m = 4096 (outputs of size √m) ran at half the
+// double step's speed. Flushed, such a term contributes 0 instead of less than the smallest
+// normal number times |x|. Every thread runs every block in this mode, so results stay
+// independent of the thread count.
+class FlushSubnormals {
+ public:
+#if defined(__SSE__)
+  FlushSubnormals() : saved_(_mm_getcsr()) { _mm_setcsr(saved_ | 0x8040u); }  // FTZ | DAZ
+  ~FlushSubnormals() { _mm_setcsr(saved_); }
+
+ private:
+  unsigned saved_;
+#endif
+};
 
 // The block packed for the kernels: Up[k * P + j] = U(j0 + j, k), wv[j] = w2(0, j0 + j), zero
 // beyond w; P = w rounded up to two vectors.
@@ -93,7 +169,7 @@ inline void Z(const T* Xd, Index n, Index d, const T* Up, Index P, Index i0, Ind
 
 template <class T, Index R>
 void ForwardRows(const MatrixT<T>& X, const Packed<T>& pk, Index i0, Index j0, Index w, T* fb,
-                 MatrixT<T>* H) {
+                 std::uint8_t* mask, MatrixT<T>* H) {
   constexpr Index L = Simd<T>::L;
   const Index n = X.rows(), d = X.cols(), P = pk.P;
   Vec<T> f[R];
@@ -106,6 +182,9 @@ void ForwardRows(const MatrixT<T>& X, const Packed<T>& pk, Index i0, Index j0, I
       const Vec<T> h0 = Relu<T>(z[r][0]), h1 = Relu<T>(z[r][1]);
       f[r] += h0 * w0;
       f[r] += h1 * w1;
+      const Bits<T> b0 = PositiveBits<T>(z[r][0]), b1 = PositiveBits<T>(z[r][1]);
+      std::memcpy(MaskAt<T>(mask, i0 + r, c), &b0, sizeof b0);
+      std::memcpy(MaskAt<T>(mask, i0 + r, c + L), &b1, sizeof b1);
       if (H) {
         for (Index l = 0; l < L && c + l < w; ++l) (*H)(i0 + r, j0 + c + l) = h0[l];
         for (Index l = 0; l < L && c + L + l < w; ++l) (*H)(i0 + r, j0 + c + L + l) = h1[l];
@@ -115,32 +194,24 @@ void ForwardRows(const MatrixT<T>& X, const Packed<T>& pk, Index i0, Index j0, I
   for (Index r = 0; r < R; ++r) fb[i0 + r] = Sum<T>(f[r]);
 }
 
-// Phase A of the backward pass: G rows i0 … i0 + R − 1 and the dW_2 accumulators.
-template <class T, Index R>
-void MaskRows(const MatrixT<T>& X, Packed<T>& pk, const Vec<T>* sw, const T* df, Index i0,
-              Vec<T>* dw) {
+// Phase A of the backward pass: G rows i0 … i0 + R − 1, g_ij = df_i 1[z_ij > 0] from the
+// forward pass's mask (s w_j is applied to the block's result in phase B).
+template <class T>
+void MaskRows(Packed<T>& pk, const std::uint8_t* mask, const T* df, Index i0, Index rows) {
   constexpr Index L = Simd<T>::L;
-  const Index n = X.rows(), d = X.cols(), P = pk.P;
-  for (Index c = 0; c < P; c += 2 * L) {
-    Vec<T> z[R][2];
-    Z<T, R>(X.data(), n, d, pk.Up.data(), P, i0, c, z);
-    const Vec<T> zero{};
-    for (Index r = 0; r < R; ++r) {
-      const T g = df[i0 + r];
-      for (Index h = 0; h < 2; ++h) {
-        const Vec<T> zz = z[r][h];
-        dw[c / L + h] += Relu<T>(zz) * g;
-        const Vec<T> gv = sw[c / L + h] * g;
-        Store(pk.G.data() + (i0 + r) * P + c + h * L, zz > zero ? gv : zero);
-      }
-    }
+  const Index P = pk.P;
+  for (Index i = i0; i < i0 + rows; ++i) {
+    const Vec<T> g = Vec<T>{} + df[i];
+    for (Index c = 0; c < P; c += L)
+      Store(pk.G.data() + i * P + c, SelectBits<T>(MaskAt<T>(mask, i, c), g));
   }
 }
 
-// Phase B: dU rows of the block, columns k0 … k0 + K − 1, unit vectors c, c + L.
+// Phase B: v_jk = Σ_i g_ij x_ik for the block's units c … c + 2L − 1 and columns k0 …
+// k0 + K − 1; then dU(j, k) = s w_j v_jk and dw[j] += u_jk v_jk (in k order).
 template <class T, Index K>
-void GradientColumns(const MatrixT<T>& X, const Packed<T>& pk, Index c, Index k0, Index j0, Index w,
-                     MatrixT<T>& dU) {
+void GradientColumns(const MatrixT<T>& X, const Packed<T>& pk, const Vec<T>* sw, Index c, Index k0,
+                     Index j0, Index w, MatrixT<T>& dU, Vec<T>* dw) {
   constexpr Index L = Simd<T>::L;
   const Index n = X.rows(), P = pk.P;
   Vec<T> acc[K][2];
@@ -156,8 +227,12 @@ void GradientColumns(const MatrixT<T>& X, const Packed<T>& pk, Index c, Index k0
   }
   for (Index kk = 0; kk < K; ++kk) {
     T* col = dU.data() + (k0 + kk) * dU.rows() + j0;  // dU(j0 + j, k0 + kk)
-    for (Index h = 0; h < 2; ++h)
-      for (Index l = 0; l < L && c + h * L + l < w; ++l) col[c + h * L + l] = acc[kk][h][l];
+    for (Index h = 0; h < 2; ++h) {
+      const Index v = c / L + h;
+      dw[v] += Load(pk.Up.data() + (k0 + kk) * pk.P + c + h * L) * acc[kk][h];
+      const Vec<T> g = acc[kk][h] * sw[v];
+      for (Index l = 0; l < L && c + h * L + l < w; ++l) col[c + h * L + l] = g[l];
+    }
   }
 }
 
@@ -165,19 +240,21 @@ void GradientColumns(const MatrixT<T>& X, const Packed<T>& pk, Index c, Index k0
 
 template <class T>
 void TwoLayerForwardBlock(const MatrixT<T>& X, const MatrixT<T>& U, const MatrixT<T>& w2, Index j0,
-                          Index w, T* fb, MatrixT<T>* H) {
+                          Index w, T* fb, std::uint8_t* mask, MatrixT<T>* H) {
   Packed<T>& pk = LocalPacked<T>();
   pk.Pack(U, w2, j0, w);
   const Index n = X.rows();
   Index i = 0;
-  for (; i + kRows <= n; i += kRows) ForwardRows<T, kRows>(X, pk, i, j0, w, fb, H);
-  for (; i < n; ++i) ForwardRows<T, 1>(X, pk, i, j0, w, fb, H);
+  for (; i + kRows <= n; i += kRows) ForwardRows<T, kRows>(X, pk, i, j0, w, fb, mask, H);
+  for (; i < n; ++i) ForwardRows<T, 1>(X, pk, i, j0, w, fb, mask, H);
 }
 
 template <class T>
 void TwoLayerBackwardBlock(const MatrixT<T>& X, const MatrixT<T>& U, const MatrixT<T>& w2, T s,
-                           const T* df, Index j0, Index w, MatrixT<T>& dU, MatrixT<T>* dw2) {
+                           const T* df, const std::uint8_t* mask, Index j0, Index w, MatrixT<T>& dU,
+                           MatrixT<T>* dw2) {
   constexpr Index L = Simd<T>::L;
+  const FlushSubnormals flush;
   Packed<T>& pk = LocalPacked<T>();
   pk.Pack(U, w2, j0, w);
   const Index n = X.rows(), d = X.cols(), P = pk.P;
@@ -188,26 +265,26 @@ void TwoLayerBackwardBlock(const MatrixT<T>& X, const MatrixT<T>& U, const Matri
     sw[v] = Load(pk.wv.data() + v * L) * s;
     dw[v] = Vec<T>{};
   }
-  Index i = 0;
-  for (; i + kRows <= n; i += kRows) MaskRows<T, kRows>(X, pk, sw, df, i, dw);
-  for (; i < n; ++i) MaskRows<T, 1>(X, pk, sw, df, i, dw);
-  if (dw2)
-    for (Index j = 0; j < w; ++j) (*dw2)(0, j0 + j) = s * dw[j / L][j % L];
+  MaskRows<T>(pk, mask, df, 0, n);
   for (Index c = 0; c < P; c += 2 * L) {
     Index k = 0;
-    for (; k + 8 <= d; k += 8) GradientColumns<T, 8>(X, pk, c, k, j0, w, dU);
-    for (; k + 4 <= d; k += 4) GradientColumns<T, 4>(X, pk, c, k, j0, w, dU);
-    for (; k < d; ++k) GradientColumns<T, 1>(X, pk, c, k, j0, w, dU);
+    for (; k + 8 <= d; k += 8) GradientColumns<T, 8>(X, pk, sw, c, k, j0, w, dU, dw);
+    for (; k + 4 <= d; k += 4) GradientColumns<T, 4>(X, pk, sw, c, k, j0, w, dU, dw);
+    for (; k < d; ++k) GradientColumns<T, 1>(X, pk, sw, c, k, j0, w, dU, dw);
   }
+  if (dw2)
+    for (Index j = 0; j < w; ++j) (*dw2)(0, j0 + j) = s * dw[j / L][j % L];
 }
 
 template void TwoLayerForwardBlock<double>(const Matrix&, const Matrix&, const Matrix&, Index, Index,
-                                           double*, Matrix*);
+                                           double*, std::uint8_t*, Matrix*);
 template void TwoLayerForwardBlock<float>(const MatrixF&, const MatrixF&, const MatrixF&, Index,
-                                          Index, float*, MatrixF*);
+                                          Index, float*, std::uint8_t*, MatrixF*);
 template void TwoLayerBackwardBlock<double>(const Matrix&, const Matrix&, const Matrix&, double,
-                                            const double*, Index, Index, Matrix&, Matrix*);
+                                            const double*, const std::uint8_t*, Index, Index,
+                                            Matrix&, Matrix*);
 template void TwoLayerBackwardBlock<float>(const MatrixF&, const MatrixF&, const MatrixF&, float,
-                                           const float*, Index, Index, MatrixF&, MatrixF*);
+                                           const float*, const std::uint8_t*, Index, Index,
+                                           MatrixF&, MatrixF*);
 
 }  // namespace marginlab::nn::detail

@@ -18,6 +18,7 @@
 // (outputs, inputs, saved values; gradients prefixed d).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -79,11 +80,12 @@ struct MlpWorkspace {
   MatrixT<T> dWt;              // a weight gradient, transposed (resized on first use)
   MatrixT<T> Fpart;            // two-layer path: per-block partial outputs (n × blocks)
   BlockPool* pool = nullptr;   // if set, the two-layer kernels run their blocks on it
-  // Two-layer path: the fused kernels (two_layer_kernel.hpp) keep Z in registers and the
-  // backward pass recomputes it (bitwise the same numbers; 6nmd instead of 4nmd flops, no
-  // n×m array). recompute = true also skips writing H in the forward pass, which only the
-  // metrics need (training steps set it).
-  bool recompute = false;
+  // Two-layer path: the fused kernels (two_layer_kernel.hpp) keep Z in registers and store
+  // only the activation pattern (one bit per entry, blocks of n × kUnitBlock), which is all
+  // the backward pass needs. write_activations = false also skips writing H in the forward
+  // pass, which only the metrics need (training steps clear it).
+  std::vector<std::uint8_t> mask;
+  bool write_activations = true;
   void Resize(const MlpShape& shape, Index n);
 };
 
