@@ -167,12 +167,13 @@ FlowSummary RunFlow(const Matrix& X, const Vector& y, const FlowOptions& opts,
   double pruned = 0, diag_seconds = 0;
   const bool prune = opts.sigma > 0 && opts.injection == "append";
   Vector direction_variation;
+  Workspace ws;  // the activation pattern from Evaluate to Transport
   s.best = INFINITY;
   if (s.reference.available) s.first_below.assign(std::size(FlowSummary::kGapLevels), -1);
   Stopwatch loop;
   long t = 0;
   for (;; ++t) {
-    const Evaluation e = Evaluate(p, rho, pool.get());
+    const Evaluation e = Evaluate(p, rho, pool.get(), &ws);
     if (!std::isfinite(e.objective)) {
       s.termination = Termination::kDiverged;
       s.message = "L[ρ] is not finite at step " + std::to_string(t) + " (step size too large?)";
@@ -216,7 +217,7 @@ FlowSummary RunFlow(const Matrix& X, const Vector& y, const FlowOptions& opts,
       break;
     }
     // 1. transport (velocity of ρ_t).
-    Transport(p, rho, e.alpha, opts.eta, pool.get(), prune ? &direction_variation : nullptr);
+    Transport(p, rho, e.alpha, opts.eta, pool.get(), prune ? &direction_variation : nullptr, &ws);
     // 4. Langevin noise (sequential, one stream per step).
     if (noise > 0) {
       Rng r = root.Split(Purpose::kBatch).Split(static_cast<std::uint64_t>(t));

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "marginlab/core/error.hpp"
+#include "marginlab/nn/two_layer_kernel.hpp"
 
 namespace marginlab::meanfield {
 
@@ -32,39 +33,63 @@ void ForBlocks(Index M, nn::BlockPool* pool, Fn&& fn) {
   }
 }
 
-// Per-thread scratch for Z_b (B×n) and G_u (B×d): no allocation in the step loop.
-struct Scratch {
-  Matrix Z, G;
-  Vector gw;
-};
-Scratch& LocalScratch(Index rows, Index n, Index d) {
-  thread_local Scratch s;
-  if (s.Z.rows() != rows || s.Z.cols() != n) s.Z.resize(rows, n);
-  if (s.G.rows() != rows || s.G.cols() != d) s.G.resize(rows, d);
-  if (s.gw.size() != rows) s.gw.resize(rows);
-  return s;
+// sq[j] = w_k² + ‖u_k‖² for the block's particles k = r0 + j, column by column (U is
+// column-major; a row-wise norm strides through memory).
+void SquaredNorms(const ParticleMeasure& rho, Index r0, Index B, double* sq) {
+  for (Index j = 0; j < B; ++j) sq[j] = rho.w[r0 + j] * rho.w[r0 + j];
+  for (Index c = 0; c < rho.U.cols(); ++c) {
+    const double* u = rho.U.col(c).data() + r0;
+    for (Index j = 0; j < B; ++j) sq[j] += u[j] * u[j];
+  }
 }
 
-// Block b's rows [r0, r0 + B): Z = U_b Xᵀ, then g_w = relu(Z) α and G_u = (1[Z>0] ∘ αᵀ) X
-// (Z is overwritten by the mask).
-Scratch& BlockGradients(const Problem& p, const ParticleMeasure& rho, const Vector& alpha, Index b) {
-  const Index r0 = b * kBlock, B = std::min(kBlock, rho.size() - r0);
-  const Index n = p.n();
-  Scratch& s = LocalScratch(B, n, p.d());
-  s.Z.noalias() = rho.U.middleRows(r0, B) * p.Xt;
-  s.gw.setZero();
-  for (Index i = 0; i < n; ++i) {
-    const double ai = alpha[i];
-    double* z = s.Z.col(i).data();
-    double* gw = s.gw.data();
-    for (Index j = 0; j < B; ++j) {
-      const bool on = z[j] > 0;
-      gw[j] += on ? ai * z[j] : 0.0;
-      z[j] = on ? ai : 0.0;
-    }
-  }
-  s.G.noalias() = s.Z * p.X;
-  return s;
+// Pass 1 on blocks of kBlock particles by the nn module's fused kernel with coefficients
+// c_j = m_j w_j: ws.part(i, b) = Σ_{j in b} c_j relu(u_j·x_i) and the activation pattern.
+void Forward(const Problem& p, const ParticleMeasure& rho, nn::BlockPool* pool, Workspace& ws) {
+  const Index M = rho.size(), n = p.n(), nb = Blocks(M);
+  ws.coeff.resize(1, M);
+  for (Index j = 0; j < M; ++j) ws.coeff(0, j) = rho.mass[j] * rho.w[j];
+  ws.part.resize(n, nb);
+  ws.reg.resize(nb);
+  ws.mask.resize(static_cast<std::size_t>(nb * n * (kBlock / 8)));
+  ForBlocks(M, pool, [&](Index b) {
+    const Index j0 = b * kBlock, B = std::min(kBlock, M - j0);
+    double sq[kBlock];
+    SquaredNorms(rho, j0, B, sq);
+    double reg = 0;
+    for (Index j = 0; j < B; ++j) reg += rho.mass[j0 + j] * sq[j];
+    ws.reg[b] = reg;  // ∫V dρ / λ over the block
+    nn::detail::TwoLayerForwardBlock(p.X, rho.U, ws.coeff, j0, std::min(kBlock, M - j0),
+                                     ws.part.col(b).data(), ws.mask.data() + b * n * (kBlock / 8),
+                                     static_cast<Matrix*>(nullptr));
+  });
+  ws.particles = M;
+}
+
+// Pass 2 from the pattern of pass 1 (same ρ): ws.G(j, :) = w_j v_j and ws.gw[j] = u_j·v_j =
+// Σ_i α_i relu(u_j·x_i), with v_j = Σ_i α_i 1[u_j·x_i > 0] x_i.
+void Backward(const Problem& p, const ParticleMeasure& rho, const Vector& alpha,
+              nn::BlockPool* pool, Workspace& ws) {
+  const Index M = rho.size(), n = p.n();
+  ML_CHECK(ws.particles == M && alpha.size() == n) << "meanfield: no pattern from Evaluate of this measure";
+  ws.w.resize(1, M);
+  ws.w.row(0) = rho.w.transpose();
+  ws.G.resize(M, p.d());
+  ws.gw.resize(1, M);
+  ForBlocks(M, pool, [&](Index b) {
+    const Index j0 = b * kBlock;
+    nn::detail::TwoLayerBackwardBlock(p.X, rho.U, ws.w, 1.0, alpha.data(),
+                                      ws.mask.data() + b * n * (kBlock / 8), j0,
+                                      std::min(kBlock, M - j0), ws.G, &ws.gw);
+  });
+}
+
+// The pattern for pass 2: the caller's (from Evaluate of this ρ) or a fresh forward pass.
+Workspace& PatternFor(const Problem& p, const ParticleMeasure& rho, nn::BlockPool* pool,
+                      Workspace* given, Workspace& local) {
+  if (given && given->particles == rho.size()) return *given;
+  Forward(p, rho, pool, local);
+  return local;
 }
 
 }  // namespace
@@ -85,28 +110,16 @@ Problem Problem::Make(const Matrix& X, const Vector& y, double lambda) {
   return p;
 }
 
-Evaluation Evaluate(const Problem& p, const ParticleMeasure& rho, nn::BlockPool* pool) {
+Evaluation Evaluate(const Problem& p, const ParticleMeasure& rho, nn::BlockPool* pool,
+                    Workspace* workspace) {
   const Index M = rho.size(), n = p.n(), nb = Blocks(M);
   ML_CHECK(rho.dim() == p.d()) << "meanfield: particles have dimension " << rho.dim()
                                << ", data " << p.d();
-  Matrix part(n, nb);
-  Vector reg_part(nb);
-  ForBlocks(M, pool, [&](Index b) {
-    const Index r0 = b * kBlock, B = std::min(kBlock, M - r0);
-    Scratch& s = LocalScratch(B, n, p.d());
-    s.Z.noalias() = rho.U.middleRows(r0, B) * p.Xt;
-    double reg = 0;
-    for (Index j = 0; j < B; ++j) {
-      const Index k = r0 + j;
-      s.gw[j] = rho.mass[k] * rho.w[k];  // coefficient c_j = m_j w_j
-      reg += rho.mass[k] * (rho.w[k] * rho.w[k] + rho.U.row(k).squaredNorm());
-    }
-    // relu in place, then a_part = relu(Z)ᵀ c by GEMV (vectorized; a scalar running sum
-    // would not be, without reassociation).
-    s.Z = s.Z.cwiseMax(0.0);
-    part.col(b).noalias() = s.Z.transpose() * s.gw;
-    reg_part[b] = reg;
-  });
+  Workspace local;
+  Workspace& ws = workspace ? *workspace : local;
+  Forward(p, rho, pool, ws);
+  const Matrix& part = ws.part;
+  const Vector& reg_part = ws.reg;
   Evaluation e;
   e.a = Vector::Zero(n);
   double reg = 0;
@@ -127,50 +140,51 @@ Evaluation Evaluate(const Problem& p, const ParticleMeasure& rho, nn::BlockPool*
 }
 
 Matrix Velocity(const Problem& p, const ParticleMeasure& rho, const Vector& alpha,
-                Vector* first_variation, nn::BlockPool* pool) {
+                Vector* first_variation, nn::BlockPool* pool, Workspace* workspace) {
   const Index M = rho.size(), d = p.d();
+  Workspace local;
+  Workspace& ws = PatternFor(p, rho, pool, workspace, local);
+  Backward(p, rho, alpha, pool, ws);
   Matrix V(M, d + 1);
   if (first_variation) first_variation->resize(M);
   const double lam = p.lambda;
-  ForBlocks(M, pool, [&](Index b) {
-    const Index r0 = b * kBlock, B = std::min(kBlock, M - r0);
-    Scratch& s = BlockGradients(p, rho, alpha, b);
-    for (Index j = 0; j < B; ++j) {
-      const Index k = r0 + j;
-      const double wk = rho.w[k];
-      V(k, 0) = -(s.gw[j] + 2 * lam * wk);
-      V.row(k).tail(d) = -(wk * s.G.row(j) + 2 * lam * rho.U.row(k));
-      if (first_variation)
-        (*first_variation)[k] = wk * s.gw[j] + lam * (wk * wk + rho.U.row(k).squaredNorm());
-    }
-  });
+  for (Index k = 0; k < M; ++k) {
+    const double wk = rho.w[k], gw = ws.gw(0, k);
+    V(k, 0) = -(gw + 2 * lam * wk);
+    V.row(k).tail(d) = -(ws.G.row(k) + 2 * lam * rho.U.row(k));
+    if (first_variation)
+      (*first_variation)[k] = wk * gw + lam * (wk * wk + rho.U.row(k).squaredNorm());
+  }
   return V;
 }
 
 void Transport(const Problem& p, ParticleMeasure& rho, const Vector& alpha, double eta,
-               nn::BlockPool* pool, Vector* direction_variation) {
+               nn::BlockPool* pool, Vector* direction_variation, Workspace* workspace) {
   const Index M = rho.size(), d = p.d();
   const double lam = p.lambda;
   const double shrink = 1 - 2 * eta * lam;  // θ − η 2λθ
+  Workspace local;
+  Workspace& ws = PatternFor(p, rho, pool, workspace, local);
+  Backward(p, rho, alpha, pool, ws);
+  ws.particles = -1;  // the pattern belongs to ρ before the step
   if (direction_variation) direction_variation->resize(M);
   ForBlocks(M, pool, [&](Index b) {
     const Index r0 = b * kBlock, B = std::min(kBlock, M - r0);
-    Scratch& s = BlockGradients(p, rho, alpha, b);
-    if (direction_variation)
+    if (direction_variation) {
+      double sq[kBlock];
+      SquaredNorms(rho, r0, B, sq);
       for (Index j = 0; j < B; ++j) {
         const Index k = r0 + j;
-        const double sq = rho.w[k] * rho.w[k] + rho.U.row(k).squaredNorm();
-        (*direction_variation)[k] = sq > 0 ? rho.w[k] * s.gw[j] / sq + lam : lam;
+        (*direction_variation)[k] = sq[j] > 0 ? rho.w[k] * ws.gw(0, k) / sq[j] + lam : lam;
       }
-    // u_k ← (1 − 2ηλ) u_k − η w_k G_k, column by column (U is column-major).
+    }
+    // u_k ← (1 − 2ηλ) u_k − η w_k v_k, column by column (U and G are column-major).
     for (Index c = 0; c < d; ++c) {
       double* u = rho.U.col(c).data() + r0;
-      const double* g = s.G.col(c).data();
-      const double* w = rho.w.data() + r0;
-      for (Index j = 0; j < B; ++j) u[j] = shrink * u[j] - eta * w[j] * g[j];
+      const double* g = ws.G.col(c).data() + r0;
+      for (Index j = 0; j < B; ++j) u[j] = shrink * u[j] - eta * g[j];
     }
-    double* w = rho.w.data() + r0;
-    for (Index j = 0; j < B; ++j) w[j] = shrink * w[j] - eta * s.gw[j];
+    for (Index k = r0; k < r0 + B; ++k) rho.w[k] = shrink * rho.w[k] - eta * ws.gw(0, k);
   });
 }
 
@@ -185,7 +199,7 @@ Vector FirstVariation(const Problem& p, const Vector& alpha, const Matrix& Theta
 
 double StepFlops(Index M, Index n, Index d) {
   const double Mn = static_cast<double>(M) * static_cast<double>(n);
-  return 6 * Mn * static_cast<double>(d) + 6 * Mn;
+  return 4 * Mn * static_cast<double>(d) + 4 * Mn;
 }
 
 }  // namespace marginlab::meanfield

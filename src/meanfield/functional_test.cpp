@@ -157,6 +157,27 @@ TEST(MeanFieldFunctional, ThreadCountDoesNotChangeABit) {
   EXPECT_TRUE(a.w == b.w);
 }
 
+// The activation pattern kept by Evaluate in a Workspace gives bitwise the pass 2 that
+// recomputes it (Velocity and Transport without one), and Transport invalidates it.
+TEST(MeanFieldFunctional, WorkspacePatternEqualsRecomputation) {
+  const Problem p = RandomProblem(25, 6, 0.02, 21);
+  ParticleMeasure a = RandomMeasure(150, 6, 22, false), b = a;  // 3 blocks, the last partial
+  Workspace ws;
+  const Evaluation ea = Evaluate(p, a), eb = Evaluate(p, b, nullptr, &ws);
+  EXPECT_TRUE(ea.a == eb.a);
+  Vector fa, fb;
+  const Matrix Va = Velocity(p, a, ea.alpha, &fa), Vb = Velocity(p, b, eb.alpha, &fb, nullptr, &ws);
+  EXPECT_TRUE(Va == Vb);
+  EXPECT_TRUE(fa == fb);
+  Vector da, db;
+  Transport(p, a, ea.alpha, 0.1, nullptr, &da);
+  Transport(p, b, eb.alpha, 0.1, nullptr, &db, &ws);
+  EXPECT_TRUE(a.U == b.U);
+  EXPECT_TRUE(a.w == b.w);
+  EXPECT_TRUE(da == db);
+  EXPECT_EQ(-1, ws.particles);
+}
+
 TEST(MeanFieldFunctional, StableForHugeMargins) {
   // |a_i| ~ 1e6: R and α stay finite and exact (softplus and logistic forms).
   Matrix X(2, 1);

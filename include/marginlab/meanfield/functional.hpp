@@ -17,19 +17,38 @@
 // (1/n) Σ ℓ + (λ/(nM)) ‖Θ‖² with step η n M (tested against nn::Train).
 //
 // Computation: particles in fixed blocks of kBlock (results do not depend on the
-// thread count). Pass 1 (outputs): Z_b = U_b Xᵀ by GEMM, a += relu(Z_b)ᵀ(m∘w)_b,
-// one partial sum per block, added in block order. Pass 2 (velocity): Z_b again
-// (recomputing costs 2Bnd flops but keeps everything in cache instead of an M×n
-// array), g_w = relu(Z_b) α, G_u = (1[Z_b > 0] ∘ αᵀ) X, then v and the update.
+// thread count), by the nn module's fused two-layer kernels (nn/two_layer_kernel.hpp;
+// a step of the particle system is a step of a two-layer network): pass 1 (outputs)
+// a = Σ_b relu(X U_bᵀ)(m∘w)_b with Z in registers, one partial sum per block added in
+// block order, and the activation pattern 1[u_j·x_i > 0] kept as bits (M·n/8 bytes);
+// pass 2 (velocity) from that pattern: v_j = Σ_i α_i 1[u_j·x_i > 0] x_i, then
+// G_u = w_j v_j and g_w = Σ_i α_i relu(u_j·x_i) = u_j·v_j — 4Mnd flops per step. The
+// pattern travels from Evaluate to Transport / Velocity in a Workspace; without one,
+// pass 2 runs pass 1 again (6Mnd).
 #pragma once
+
+#include <cstdint>
+#include <vector>
 
 #include "marginlab/core/types.hpp"
 #include "marginlab/meanfield/measure.hpp"
 #include "marginlab/nn/block_pool.hpp"
+#include "marginlab/nn/mlp.hpp"
 
 namespace marginlab::meanfield {
 
-inline constexpr Index kBlock = 256;  // particles per block
+inline constexpr Index kBlock = nn::kUnitBlock;  // particles per block (64)
+
+// Buffers and the activation pattern of the last Evaluate, for pass 2 of the same measure
+// (Transport invalidates it: it moves the particles).
+struct Workspace {
+  Index particles = -1;            // M of the measure the pattern belongs to; −1: none
+  std::vector<std::uint8_t> mask;  // activation pattern, blocks of n × kBlock bits
+  Matrix coeff, w, gw;             // 1×M rows: m∘w, w, g_w
+  Matrix part;                     // n × blocks: per-block partial outputs
+  Vector reg;                      // blocks: per-block Σ m‖θ‖²
+  Matrix G;                        // M×d: w_j v_j
+};
 
 // Training data and λ. y ∈ {±1}.
 struct Problem {
@@ -51,25 +70,30 @@ struct Evaluation {
 };
 
 // Pass 1: outputs, R, ∫V, L and α. `pool` may be null (one thread).
-Evaluation Evaluate(const Problem& p, const ParticleMeasure& rho, nn::BlockPool* pool = nullptr);
+// With a workspace, also keeps the activation pattern there for the pass 2 that follows.
+Evaluation Evaluate(const Problem& p, const ParticleMeasure& rho, nn::BlockPool* pool = nullptr,
+                    Workspace* workspace = nullptr);
 
 // Pass 2: velocities v[ρ](θ_j) at every particle (M×(d+1), column 0 = v_w) given α of ρ,
 // and optionally the first variation L′[ρ](θ_j) (M).
+// `workspace`: from Evaluate of this ρ (then pass 1 is not repeated), or null.
 Matrix Velocity(const Problem& p, const ParticleMeasure& rho, const Vector& alpha,
-                Vector* first_variation = nullptr, nn::BlockPool* pool = nullptr);
+                Vector* first_variation = nullptr, nn::BlockPool* pool = nullptr,
+                Workspace* workspace = nullptr);
 
 // Pass 2 fused with the transport: θ_j ← θ_j + η v[ρ](θ_j) in place (α from ρ before the step).
 // If `direction_variation` is given it receives L′[ρ](θ̄_j) at the unit direction θ̄_j = θ_j/‖θ_j‖
 // before the step (= L′[ρ](θ_j)/‖θ_j‖²): by Euler's identity d/dt ‖θ‖² = −4 L′[ρ](θ), so a
 // particle's content m‖θ‖² grows exactly when this is below −σ/4.
 void Transport(const Problem& p, ParticleMeasure& rho, const Vector& alpha, double eta,
-               nn::BlockPool* pool = nullptr, Vector* direction_variation = nullptr);
+               nn::BlockPool* pool = nullptr, Vector* direction_variation = nullptr,
+               Workspace* workspace = nullptr);
 
 // The first variation at arbitrary points θ = (w, u) (rows of Theta, M×(d+1)).
 Vector FirstVariation(const Problem& p, const Vector& alpha, const Matrix& Theta);
 
-// FLOPs of one Evaluate + Transport at M particles (3 GEMM-shaped products of 2Mnd each plus
-// the elementwise passes): the count the benchmark divides by the time.
+// FLOPs of one Evaluate + Transport sharing a Workspace at M particles (2 GEMM-shaped
+// products of 2Mnd each plus the elementwise passes): the count the benchmark divides by.
 double StepFlops(Index M, Index n, Index d);
 
 }  // namespace marginlab::meanfield
