@@ -38,7 +38,6 @@ class GramComputer {
   const Matrix& B() const { return B_; }
 
  private:
-  void BlockContiguous(Index i0, Index r, Index j0, Index c, double* out, Workspace& ws) const;
   void FusedTwoLayerColumn(const DotKernelCoeffs& cf, double* g, const double* n1, Index r, Index jb,
                            Index i0) const;
   KernelOptions opts_;
