@@ -111,7 +111,7 @@ void RunGram(const GramArgs& a) {
                   {"dims", network.dims()}, {"output_scale", network.output_scale},
                   {"frozen_output", network.frozen_output}};
     else
-      j["vector_path"] = VecMathPath();
+      j["vector_path"] = GramVectorPath(a.kernel);
     PrintJson(j);
   } else {
     std::cout << "wrote " << K.rows() << "x" << K.cols() << " Gram matrix of " << description << " to " << a.out

@@ -13,6 +13,7 @@
 #include "marginlab/core/error.hpp"
 #include "marginlab/core/threads.hpp"
 #include "marginlab/kernel/closed_form.hpp"
+#include "marginlab/kernel/tile_store.hpp"
 #include "marginlab/kernel/vec_math.hpp"
 
 #if MARGINLAB_HAVE_OPENBLAS
@@ -20,9 +21,10 @@
 extern "C" void openblas_set_num_threads(int num_threads);
 #endif
 
-#if MARGINLAB_HAVE_SLEEF && defined(__AVX512F__)
+#if defined(__AVX512F__)
 #include <immintrin.h>
-#include <sleef.h>
+
+#include "marginlab/kernel/fast_angle.hpp"
 #define ML_GRAM_FUSED 1
 #else
 #define ML_GRAM_FUSED 0
@@ -201,14 +203,13 @@ void GramComputer::Block(Index i0, Index r, Index j0, Index c, double* out, Inde
 
 #if ML_GRAM_FUSED
 // The two-layer family on one tile column in a single AVX-512 pass, 8 entries at a time:
-// p = n1·n2, s² = p − g² (FMA), s = √max(s², 0), θ = atan2(s, g) (SLEEF, ≤ 3.5 ulp),
+// p = n1·n2, s² = p − g² (FMA), then s and π − θ by SqrtAndPiMinusAngle (fast_angle.hpp, ≤ 3 ulp),
 // K = (A g + C)(π − θ) + B s. Entries with s² ≤ kFixup·p are redone in scalar code with Kahan's s.
 void GramComputer::FusedTwoLayerColumn(const DotKernelCoeffs& cf, double* g, const double* n1, Index r,
                                        Index jb, Index i0) const {
   const double n2 = nB_[jb];
-  const __m512d vn2 = _mm512_set1_pd(n2), vfix = _mm512_set1_pd(kFixup), zero = _mm512_setzero_pd();
+  const __m512d vn2 = _mm512_set1_pd(n2), vfix = _mm512_set1_pd(kFixup);
   const __m512d vA = _mm512_set1_pd(cf.A), vB = _mm512_set1_pd(cf.B), vC = _mm512_set1_pd(cf.C);
-  const __m512d vpi = _mm512_set1_pd(kPi);
   Index flagged[kGramTile];
   double flagged_g[kGramTile];
   int nf = 0;
@@ -218,9 +219,8 @@ void GramComputer::FusedTwoLayerColumn(const DotKernelCoeffs& cf, double* g, con
     const __m512d p = _mm512_mul_pd(_mm512_maskz_loadu_pd(lanes, n1 + i), vn2);
     const __m512d s2 = _mm512_fnmadd_pd(vg, vg, p);
     const __mmask8 fix = _mm512_mask_cmp_pd_mask(lanes, s2, _mm512_mul_pd(vfix, p), _CMP_LE_OQ);
-    const __m512d vs = _mm512_sqrt_pd(_mm512_max_pd(s2, zero));
-    const __m512d th = Sleef_atan2d8_u35avx512f(vs, vg);
-    const __m512d pm = _mm512_sub_pd(vpi, th);
+    __m512d vs, pm;
+    SqrtAndPiMinusAngle(s2, vg, vs, pm);
     const __m512d k = _mm512_fmadd_pd(_mm512_fmadd_pd(vA, vg, vC), pm, _mm512_mul_pd(vB, vs));
     if (fix) {
       for (int b = 0; b < 8; ++b)
@@ -309,8 +309,8 @@ Matrix Gram(const KernelOptions& opts, const Matrix& X) {
     if (I == J) {  // exact symmetry inside a diagonal tile: mirror the upper triangle
       for (Index j = 0; j < c; ++j)
         for (Index i = j + 1; i < r; ++i) K(i0 + i, j0 + j) = K(i0 + j, j0 + i);
-    } else {
-      K.block(j0, i0, c, r) = K.block(i0, j0, r, c).transpose();
+    } else {  // the transposed copy with non-temporal stores (tile_store.hpp)
+      StoreTileTransposed(K.data() + j0 * n + i0, n, r, c, K.data() + i0 * n + j0, n);
     }
   });
   return K;
@@ -328,6 +328,12 @@ Matrix CrossGram(const KernelOptions& opts, const Matrix& A, const Matrix& B) {
              na, *pool.ws[w]);
   });
   return K;
+}
+
+const char* GramVectorPath(const KernelOptions& opts) {
+  const KernelType t = opts.type();
+  if (ML_GRAM_FUSED && t != KernelType::kDeepNtk && t != KernelType::kDeepNngp) return "fused-avx512";
+  return VecMathPath();
 }
 
 Matrix GramReference(const KernelOptions& opts, const Matrix& A, const Matrix& B) {

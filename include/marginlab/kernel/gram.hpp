@@ -1,5 +1,6 @@
 // Gram matrices in tiles: ⟨x_i, x′_j⟩ by a BLAS GEMM per tile, then one fused vectorized
-// elementwise pass (vec_math.hpp) turning inner products into kernel values.
+// elementwise pass turning inner products into kernel values: for the two-layer family on
+// AVX-512 builds one fused pass with fast_angle.hpp, otherwise vec_math.hpp's loops.
 //
 // Per entry the pass computes s² = ‖x‖²‖x′‖² − g² (one FMA), s = √s² (= ‖x‖‖x′‖ sin θ) and
 // θ = atan2(s, g). Where s² ≤ 1e-4 ‖x‖²‖x′‖² (θ within 0.01 of 0 or π, where s² from a GEMM inner
@@ -51,6 +52,9 @@ class GramComputer {
 Matrix Gram(const KernelOptions& opts, const Matrix& X);
 // K(A, B), n_A×n_B.
 Matrix CrossGram(const KernelOptions& opts, const Matrix& A, const Matrix& B);
+// Which elementwise path Gram tiles take for these options in this build: "fused-avx512" (the
+// two-layer family on AVX-512), else VecMathPath() ("sleef-avx512", "sleef-avx2" or "scalar").
+const char* GramVectorPath(const KernelOptions& opts);
 // The plain scalar reference: KernelReference entry by entry.
 Matrix GramReference(const KernelOptions& opts, const Matrix& A, const Matrix& B);
 

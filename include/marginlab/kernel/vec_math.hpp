@@ -1,7 +1,9 @@
 // Vectorized elementwise math for Gram tiles.
 //
-// VecAtan2 uses SLEEF's Sleef_atan2d8_u10avx512f (AVX-512) or Sleef_atan2d4_u10avx2 (AVX2), whose
-// documented maximum error is 1.0 ulp, and std::atan2 on the tail and where neither is available;
+// VecAtan2 uses SLEEF's Sleef_atan2d8_u35avx512f (AVX-512) or Sleef_atan2d4_u35avx2 (AVX2), whose
+// documented maximum error is 3.5 ulp, and std::atan2 on the tail and where neither is available;
+// the deep kernels and the non-AVX-512 two-layer path use it (the AVX-512 two-layer pass uses
+// fast_angle.hpp instead);
 // VecSqrt uses the hardware square root (correctly rounded). Build flag MARGINLAB_WITH_SLEEF.
 #pragma once
 
