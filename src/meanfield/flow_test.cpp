@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <thread>
+#include <vector>
 
 #include "marginlab/core/error.hpp"
 #include "marginlab/data/source.hpp"
@@ -97,6 +99,48 @@ TEST(MeanFieldFlow, PerturbedFlowReachesTheCertifiedOptimumWherePlainFlowStalls)
   EXPECT_LE(pert.best - pert.reference.lower, 1e-3);
   // The dual bound from ρ_t's residuals is a valid lower bound on L*.
   for (const auto& r : pert.trace) EXPECT_LE(r.dual_lower, pert.reference.upper + 1e-9);
+}
+
+void ExpectSameReference(const Reference& a, const Reference& b) {
+  EXPECT_EQ(a.available, b.available);
+  EXPECT_EQ(a.lower, b.lower);  // bit for bit
+  EXPECT_EQ(a.upper, b.upper);
+  EXPECT_EQ(a.certified, b.certified);
+  EXPECT_EQ(a.rounds, b.rounds);
+  EXPECT_EQ(a.oracle_mode, b.oracle_mode);
+}
+
+TEST(MeanFieldFlow, ReferenceIsComputedOncePerProblemAndEqualsARecomputation) {
+  const Dataset ds = Xor();
+  const Problem p = Problem::Make(ds.X, ds.y, 0.0125);
+  const long before = ReferenceComputations();
+  const Reference first = ReferenceOptimum(p, "auto");
+  EXPECT_EQ(ReferenceComputations(), before + 1);
+  ASSERT_TRUE(first.available && first.certified);
+  ExpectSameReference(ReferenceOptimum(p, "auto"), first);
+  EXPECT_EQ(ReferenceComputations(), before + 1);  // remembered
+  // The key is exact: one ulp in one input, another λ or another oracle is another problem.
+  Matrix X = ds.X;
+  X(2, 1) = std::nextafter(X(2, 1), 2.0);
+  ReferenceOptimum(Problem::Make(X, ds.y, 0.0125), "auto");
+  EXPECT_EQ(ReferenceComputations(), before + 2);
+  ReferenceOptimum(Problem::Make(ds.X, ds.y, 0.025), "auto");
+  ReferenceOptimum(p, "exact");
+  EXPECT_EQ(ReferenceComputations(), before + 4);
+  // Concurrent callers of a new problem share one computation.
+  const Problem q = Problem::Make(ds.X, ds.y, 0.03);
+  std::vector<Reference> got(4);
+  std::vector<std::thread> threads;
+  for (auto& g : got) threads.emplace_back([&g, &q] { g = ReferenceOptimum(q, "auto"); });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ReferenceComputations(), before + 5);
+  for (const auto& g : got) ExpectSameReference(g, got[0]);
+  // Push `p` out of the cache: computing it again gives the remembered value bit for bit.
+  for (std::size_t k = 0; k < kReferenceCacheSize; ++k)
+    ReferenceOptimum(Problem::Make(ds.X, ds.y, 0.05 + 0.01 * static_cast<double>(k)), "auto");
+  const long filled = ReferenceComputations();
+  ExpectSameReference(ReferenceOptimum(p, "auto"), first);
+  EXPECT_EQ(ReferenceComputations(), filled + 1);
 }
 
 TEST(MeanFieldFlow, RedrawVariantReachesTheOptimumOnALine) {
