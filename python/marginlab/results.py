@@ -63,7 +63,17 @@ def load(directory):
     path = directory / "results.sqlite"
     if not path.exists():
         raise SystemExit(f"marginlab report: {directory}: no results.sqlite here (run `marginlab run` first)")
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    # Read-write where we may: the store is in WAL mode, and only a connection that can write
+    # checkpoints the log and removes results.sqlite-wal/-shm when it closes (a read-only one
+    # leaves them behind). Reading changes no row. A read-only directory falls back to mode=ro.
+    con = None
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=rw", uri=True)
+        con.execute("SELECT count(*) FROM meta").fetchone()
+    except sqlite3.OperationalError:
+        if con is not None:
+            con.close()
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     meta = dict(con.execute("SELECT key, value FROM meta"))
     runs = {}
     for rid, point, trial, seed, params, status, error, seconds in con.execute(

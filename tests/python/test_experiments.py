@@ -39,6 +39,8 @@ def test_smoke_run_and_report(cli, tmp_path, name):
         assert claim["verdict"] in VERDICTS, claim
         assert claim["source"] and claim["metric"], claim
     assert (out / "report.md").read_text().startswith(f"# {name}")
+    # Neither the run nor the report leaves SQLite's write-ahead log behind.
+    assert not list(out.glob("results.sqlite-*")), sorted(p.name for p in out.iterdir())
     assert (out / "report.html").exists()
     pngs = list((out / "figures").glob("*.png"))
     assert pngs and all(p.stat().st_size > 5000 for p in pngs)
