@@ -97,6 +97,7 @@ void RunMeanField(const MeanFieldArgs& a) {
                               {"certified", s.reference.certified}}},
                {"steps_per_second", s.steps_per_second},
                {"mass_corrected", s.mass_corrected},
+               {"renormalized", s.renormalized},
                {"seconds", s.TotalSeconds()},
                {"particles", s.final.size()},
                {"data", ds.source}});
@@ -109,11 +110,11 @@ void RunMeanField(const MeanFieldArgs& a) {
   if (s.reference.available)
     std::cout << "L* = inf L[ρ] ∈ [" << s.reference.lower << ", " << s.reference.upper << "] ("
               << (s.reference.certified ? "certified" : "uncertified: heuristic oracle") << ")\n";
-  std::cout << std::setw(8) << "step" << std::setw(9) << "time" << std::setw(13) << "L[ρ]"
+  std::cout << std::setw(9) << "step" << std::setw(11) << "time" << std::setw(13) << "L[ρ]"
             << std::setw(13) << "min_t L" << std::setw(12) << "L − L*" << std::setw(13) << "min L′"
             << std::setw(10) << "mass" << std::setw(8) << "M" << std::setw(7) << "err\n";
   for (const auto& r : s.trace)
-    std::cout << std::setw(8) << r.step << std::setw(9) << std::setprecision(4) << r.time
+    std::cout << std::setw(9) << r.step << std::setw(11) << std::setprecision(4) << r.time
               << std::setw(13) << std::setprecision(7) << r.objective << std::setw(13) << r.best
               << std::setw(12) << std::setprecision(3) << r.gap << std::setw(13)
               << std::setprecision(4) << r.min_first_variation << std::setw(10)

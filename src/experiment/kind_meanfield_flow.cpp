@@ -10,7 +10,9 @@
 // particles, train_error. Finals: L0, best, best_gap (min_t L − L*_lower), final_gap,
 // reference_lower/upper/certified, steps_to_1e-k and time_to_1e-k for k = 1…6 (first step /
 // time t = step·η with gap ≤ 10^-k; NaN if never), min_first_variation (last logged step),
-// mass_error (max |mass − 1| over the logged steps), particles, steps_per_second.
+// mass_error (max |mass − 1| over the logged steps), particles, renormalized (particles moved
+// back into double's range, meanfield/measure.hpp), steps_per_second. A diverged flow fails
+// the trial.
 #include <cmath>
 
 #include "marginlab/core/error.hpp"
@@ -32,6 +34,11 @@ TrialResult RunMeanFieldFlowTrial(const TrialSpec& spec) {
   ML_REQUIRE(ds.kind == LabelKind::kBinary)
       << params.context() << ": meanfield-flow needs ±1 labels (" << ds.source << ")";
   const meanfield::FlowSummary s = meanfield::RunFlow(ds.X, ds.y, o);
+  // A diverged flow has no L[ρ_t] past the divergence: its finals would read as a finished run
+  // of fewer steps. The trial fails, with the flow's message, and the run reports it.
+  if (s.termination == Termination::kDiverged)
+    throw Error(params.context() + ": the flow diverged after " + std::to_string(s.steps_done) +
+                " of " + std::to_string(o.steps) + " steps: " + s.message);
   TrialResult r;
   double mass_error = 0;
   for (const auto& x : s.trace) {
@@ -66,6 +73,7 @@ TrialResult RunMeanFieldFlowTrial(const TrialSpec& spec) {
   r.AddFinal("mass_error", mass_error);
   r.AddFinal("particles", static_cast<double>(s.final.size()));
   r.AddFinal("steps_done", static_cast<double>(s.steps_done));
+  r.AddFinal("renormalized", static_cast<double>(s.renormalized));
   r.AddFinal("steps_per_second", s.steps_per_second);
   return r;
 }

@@ -223,7 +223,11 @@ FlowSummary RunFlow(const Matrix& X, const Vector& y, const FlowOptions& opts,
     const Evaluation e = Evaluate(p, rho, pool.get(), &ws);
     if (!std::isfinite(e.objective)) {
       s.termination = Termination::kDiverged;
-      s.message = "L[ρ] is not finite at step " + std::to_string(t) + " (step size too large?)";
+      s.message = "L[ρ] is not finite at step " + std::to_string(t) +
+                  (opts.temperature > 0 && opts.sigma > 0 && opts.injection == "append"
+                       ? " (step size too large, or masses out of double's range: with τ > 0 tiny "
+                         "masses are not renormalized)"
+                       : " (step size too large?)");
       break;
     }
     if (e.objective < s.best) {
@@ -286,6 +290,8 @@ FlowSummary RunFlow(const Matrix& X, const Vector& y, const FlowOptions& opts,
           rho.Append(w, u, each, t + 1);
         }
         pruned += PruneToBudget(rho, opts.budget, t + 1, protect, &direction_variation, opts.sigma);
+        // Exact only for the deterministic transport: Langevin noise is not 1-homogeneous.
+        if (opts.temperature == 0) s.renormalized += RenormalizeTinyMasses(rho);
         s.mass_corrected += ReturnRoundingResidue(rho);
       } else {  // redraw: geometric gaps between re-drawn indices
         const double log_keep = -opts.sigma * opts.eta;  // log(1 − p) < 0

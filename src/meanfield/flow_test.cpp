@@ -51,6 +51,36 @@ TEST(MeanFieldFlow, MassStaysOneUnderDecayInjectionAndPruning) {
   EXPECT_GT(redrawn, 80);  // 1 − e^{−σηt} ≈ 1 of them
 }
 
+TEST(MeanFieldFlow, LongPerturbedRunsStayInsideDoublesRange) {
+  // At the perturbed flow's steady state a supported particle keeps its content m‖θ‖²: m decays
+  // like e^{−σt} and ‖θ‖² grows like e^{σt}. Without renormalization this teacher run's L[ρ]
+  // turned NaN at step 70,719 (σt ≈ 707; the paper-scale thm33 runs at σ = 0.01 at step
+  // ≈ 353,000).
+  const Dataset ds = LoadData("teacher:d=3,n=20,k=4", "test");
+  FlowOptions o;
+  o.lambda = 0.01;
+  o.eta = 0.2;
+  o.sigma = 0.05;
+  o.steps = 80000;
+  o.budget = 100;
+  o.init.law = "point";
+  o.init.particles = 20;
+  o.log_points = 10;
+  o.oracle = "none";
+  o.reference = "none";
+  o.seed = 16933776299151155455ULL;
+  const FlowSummary s = RunFlow(ds.X, ds.y, o);
+  ASSERT_EQ(s.termination, Termination::kMaxIterations) << s.message;
+  EXPECT_EQ(s.steps_done, 80000);
+  EXPECT_GT(s.renormalized, 0);
+  for (const auto& r : s.trace) {
+    EXPECT_TRUE(std::isfinite(r.objective)) << "step " << r.step;
+    EXPECT_NEAR(r.mass, 1.0, 1e-12) << "step " << r.step;
+  }
+  EXPECT_LT(s.mass_corrected, 1e-10);
+  EXPECT_GE(s.final.mass.minCoeff(), 0x1p-501);
+}
+
 TEST(MeanFieldFlow, PlainFlowWithSmallStepsNeverIncreasesTheObjective) {
   // σ = 0, η = 1e-3. ReLU makes Φ non-differentiable on {u·x_i = 0} (Wei et al. footnote 3):
   // the descent lemma holds on steps where no particle changes an activation sign, and a

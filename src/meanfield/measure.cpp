@@ -178,4 +178,30 @@ double PruneToBudget(ParticleMeasure& rho, Index budget, long step, long protect
   return removed;
 }
 
+Index RenormalizeTinyMasses(ParticleMeasure& rho, double floor) {
+  const Index M = rho.size();
+  Index moved = 0;
+  for (Index j = 0; j < M; ++j) {
+    const double m = rho.mass[j];
+    if (!(m < floor)) continue;
+    Index k = 0;  // the heaviest particle (j itself is not: its mass is tiny)
+    for (Index i = 1; i < M; ++i)
+      if (rho.mass[i] > rho.mass[k]) k = i;
+    if (k == j || !(rho.mass[k] >= 2 * floor)) continue;  // nothing to take mass from
+    const double sq = rho.w[j] * rho.w[j] + rho.U.row(j).squaredNorm();
+    const double target = std::min(m * sq, rho.mass[k] / 2);
+    if (!(target > m)) continue;  // already at ‖θ_j‖ ≤ 1: a tiny particle with tiny content
+    const double delta = target - m, mk = rho.mass[k];
+    const double sj = std::sqrt(m / target), sk = std::sqrt(mk / (mk - delta));
+    rho.w[j] *= sj;
+    rho.U.row(j) *= sj;
+    rho.mass[j] = target;
+    rho.w[k] *= sk;
+    rho.U.row(k) *= sk;
+    rho.mass[k] = mk - delta;
+    ++moved;
+  }
+  return moved;
+}
+
 }  // namespace marginlab::meanfield

@@ -92,5 +92,49 @@ TEST(MeanFieldMeasure, PruningConservesMassAndMovesOnlyTheRemovedContent) {
   EXPECT_EQ(PruneToBudget(pruned, 25, 100, 10), 0.0);
 }
 
+TEST(MeanFieldMeasure, RenormalizingTinyMassesIsTheExactSymmetry) {
+  // Particle 3 as a long perturbed run leaves it (σ = 0.01, t ≈ 4e4): mass 2^-520, ‖θ‖ = 2^255,
+  // content 2^-10. Moving it back to ‖θ‖ ≈ 1 with mass from the heaviest particle must change
+  // neither the outputs, ∫V, the total mass, any content, nor where the next transport step
+  // takes each ray.
+  Rng rng(11);
+  ParticleMeasure rho = InitialMeasure(3, {.law = "sphere", .particles = 8}, Rng(12));
+  for (Index j = 0; j < rho.size(); ++j) rho.mass[j] = 0.5 + rng.Uniform();
+  rho.mass[3] = 0;
+  rho.mass /= rho.mass.sum();
+  const double big = std::ldexp(1.0, 255);
+  rho.mass[3] = std::ldexp(1.0, -520);
+  rho.w[3] *= big;
+  rho.U.row(3) *= big;
+  const Matrix X = rng.NormalMatrix(7, 3);
+  Vector y(7);
+  for (Index i = 0; i < 7; ++i) y[i] = i % 3 == 0 ? -1 : 1;
+  const Problem p = Problem::Make(X, y, 0.05);
+  auto content = [](const ParticleMeasure& r, Index j) {
+    return r.mass[j] * (r.w[j] * r.w[j] + r.U.row(j).squaredNorm());
+  };
+  ParticleMeasure moved = rho;
+  EXPECT_EQ(RenormalizeTinyMasses(moved), 1);
+  EXPECT_NEAR(std::hypot(moved.w[3], moved.U.row(3).norm()), 1.0, 1e-12);
+  EXPECT_NEAR(moved.mass[3], std::ldexp(1.0, -10), 1e-15);  // all its content, at ‖θ‖ = 1
+  EXPECT_NEAR(moved.TotalMass(), rho.TotalMass(), 1e-15);
+  for (Index j = 0; j < rho.size(); ++j)
+    EXPECT_NEAR(content(moved, j), content(rho, j), 1e-14 * content(rho, j)) << j;
+  const Evaluation a = Evaluate(p, rho), b = Evaluate(p, moved);
+  for (Index i = 0; i < 7; ++i) EXPECT_NEAR(b.a[i], a.a[i], 1e-13 * (1 + std::abs(a.a[i]))) << i;
+  EXPECT_NEAR(b.reg, a.reg, 1e-13 * a.reg);
+  // One transport step: every particle of `moved` stays the rescaled particle of `rho`.
+  Transport(p, rho, a.alpha, 0.3, nullptr, nullptr);
+  Transport(p, moved, b.alpha, 0.3, nullptr, nullptr);
+  for (Index j = 0; j < rho.size(); ++j) {
+    const double c = std::sqrt(rho.mass[j] / moved.mass[j]);  // θ_moved = c θ_rho
+    EXPECT_NEAR(moved.w[j], c * rho.w[j], 1e-12 * std::abs(c * rho.w[j]) + 1e-15) << j;
+    for (Index k = 0; k < 3; ++k)
+      EXPECT_NEAR(moved.U(j, k), c * rho.U(j, k), 1e-12 * std::abs(c * rho.U(j, k)) + 1e-15) << j;
+  }
+  // Nothing else is below the floor: a second call moves nothing.
+  EXPECT_EQ(RenormalizeTinyMasses(moved), 0);
+}
+
 }  // namespace
 }  // namespace marginlab::meanfield

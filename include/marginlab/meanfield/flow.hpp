@@ -13,7 +13,10 @@
 //                 young (< `protect` steps) nor growing (L′[ρ](θ̄) < −σ/4: in a descent
 //                 direction). Total mass stays 1: the floating-point residue of 1 − Σm
 //                 (~1e-16 per step) is handed to the heaviest particle by the same exact
-//                 re-parameterization and reported as mass_corrected;
+//                 re-parameterization and reported as mass_corrected; a particle whose
+//                 mass falls below 2^-500 (σt ≳ 345) is moved back to ‖θ‖ ≈ 1 by that
+//                 symmetry, with mass from the heaviest (measure.hpp: RenormalizeTinyMasses;
+//                 τ = 0 only), so long runs neither underflow nor overflow;
 //        redraw — at a fixed count: each particle independently, with probability
 //                 1 − e^{−ση}, is re-drawn from U^d keeping its mass (steps 2–3 in
 //                 expectation: E ρ_{t+1} = e^{−ση}ρ + (1 − e^{−ση})U^d). Indices are
@@ -139,6 +142,7 @@ struct FlowSummary : SummaryBase {
   std::vector<long> first_below;
   double steps_per_second = 0;
   double mass_corrected = 0;        // Σ over steps of the rounding residue returned (see flow.cpp)
+  long renormalized = 0;            // particles moved back into double's range (RenormalizeTinyMasses)
   ParticleMeasure final;
   std::string BriefReport() const;
 };

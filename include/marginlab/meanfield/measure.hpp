@@ -75,4 +75,16 @@ margin::TwoLayerNet EquivalentNetwork(const ParticleMeasure& rho);
 double PruneToBudget(ParticleMeasure& rho, Index budget, long step, long protect,
                      const Vector* direction_variation = nullptr, double sigma = 0);
 
+// Keeps every (m_j, θ_j) inside double's range. Under decay a particle in a descent direction
+// loses mass like e^{−σt} while ‖θ_j‖ grows like e^{σt/2} (its content m_j‖θ_j‖² is what the
+// flow keeps finite), and past σt ≈ 700 m_j underflows and ‖θ_j‖² overflows: L[ρ] turns NaN
+// although nothing diverged (σ = 0.01, η = 0.2: step ≈ 353,000). Every particle with
+// m_j < `floor` is moved back to ‖θ_j‖ ≈ 1 by the exact symmetry above, taking the mass it needs,
+// Δ = min(m_j‖θ_j‖², m_k/2) − m_j, from the heaviest particle k by the same symmetry
+// (θ_k ← θ_k √(m_k/(m_k − Δ))). ∫Φ dρ, ∫V dρ, every content m‖θ‖², the velocity field along
+// each ray and the total mass are unchanged (up to rounding, which ReturnRoundingResidue
+// collects); only where the mass sits on each ray moves. Returns the number of particles moved.
+inline constexpr double kTinyMass = 0x1p-500;  // ≈ 3e-151: ‖θ‖² stays below ~1e150
+Index RenormalizeTinyMasses(ParticleMeasure& rho, double floor = kTinyMass);
+
 }  // namespace marginlab::meanfield
