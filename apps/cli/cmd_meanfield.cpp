@@ -6,9 +6,11 @@
 // --save PATH.npz writes the final measure: w (M,), U (M, d), mass (M,), and the network
 // with the same outputs and norm as net/W1 (M, d) and net/W2 (1, M) (√m_j-scaled, output
 // scale 1), readable by `marginlab certify --params PATH --key net`.
+#include <algorithm>
 #include <iomanip>
 #include <iostream>
 #include <memory>
+#include <string>
 
 #include "command.hpp"
 #include "marginlab/core/error.hpp"
@@ -110,16 +112,24 @@ void RunMeanField(const MeanFieldArgs& a) {
   if (s.reference.available)
     std::cout << "L* = inf L[ρ] ∈ [" << s.reference.lower << ", " << s.reference.upper << "] ("
               << (s.reference.certified ? "certified" : "uncertified: heuristic oracle") << ")\n";
-  std::cout << std::setw(9) << "step" << std::setw(11) << "time" << std::setw(13) << "L[ρ]"
-            << std::setw(13) << "min_t L" << std::setw(12) << "L − L*" << std::setw(13) << "min L′"
-            << std::setw(10) << "mass" << std::setw(8) << "M" << std::setw(7) << "err\n";
+  // Each cell is one space and a right-aligned field wide enough for any double at the precision
+  // shown (e.g. -1.234568e+273), so columns never run together; header widths count code points.
+  constexpr int kW[] = {9, 10, 14, 14, 10, 11, 15, 7, 6};
+  const char* head[] = {"step", "time", "L[ρ]", "min_t L", "L − L*", "min L′", "mass", "M", "err"};
+  for (int c = 0; c < 9; ++c) {
+    std::string h = head[c];
+    int glyphs = 0;
+    for (unsigned char ch : h) glyphs += (ch & 0xC0) != 0x80;
+    std::cout << ' ' << std::string(static_cast<std::size_t>(std::max(0, kW[c] - glyphs)), ' ') << h;
+  }
+  std::cout << "\n";
   for (const auto& r : s.trace)
-    std::cout << std::setw(9) << r.step << std::setw(11) << std::setprecision(4) << r.time
-              << std::setw(13) << std::setprecision(7) << r.objective << std::setw(13) << r.best
-              << std::setw(12) << std::setprecision(3) << r.gap << std::setw(13)
-              << std::setprecision(4) << r.min_first_variation << std::setw(10)
-              << std::setprecision(12) << r.mass << std::setw(8) << r.particles << std::setw(7)
-              << std::setprecision(3) << r.train_error << "\n";
+    std::cout << ' ' << std::setw(kW[0]) << r.step << ' ' << std::setw(kW[1]) << std::setprecision(4)
+              << r.time << ' ' << std::setw(kW[2]) << std::setprecision(7) << r.objective << ' '
+              << std::setw(kW[3]) << r.best << ' ' << std::setw(kW[4]) << std::setprecision(3) << r.gap
+              << ' ' << std::setw(kW[5]) << std::setprecision(4) << r.min_first_variation << ' '
+              << std::setw(kW[6]) << std::setprecision(12) << r.mass << ' ' << std::setw(kW[7])
+              << r.particles << ' ' << std::setw(kW[8]) << std::setprecision(3) << r.train_error << "\n";
   std::cout << s.BriefReport() << "\n";
   if (!s.trace.empty() && !std::isnan(s.trace.back().min_first_variation))
     std::cout << "optimality test: min over the sphere of L′[ρ] ≈ " << s.trace.back().min_first_variation

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "testing/tmpdir.hpp"
 
@@ -51,6 +53,33 @@ TEST(CliMeanField, JsonTraceReachesTheCertifiedOptimum) {
   ASSERT_EQ(c.exit_code, 0) << c.output;
   const auto cj = nlohmann::json::parse(c.output);
   EXPECT_NEAR(4 * cj["objective"].get<double>(), lines[lines.size() - 2]["objective"].get<double>(), 1e-9);
+}
+
+// The human table keeps its nine columns apart even when L[ρ] reaches 1e+300 on a run that
+// diverges (a too-large step): every row splits into nine numbers.
+TEST(CliMeanField, TableColumnsStayApartForHugeValues) {
+  const auto r = RunCli("meanfield --data xor:d=2,n=4 --steps 300 --eta 100 --log-points 300");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("diverged after"), std::string::npos) << r.output;
+  std::istringstream in(r.output);
+  int rows = 0;
+  bool huge = false;
+  for (std::string line; std::getline(in, line);) {
+    std::istringstream cells(line);
+    std::vector<std::string> tok;
+    for (std::string t; cells >> t;) tok.push_back(t);
+    if (tok.empty() || tok[0].find_first_not_of("0123456789") != std::string::npos) continue;
+    ++rows;
+    ASSERT_EQ(tok.size(), 9u) << "row: " << line;
+    for (const auto& t : tok) {
+      std::size_t used = 0;
+      (void)std::stod(t, &used);
+      EXPECT_EQ(used, t.size()) << "cell '" << t << "' in row: " << line;
+    }
+    huge = huge || std::stod(tok[2]) > 1e250;
+  }
+  EXPECT_GT(rows, 10);
+  EXPECT_TRUE(huge) << "the run should reach L > 1e250 before it diverges:\n" << r.output;
 }
 
 TEST(CliMeanField, BadInputIsAOneLineError) {
