@@ -7,6 +7,8 @@
 //   BM_Cholesky/n, BM_Dpotrf/n
 //   BM_FalkonVsDense/n     Falkon PCG against the dense Cholesky solve of (K + λI)β = y
 //   BM_Falkon/n            the matrix-free solve alone (n = 100,000 in the driver)
+//   BM_SymmetricEigen/m/n  the ridge path's eigendecomposition: m = 0 LAPACK dsyevd, 1 dsyevr,
+//                          2 Eigen's SelfAdjointEigenSolver (the path's solver before 2026-11-23)
 // Data: the teacher generator's sphere inputs (d = 100 for the solvers), NTK with r_w = r_u = 1.
 // KERNEL_BENCH_LAMBDA_PER_N (λ = that·n, default 1e-5) and KERNEL_BENCH_CENTERS (M, default 3000).
 #include <benchmark/benchmark.h>
@@ -21,6 +23,7 @@
 #include "marginlab/kernel/dense_cholesky.hpp"
 #include "marginlab/kernel/falkon.hpp"
 #include "marginlab/kernel/gram.hpp"
+#include "marginlab/kernel/symmetric_eigen.hpp"
 
 namespace ml = marginlab;
 
@@ -103,6 +106,26 @@ void BM_Dpotrf(benchmark::State& state) {
   state.counters["gflops"] = benchmark::Counter(n * n * n / 3 / 1e9, benchmark::Counter::kIsIterationInvariantRate);
 }
 
+// The NTK Gram matrix of n sphere points in d = 20 (a ridge path's input), all eigenpairs.
+void BM_SymmetricEigen(benchmark::State& state) {
+  static const ml::SymmetricEigenMethod kMethods[] = {ml::SymmetricEigenMethod::kDivideAndConquer,
+                                                      ml::SymmetricEigenMethod::kRelativelyRobust,
+                                                      ml::SymmetricEigenMethod::kEigen};
+  ml::SetNumThreads(Threads());
+  ml::KernelOptions k;
+  const ml::Matrix K = ml::Gram(k, Points(state.range(1), 20, 3));
+  std::string method;
+  for (auto _ : state) {
+    const ml::SymmetricEigen e = ml::DecomposeSymmetric(K, kMethods[state.range(0)]);
+    benchmark::DoNotOptimize(e.vectors.data());
+    method = e.method;
+  }
+  state.SetLabel(method);
+  const double n = static_cast<double>(K.rows());
+  // Nominal count for dsyevd with vectors (LAPACK Users' Guide: ≈ 9n³), as a common yardstick.
+  state.counters["nominal_gflops"] = benchmark::Counter(9 * n * n * n / 1e9, benchmark::Counter::kIsIterationInvariantRate);
+}
+
 // Regression data: the teacher generator (d = 100, sphere inputs), targets f*(x).
 ml::Dataset Teacher(ml::Index n) {
   return ml::LoadData("teacher:task=regression,d=100,n=" + std::to_string(n) + ",seed=1");
@@ -174,6 +197,7 @@ BENCHMARK(BM_GemmOnly)->ArgsProduct({{2000, 10000}, {20, 100}})->Unit(benchmark:
 BENCHMARK(BM_Cholesky)->Arg(20000)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
 BENCHMARK(BM_Dpotrf)->Arg(20000)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
 BENCHMARK(BM_FalkonVsDense)->Arg(20000)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
+BENCHMARK(BM_SymmetricEigen)->ArgsProduct({{0, 1, 2}, {1000, 2000, 4000}})->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
 BENCHMARK(BM_Falkon)->Arg(100000)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
 
 BENCHMARK_MAIN();

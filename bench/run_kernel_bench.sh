@@ -6,7 +6,8 @@
 # Usage: bench/run_kernel_bench.sh [BUILD_DIR]   (default build; configure with
 #        -DMARGINLAB_BUILD_BENCH=ON and build bench_kernel_gram first)
 # Stages: gram (vs numpy), cholesky (vs dpotrf, n = 20,000), dense (Falkon vs the dense solve at
-# n = 20,000), falkon (n = 100,000). KERNEL_BENCH_STAGES="gram cholesky dense falkon" selects; each
+# n = 20,000), falkon (n = 100,000), eigen (the ridge path's eigendecomposition: LAPACK dsyevd and
+# dsyevr against Eigen's solver, n = 1000–4000). KERNEL_BENCH_STAGES="gram cholesky dense falkon eigen" selects; each
 # stage keeps its raw output in bench/results/raw/, so stages can be run (or re-run) separately and
 # the tables are rebuilt from whatever is there. KERNEL_BENCH_LAMBDA_PER_N (λ = that·n, default
 # 1e-5) and KERNEL_BENCH_CENTERS (default 3000) set the solver. MARGINLAB_MACHINE names the machine.
@@ -14,7 +15,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 BUILD="${1:-$ROOT/build}"
 MACHINE="${MARGINLAB_MACHINE:-$(hostname -s)}"
-STAGES="${KERNEL_BENCH_STAGES:-gram cholesky dense falkon}"
+STAGES="${KERNEL_BENCH_STAGES:-gram cholesky dense falkon eigen}"
 export KERNEL_BENCH_THREADS="${KERNEL_BENCH_THREADS:-2}"
 export KERNEL_BENCH_LAMBDA_PER_N="${KERNEL_BENCH_LAMBDA_PER_N:-1e-5}"
 export KERNEL_BENCH_CENTERS="${KERNEL_BENCH_CENTERS:-3000}"
@@ -37,6 +38,7 @@ for stage in $STAGES; do
     cholesky) run cholesky 'BM_(Cholesky|Dpotrf)/' ;;
     dense) run dense 'BM_FalkonVsDense/' ;;
     falkon) run falkon 'BM_Falkon/' ;;
+    eigen) run eigen 'BM_SymmetricEigen/' ;;
     *) echo "unknown stage $stage" >&2; exit 2 ;;
   esac
 done
@@ -47,7 +49,7 @@ raw, out, machine = sys.argv[1:4]
 def bench(stage):
     path = f"{raw}-{stage}.json"
     return json.load(open(path))["benchmarks"] if os.path.exists(path) else []
-gram, chol = bench("gram"), bench("cholesky")
+gram, chol, eig = bench("gram"), bench("cholesky"), bench("eigen")
 falkon = bench("dense") + bench("falkon")
 npath = f"{raw}-numpy.jsonl"
 rows = [json.loads(l) for l in open(npath) if l.strip()] if os.path.exists(npath) else []
@@ -85,8 +87,10 @@ solver = [{k: v for k, v in b.items() if k not in ("run_name", "run_type", "repe
                                                     "cpu_time", "time_unit")} for b in falkon]
 for b in solver:
     b["cg_iterations"] = b.get("cg_iterations", b.get("iterations"))
-result = {"info": info, "gram": table, "cholesky": cholesky, "solver": solver, "numpy_raw": rows,
-          "marginlab_raw": {"gram": gram, "cholesky": chol, "falkon": falkon}}
+eigen = [{"method": b.get("label", ""), "n": int(b["name"].split("/")[2]), "seconds": b["real_time"],
+          "nominal_gflops": b.get("nominal_gflops")} for b in eig]
+result = {"info": info, "gram": table, "cholesky": cholesky, "solver": solver, "eigen": eigen, "numpy_raw": rows,
+          "marginlab_raw": {"gram": gram, "cholesky": chol, "falkon": falkon, "eigen": eig}}
 json.dump(result, open(out + ".json", "w"), indent=1)
 md = [f"# Kernel benchmarks — {machine}", "",
       f"{info['date']}; {cpu}; {info['threads']} threads (marginlab and numpy's OpenBLAS); "
@@ -119,6 +123,15 @@ if solver:
         md.append(f"| {n} | {b['lambda']:g} | {int(b['centers'])} | {b['solve_seconds']:.1f} | {int(b['cg_iterations'])} | "
                   f"{b['true_residual']:.2e} | {'–' if dense is None else round(dense, 1)} | "
                   f"{b.get('relative_difference_to_dense', '–') if 'relative_difference_to_dense' not in b else format(b['relative_difference_to_dense'], '.2e')} |")
+if eigen:
+    md += ["", "## Symmetric eigendecomposition (the kernel ridge path), NTK Gram of n sphere points in d = 20",
+           "", "LAPACK runs with OpenBLAS held to one thread (bitwise thread-count invariance; "
+           "include/marginlab/kernel/symmetric_eigen.hpp); Eigen's solver is single-threaded.", "",
+           "| n | method | seconds | nominal GFLOP/s (9n³) | Eigen's time / this |", "|---|---|---|---|---|"]
+    ref = {e["n"]: e["seconds"] for e in eigen if e["method"] == "eigen"}
+    for e in sorted(eigen, key=lambda e: (e["n"], e["method"])):
+        ratio = f"{ref[e['n']] / e['seconds']:.1f}×" if e["n"] in ref else "–"
+        md.append(f"| {e['n']} | {e['method']} | {e['seconds']:.2f} | {e['nominal_gflops']:.1f} | {ratio} |")
 open(out + ".md", "w").write("\n".join(md) + "\n")
 print("\n".join(md))
 PY

@@ -273,7 +273,9 @@ void RunFit(const FitArgs& a) {
     fits.push_back({0.0, InterpolateCholesky(K, Y), Vector::Zero(k), "cholesky", {}});
   } else if (a.predictor == "ridge") {
     const KernelRidgePath path(K, Y);
-    for (double lam : LambdaList(a)) fits.push_back({lam, path.Coefficients(lam), Vector::Zero(k), "eigendecomposition path", {}});
+    for (double lam : LambdaList(a))
+      fits.push_back({lam, path.Coefficients(lam), Vector::Zero(k),
+                      "eigendecomposition path (" + path.eigen_method() + ")", {}});
   } else if (a.predictor == "logistic") {
     for (double lam : LambdaList(a)) {
       Fitted f{lam, Matrix(n, k), Vector::Zero(k), "", {}};

@@ -2,8 +2,8 @@
 #include "marginlab/kernel/ridge.hpp"
 
 #include <Eigen/Cholesky>
-#include <Eigen/Eigenvalues>
 #include <cmath>
+#include <utility>
 
 #include "marginlab/core/error.hpp"
 
@@ -14,15 +14,16 @@ std::string RidgePathOptions::Validate() const {
   return "";
 }
 
-KernelRidgePath::KernelRidgePath(const Matrix& K, const Matrix& Y, RidgePathOptions opts)
+KernelRidgePath::KernelRidgePath(const Matrix& K, const Matrix& Y, RidgePathOptions opts,
+                                 SymmetricEigenMethod method)
     : opts_(opts) {
   ValidateOrThrow(opts_, "ridge path");
   ML_CHECK(K.rows() == K.cols() && K.rows() == Y.rows())
       << "KernelRidgePath: K is " << K.rows() << "x" << K.cols() << ", Y has " << Y.rows() << " rows";
-  Eigen::SelfAdjointEigenSolver<Matrix> es(K);
-  ML_CHECK(es.info() == Eigen::Success) << "eigendecomposition failed";
-  Q_ = es.eigenvectors();
-  evals_ = es.eigenvalues();
+  SymmetricEigen es = DecomposeSymmetric(K, method);
+  Q_ = std::move(es.vectors);
+  evals_ = std::move(es.values);
+  method_ = std::move(es.method);
   QtY_ = Q_.transpose() * Y;
 }
 

@@ -5,8 +5,8 @@
 // ‖f‖²_H = βᵀKβ). λ is absolute (no factor n); λ → 0 gives the minimum-norm interpolant
 // β = K⁺y, which for a positive definite K is K⁻¹y (InterpolateCholesky).
 //
-// The path: one symmetric eigendecomposition K = QΛQᵀ (LAPACK-style via Eigen's
-// SelfAdjointEigenSolver, O(n³) once), then for every λ, β(λ) = Q (Λ + λ)⁻¹ QᵀY in O(n²k).
+// The path: one symmetric eigendecomposition K = QΛQᵀ (symmetric_eigen.hpp: LAPACK dsyevd through
+// OpenBLAS, O(n³) once), then for every λ, β(λ) = Q (Λ + λ)⁻¹ QᵀY in O(n²k).
 // For λ = 0, eigenvalues ≤ rcond·λ_max are treated as zero (pseudo-inverse).
 #pragma once
 
@@ -15,6 +15,7 @@
 
 #include "marginlab/core/options.hpp"
 #include "marginlab/core/types.hpp"
+#include "marginlab/kernel/symmetric_eigen.hpp"
 
 namespace marginlab {
 
@@ -31,7 +32,8 @@ struct RidgePathOptions {
 class KernelRidgePath {
  public:
   // Eigendecomposes K (n×n, symmetric) once; Y is n×k.
-  KernelRidgePath(const Matrix& K, const Matrix& Y, RidgePathOptions opts = {});
+  KernelRidgePath(const Matrix& K, const Matrix& Y, RidgePathOptions opts = {},
+                  SymmetricEigenMethod method = SymmetricEigenMethod::kAuto);
   // β(λ), n×k. λ ≥ 0.
   Matrix Coefficients(double lambda) const;
   // In-sample fitted values K β(λ) = Q Λ(Λ+λ)⁻¹ QᵀY, n×k.
@@ -40,6 +42,7 @@ class KernelRidgePath {
   Vector RkhsNormSquared(double lambda) const;
   const Vector& eigenvalues() const { return evals_; }
   double min_eigenvalue() const { return evals_.minCoeff(); }
+  const std::string& eigen_method() const { return method_; }  // see symmetric_eigen.hpp
 
  private:
   Vector Filter(double lambda, int power) const;  // λ_i^power/(λ_i+λ) with the rcond rule
@@ -47,6 +50,7 @@ class KernelRidgePath {
   Matrix Q_;     // n×n eigenvectors
   Vector evals_;  // n eigenvalues, ascending
   Matrix QtY_;   // n×k
+  std::string method_;
 };
 
 // β = K⁻¹Y by Cholesky; throws InputError when K is not numerically positive definite
