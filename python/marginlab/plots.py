@@ -2,6 +2,7 @@
 import matplotlib
 
 matplotlib.use("Agg")
+import matplotlib.ticker  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 
 from . import stats  # noqa: E402
@@ -23,6 +24,14 @@ def band_plot(ax, series_list, label, color, transform=None):
         mean, lo, hi = transform(mean), transform(lo), transform(hi)
     ax.plot(steps, mean, color=color, label=label, lw=1.8)
     ax.fill_between(steps, lo, hi, color=color, alpha=0.2, lw=0)
+
+
+def label_log_xticks(ax, values):
+    """On a log x axis, label exactly the given grid values in plain numbers and drop the minor
+    labels (matplotlib's 3×10¹-style minor labels collide on short decades)."""
+    ax.set_xticks(list(values))
+    ax.set_xticklabels([f"{v:g}" for v in values])
+    ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
 
 
 def save(fig, fig_dir, stem):

@@ -103,6 +103,7 @@ def analyze(res, fig_dir):
                             + f" | {slope:.3g} | [{ci[0]:.3g}, {ci[1]:.3g}] |")
     ax[-1].set_xscale("log")
     ax[-1].set_yscale("log")
+    plots.label_log_xticks(ax[-1], dims)
     ax[-1].set_xlabel("d")
     ax[-1].set_ylabel(f"n* (mean test error ≤ {TARGET})")
     ax[-1].set_title("sample complexity n*(d)")
