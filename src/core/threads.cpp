@@ -9,6 +9,7 @@
 
 #if MARGINLAB_HAVE_OPENBLAS
 extern "C" void openblas_set_num_threads(int num_threads);
+extern "C" int openblas_get_num_threads(void);
 #endif
 
 namespace marginlab {
@@ -31,5 +32,13 @@ void SetNumThreads(int n) {
 }
 
 int NumThreads() { return g_threads; }
+
+#if MARGINLAB_HAVE_OPENBLAS
+SingleThreadedBlas::SingleThreadedBlas() : saved_(openblas_get_num_threads()) { openblas_set_num_threads(1); }
+SingleThreadedBlas::~SingleThreadedBlas() { openblas_set_num_threads(saved_); }
+#else
+SingleThreadedBlas::SingleThreadedBlas() = default;
+SingleThreadedBlas::~SingleThreadedBlas() = default;
+#endif
 
 }  // namespace marginlab

@@ -18,7 +18,6 @@
 
 #if MARGINLAB_HAVE_OPENBLAS
 #include <cblas.h>
-extern "C" void openblas_set_num_threads(int num_threads);
 #endif
 
 #if defined(__AVX512F__)
@@ -249,9 +248,7 @@ void ParallelTasks(Index count, const std::function<void(Index, int)>& fn) {
     for (Index t = 0; t < count; ++t) fn(t, 0);
     return;
   }
-#if MARGINLAB_HAVE_OPENBLAS
-  openblas_set_num_threads(1);
-#endif
+  const SingleThreadedBlas one_blas_thread;  // the tiles' GEMMs run on these workers
   std::atomic<Index> next{0};
   std::exception_ptr error;
   std::mutex mu;
@@ -269,9 +266,6 @@ void ParallelTasks(Index count, const std::function<void(Index, int)>& fn) {
       }
     });
   for (auto& th : pool) th.join();
-#if MARGINLAB_HAVE_OPENBLAS
-  openblas_set_num_threads(NumThreads());
-#endif
   if (error) std::rethrow_exception(error);
 }
 

@@ -12,7 +12,6 @@
 
 #if MARGINLAB_HAVE_OPENBLAS
 extern "C" {
-void openblas_set_num_threads(int num_threads);
 void dsyevd_(const char* jobz, const char* uplo, const int* n, double* a, const int* lda, double* w, double* work,
              const int* lwork, int* iwork, const int* liwork, int* info);
 void dsyevr_(const char* jobz, const char* range, const char* uplo, const int* n, double* a, const int* lda,
@@ -28,14 +27,6 @@ namespace {
 constexpr Index kLargestDivideAndConquer = 11585;  // 2n² doubles of dsyevd workspace ≤ 2 GiB
 
 #if MARGINLAB_HAVE_OPENBLAS
-// Holds OpenBLAS to one thread for its lifetime (see the header: bitwise thread-count invariance).
-struct OneBlasThread {
-  OneBlasThread() { openblas_set_num_threads(1); }
-  ~OneBlasThread() { openblas_set_num_threads(NumThreads()); }
-  OneBlasThread(const OneBlasThread&) = delete;
-  OneBlasThread& operator=(const OneBlasThread&) = delete;
-};
-
 int LapackInt(Index n) {
   ML_CHECK(n <= 46340) << "symmetric eigendecomposition: n = " << n << " exceeds LAPACK's 32-bit indexing";
   return static_cast<int>(n);
@@ -47,7 +38,7 @@ SymmetricEigen DivideAndConquer(const Matrix& A) {
   const char jobz = 'V', uplo = 'L';
   int info = 0, lwork = -1, liwork = -1, iwork_size = 0;
   double work_size = 0;
-  const OneBlasThread one;
+  const SingleThreadedBlas one;  // bitwise thread-count invariance (header)
   dsyevd_(&jobz, &uplo, &n, out.vectors.data(), &n, out.values.data(), &work_size, &lwork, &iwork_size, &liwork,
           &info);
   ML_CHECK(info == 0) << "dsyevd workspace query failed (info = " << info << ")";
@@ -71,7 +62,7 @@ SymmetricEigen RelativelyRobust(const Matrix& A) {
   int found = 0, info = 0, lwork = -1, liwork = -1, iwork_size = 0;
   double work_size = 0;
   std::vector<int> isuppz(2 * static_cast<std::size_t>(std::max(n, 1)));
-  const OneBlasThread one;
+  const SingleThreadedBlas one;  // bitwise thread-count invariance (header)
   dsyevr_(&jobz, &range, &uplo, &n, a.data(), &n, &vl, &vu, &il, &iu, &abstol, &found, out.values.data(),
           out.vectors.data(), &n, isuppz.data(), &work_size, &lwork, &iwork_size, &liwork, &info);
   ML_CHECK(info == 0) << "dsyevr workspace query failed (info = " << info << ")";

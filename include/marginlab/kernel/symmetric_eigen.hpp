@@ -6,15 +6,17 @@
 //     and conquer on the tridiagonal matrix with Gu–Eisenstat's stable eigenvectors, back
 //     transformation by BLAS-3 products). Fastest; needs 1 + 6n + 2n² doubles of workspace.
 //   - relatively robust representations (LAPACK dsyevr: dsytrd, then Dhillon–Parlett MRRR on the
-//     tridiagonal matrix, O(n²), then the back transformation). About 20% slower here, O(n)
-//     workspace: the choice when 2n² more doubles would not fit comfortably.
+//     tridiagonal matrix, O(n²), then the back transformation). 12–14% slower here (n = 1000–4000,
+//     benchmark stage `eigen`), O(n) workspace: the choice when 2n² more doubles would not fit.
 //   - Eigen's SelfAdjointEigenSolver (tridiagonalization and implicit symmetric QR with the
-//     rotations accumulated into Q). Needs no LAPACK; 6–7× slower than dsyevd at n = 1600.
+//     rotations accumulated into Q). Needs no LAPACK; 2.8× / 3.7× / 7.3× slower than dsyevd at
+//     n = 1000 / 2000 / 4000 (benchmark stage `eigen`).
 // kAuto picks dsyevd up to n = 11,585 (workspace ≤ 2 GiB), dsyevr above, Eigen without OpenBLAS.
 //
 // Reproducibility: OpenBLAS's threaded level-2 kernels (dsymv in dsytrd) sum partial results in an
 // order that depends on the thread count, so the LAPACK calls run with OpenBLAS held to one thread
-// (restored afterwards): the result is bitwise the same whatever --threads says (tested).
+// (SingleThreadedBlas, core/threads.hpp; restored afterwards): the result is bitwise the same
+// whatever --threads says (tested).
 // Accuracy (all methods): ‖AQ − QΛ‖ ≤ O(nε)‖A‖ and ‖QᵀQ − I‖ ≤ O(nε) (tested against each other and
 // against residuals on matrices with known spectra).
 #pragma once
