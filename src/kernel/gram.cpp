@@ -13,6 +13,7 @@
 #include "marginlab/core/error.hpp"
 #include "marginlab/core/threads.hpp"
 #include "marginlab/kernel/closed_form.hpp"
+#include "marginlab/kernel/prefault.hpp"
 #include "marginlab/kernel/tile_store.hpp"
 #include "marginlab/kernel/vec_math.hpp"
 
@@ -290,6 +291,7 @@ Index NumTiles(Index n) { return (n + kGramTile - 1) / kGramTile; }
 Matrix Gram(const KernelOptions& opts, const Matrix& X) {
   const Index n = X.rows(), T = NumTiles(n);
   Matrix K(n, n);
+  PrefaultForWrite(K.data(), sizeof(double) * static_cast<std::size_t>(K.size()));  // prefault.hpp
   GramComputer gc(opts, X, X);
   WorkspacePool pool(gc);
   std::vector<std::pair<Index, Index>> pairs;
@@ -313,6 +315,7 @@ Matrix Gram(const KernelOptions& opts, const Matrix& X) {
 Matrix CrossGram(const KernelOptions& opts, const Matrix& A, const Matrix& B) {
   const Index na = A.rows(), nb = B.rows();
   Matrix K(na, nb);
+  PrefaultForWrite(K.data(), sizeof(double) * static_cast<std::size_t>(K.size()));  // prefault.hpp
   GramComputer gc(opts, A, B);
   WorkspacePool pool(gc);
   const Index TA = NumTiles(na), TB = NumTiles(nb);
