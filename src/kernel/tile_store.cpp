@@ -65,4 +65,20 @@ void StoreTileTransposed(const double* src, Index ld_src, Index r, Index c, doub
     for (Index j = 0; j < c; ++j) dst[j + i * ld_dst] = src[i + j * ld_src];
 }
 
+void StoreTile(const double* src, Index ld_src, Index r, Index c, double* dst, Index ld_dst) {
+  for (Index j = 0; j < c; ++j) {
+    const double* s = src + j * ld_src;
+    double* d = dst + j * ld_dst;
+    Index i = 0;
+#if defined(__AVX512F__)
+    for (; i < r && !Aligned64(d + i); ++i) d[i] = s[i];
+    for (; i + 8 <= r; i += 8) _mm512_stream_pd(d + i, _mm512_loadu_pd(s + i));
+#endif
+    for (; i < r; ++i) d[i] = s[i];
+  }
+#if defined(__AVX512F__)
+  _mm_sfence();
+#endif
+}
+
 }  // namespace marginlab
