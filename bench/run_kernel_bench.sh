@@ -7,15 +7,16 @@
 #        -DMARGINLAB_BUILD_BENCH=ON and build bench_kernel_gram first)
 # Stages: gram (vs numpy), gram-warm (both again with freed memory kept by the process), cholesky (vs dpotrf, n = 20,000), dense (Falkon vs the dense solve at
 # n = 20,000), falkon (n = 100,000), eigen (the ridge path's eigendecomposition: LAPACK dsyevd and
-# dsyevr against Eigen's solver, n = 1000–4000). KERNEL_BENCH_STAGES="gram cholesky dense falkon eigen" selects; each
-# stage keeps its raw output in bench/results/raw/, so stages can be run (or re-run) separately and
-# the tables are rebuilt from whatever is there. KERNEL_BENCH_LAMBDA_PER_N (λ = that·n, default
+# dsyevr against Eigen's solver, n = 1000–4000). KERNEL_BENCH_STAGES="gram cholesky" (say) selects;
+# unset runs all; set but empty runs none and only rebuilds the tables. Each stage keeps its raw
+# output in bench/results/raw/, so stages can be run (or re-run) separately and the tables are
+# rebuilt from whatever is there (the table's header gives each stage's date and load). KERNEL_BENCH_LAMBDA_PER_N (λ = that·n, default
 # 1e-5) and KERNEL_BENCH_CENTERS (default 3000) set the solver. MARGINLAB_MACHINE names the machine.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 BUILD="${1:-$ROOT/build}"
 MACHINE="${MARGINLAB_MACHINE:-$(hostname -s)}"
-STAGES="${KERNEL_BENCH_STAGES:-gram gram-warm cholesky dense falkon eigen}"
+STAGES="${KERNEL_BENCH_STAGES-gram gram-warm cholesky dense falkon eigen}"  # set but empty: only rebuild the tables
 export KERNEL_BENCH_THREADS="${KERNEL_BENCH_THREADS:-2}"
 export KERNEL_BENCH_LAMBDA_PER_N="${KERNEL_BENCH_LAMBDA_PER_N:-1e-5}"
 export KERNEL_BENCH_CENTERS="${KERNEL_BENCH_CENTERS:-3000}"
@@ -106,11 +107,21 @@ eigen = [{"method": b.get("label", ""), "n": int(b["name"].split("/")[2]), "seco
           "nominal_gflops": b.get("nominal_gflops")} for b in eig]
 result = {"info": info, "gram": table, "gram_warm_heap": table_warm, "cholesky": cholesky, "solver": solver, "eigen": eigen, "numpy_raw": rows, "numpy_warm_raw": rows_warm,
           "marginlab_raw": {"gram": gram, "gram_warm_heap": gram_warm, "cholesky": chol, "falkon": falkon, "eigen": eig}}
+stage_started = {}  # when each stage's raw file was written (stages can be run separately)
+for stage in ("gram", "gram-warm", "cholesky", "dense", "falkon", "eigen"):
+    path = f"{raw}-{stage}.json"
+    if os.path.exists(path):
+        ctx = json.load(open(path)).get("context", {})
+        stage_started[stage] = {"date": ctx.get("date"), "load_avg": ctx.get("load_avg")}
+result["stages"] = stage_started
 json.dump(result, open(out + ".json", "w"), indent=1)
 md = [f"# Kernel benchmarks — {machine}", "",
       f"{info['date']}; {cpu}; {info['threads']} threads (marginlab and numpy's OpenBLAS); "
       f"load average at the end {', '.join(f'{x:.1f}' for x in info['loadavg_at_end'])} "
       f"(the machine is shared: other jobs ran at the same time, so absolute times are pessimistic).", "",
+      "Stages (each can be re-run alone; date it started, load average then): " +
+      "; ".join(f"{k} {v['date'][:16].replace('T', ' ')} UTC, load {v['load_avg'][0]:.1f}"
+                for k, v in stage_started.items() if v.get("date") and v.get("load_avg")) + ".", "",
       "## Gram matrix of the two-layer NTK (r_w = r_u = 1), unit-norm inputs", "",
       "`Gram` uses symmetry (each off-diagonal tile once, then mirrored); `CrossGram` computes every entry "
       "as numpy does. Entries per second count all n² entries. sys s: kernel CPU seconds per call (all "

@@ -6,11 +6,11 @@
 //     and conquer on the tridiagonal matrix with Gu–Eisenstat's stable eigenvectors, back
 //     transformation by BLAS-3 products). Fastest; needs 1 + 6n + 2n² doubles of workspace.
 //   - relatively robust representations (LAPACK dsyevr: dsytrd, then Dhillon–Parlett MRRR on the
-//     tridiagonal matrix, O(n²), then the back transformation). 12–14% slower here (n = 1000–4000,
-//     benchmark stage `eigen`), O(n) workspace: the choice when 2n² more doubles would not fit.
+//     tridiagonal matrix, O(n²), then the back transformation). 0–17% slower here (n = 1000–4000,
+//     benchmark stage `eigen`, two runs), O(n) workspace: the choice when 2n² more doubles would not fit.
 //   - Eigen's SelfAdjointEigenSolver (tridiagonalization and implicit symmetric QR with the
-//     rotations accumulated into Q). Needs no LAPACK; 2.8× / 3.7× / 7.3× slower than dsyevd at
-//     n = 1000 / 2000 / 4000 (benchmark stage `eigen`).
+//     rotations accumulated into Q). Needs no LAPACK; 2.5–2.8× / 3.6–3.7× / 7.3–7.8× slower than
+//     dsyevd at n = 1000 / 2000 / 4000 (benchmark stage `eigen`, two runs).
 // kAuto picks dsyevd up to n = 11,585 (workspace ≤ 2 GiB), dsyevr above, Eigen without OpenBLAS.
 //
 // Reproducibility: OpenBLAS's threaded level-2 kernels (dsymv in dsytrd) sum partial results in an
