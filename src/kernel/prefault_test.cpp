@@ -9,7 +9,6 @@
 
 #include <cstdint>
 #include <cstdio>
-#include <cstring>
 #include <vector>
 
 #include "marginlab/core/rng.hpp"
@@ -48,6 +47,7 @@ bool KernelHasPopulateWrite() {  // Linux ≥ 5.14
 
 TEST(Prefault, MapsEveryPageOfAFreshBlock) {
   if (!KernelHasPopulateWrite()) GTEST_SKIP() << "kernel older than 5.14: no MADV_POPULATE_WRITE";
+  const int saved = NumThreads();
   SetNumThreads(2);
   Mapping m(kPrefaultMinBytes + (std::size_t(3) << 20));
   ASSERT_NE(m.ptr, MAP_FAILED);
@@ -57,7 +57,7 @@ TEST(Prefault, MapsEveryPageOfAFreshBlock) {
   // the pages read as zero, as fresh anonymous memory does
   const auto* p = static_cast<const unsigned char*>(m.ptr);
   for (std::size_t k = 0; k < m.bytes; k += 4093) ASSERT_EQ(p[k], 0) << k;
-  SetNumThreads(0);
+  SetNumThreads(saved);
 }
 
 TEST(Prefault, LeavesSmallBlocksAlone) {
@@ -69,18 +69,20 @@ TEST(Prefault, LeavesSmallBlocksAlone) {
 }
 
 TEST(Prefault, KeepsWrittenContents) {
+  const int saved = NumThreads();
   SetNumThreads(2);
   const std::size_t n = (kPrefaultMinBytes + 12345) / sizeof(std::uint64_t);
   std::vector<std::uint64_t> v(n);
   for (std::size_t k = 0; k < n; ++k) v[k] = k * 0x9E3779B97F4A7C15ull;
   PrefaultForWrite(v.data() + 1, (n - 2) * sizeof(std::uint64_t));  // unaligned start and end
   for (std::size_t k = 0; k < n; ++k) ASSERT_EQ(v[k], k * 0x9E3779B97F4A7C15ull) << k;
-  SetNumThreads(0);
+  SetNumThreads(saved);
 }
 
 TEST(Prefault, LargeGramMatchesTheScalarReference) {
   // 2100² doubles = 35 MB ≥ kPrefaultMinBytes: Gram and CrossGram take the prefault path; column
   // blocks of both must match the scalar reference (as gram_test.cpp requires of small ones).
+  const int saved = NumThreads();
   SetNumThreads(2);
   Rng rng(5);
   Matrix X = rng.NormalMatrix(2100, 6);
@@ -93,7 +95,7 @@ TEST(Prefault, LargeGramMatchesTheScalarReference) {
     EXPECT_LE((K.middleCols(j0, 100) - ref).cwiseAbs().maxCoeff(), 1e-12 * scale) << j0;
     EXPECT_LE((C.middleCols(j0, 100) - ref).cwiseAbs().maxCoeff(), 1e-12 * scale) << j0;
   }
-  SetNumThreads(0);
+  SetNumThreads(saved);
 }
 
 }  // namespace

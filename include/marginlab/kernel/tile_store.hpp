@@ -10,7 +10,7 @@
 // faster on the 2-core VM of bench/results (d = 100 and 20), and no slower at n = 10,000. Since
 // 2026-11-23 the tile itself is computed in a scratch tile (in cache) and copied out the same way
 // (StoreTile): at n = 10,000 writing the upper tile in place read every line of it from memory
-// first; the copy made Gram 6–9% and CrossGram 8–13% faster there.
+// first; the copy made Gram 5–10% and CrossGram 7–15% faster there.
 #pragma once
 
 #include "marginlab/core/types.hpp"
