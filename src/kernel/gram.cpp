@@ -11,6 +11,7 @@
 
 #include "marginlab/build_config.hpp"
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/memory.hpp"
 #include "marginlab/core/threads.hpp"
 #include "marginlab/kernel/closed_form.hpp"
 #include "marginlab/kernel/prefault.hpp"
@@ -291,6 +292,8 @@ Index NumTiles(Index n) { return (n + kGramTile - 1) / kGramTile; }
 
 Matrix Gram(const KernelOptions& opts, const Matrix& X) {
   const Index n = X.rows(), T = NumTiles(n);
+  RequireMemory(ArrayBytes({n, n}, sizeof(double)),
+                "the " + std::to_string(n) + "×" + std::to_string(n) + " Gram matrix");
   Matrix K(n, n);
   PrefaultForWrite(K.data(), sizeof(double) * static_cast<std::size_t>(K.size()));  // prefault.hpp
   GramComputer gc(opts, X, X);
@@ -321,6 +324,8 @@ Matrix Gram(const KernelOptions& opts, const Matrix& X) {
 
 Matrix CrossGram(const KernelOptions& opts, const Matrix& A, const Matrix& B) {
   const Index na = A.rows(), nb = B.rows();
+  RequireMemory(ArrayBytes({na, nb}, sizeof(double)),
+                "the " + std::to_string(na) + "×" + std::to_string(nb) + " cross-Gram matrix");
   Matrix K(na, nb);
   PrefaultForWrite(K.data(), sizeof(double) * static_cast<std::size_t>(K.size()));  // prefault.hpp
   GramComputer gc(opts, A, B);

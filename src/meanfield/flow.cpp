@@ -7,6 +7,7 @@
 #include <future>
 #include <mutex>
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <iterator>
 #include <sstream>
@@ -52,6 +53,7 @@ margin::OracleOptions OracleFor(const std::string& name) {
 
 // Outputs of ρ as a network, for the training error.
 double TrainError(const Problem& p, const Evaluation& e) {
+  if (!e.a.allFinite()) return std::numeric_limits<double>::quiet_NaN();  // no prediction
   Index wrong = 0;
   for (Index i = 0; i < p.n(); ++i) wrong += p.y[i] * e.a[i] <= 0;
   return static_cast<double>(wrong) / static_cast<double>(p.n());

@@ -167,6 +167,10 @@ Vector Margins(const Matrix& F, const Vector& y, LossKind loss) {
   const Index n = F.rows(), l = F.cols();
   Vector z(n);
   for (Index i = 0; i < n; ++i) {
+    if (!F.row(i).allFinite()) {  // no margin from a NaN/Inf output (max/min would drop NaN)
+      z[i] = kNaN;
+      continue;
+    }
     if (l == 1) {
       z[i] = y[i] * F(i, 0);
       continue;
@@ -182,7 +186,9 @@ Vector Margins(const Matrix& F, const Vector& y, LossKind loss) {
 }
 
 double ZeroOneError(const Matrix& F, const Vector& y, LossKind loss, LabelKind kind) {
-  if (kind == LabelKind::kReal || F.rows() == 0) return kNaN;
+  // A NaN or infinite output is no prediction: the error is undefined (NaN), never a count in
+  // which `NaN <= 0` (false) would score the example as correct.
+  if (kind == LabelKind::kReal || F.rows() == 0 || !F.allFinite()) return kNaN;
   const Vector z = Margins(F, y, loss);
   Index wrong = 0;
   for (Index i = 0; i < z.size(); ++i) wrong += z[i] <= 0 ? 1 : 0;

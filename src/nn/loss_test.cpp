@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 
 #include "marginlab/core/error.hpp"
 #include "marginlab/core/rng.hpp"
@@ -101,6 +102,31 @@ TEST(Loss, MarginsAndErrors) {
   EXPECT_TRUE(std::isnan(ZeroOneError(F, y, LossKind::kSquared, LabelKind::kReal)));
   EXPECT_NEAR(LogSumExp((Vector(2) << 1e6, 1e6).finished()), 1e6 + std::log(2.0), 1e-9);
   EXPECT_THROW(ParseLoss("hinge", "--loss"), InputError);
+}
+
+// A diverged network's outputs are NaN or ±Inf. `NaN <= 0` is false, so counting "wrong" with
+// it scored every such example as correct (issue 18: train and test error 0 for a diverged net).
+TEST(Loss, NonFiniteOutputsAreNoPrediction) {
+  const double nan = std::numeric_limits<double>::quiet_NaN(), inf = std::numeric_limits<double>::infinity();
+  const Vector y = (Vector(3) << 1, -1, -1).finished();
+  for (double bad : {nan, inf, -inf}) {
+    Matrix F(3, 1);
+    F << 2, bad, -0.5;
+    EXPECT_TRUE(std::isnan(ZeroOneError(F, y, LossKind::kLogistic, LabelKind::kBinary))) << bad;
+    const Vector z = Margins(F, y, LossKind::kLogistic);
+    EXPECT_EQ(z[0], 2);
+    EXPECT_TRUE(std::isnan(z[1])) << bad;
+    EXPECT_EQ(z[2], 0.5);
+  }
+  const Matrix all_nan = Matrix::Constant(4, 1, nan);
+  EXPECT_TRUE(std::isnan(ZeroOneError(all_nan, Vector::Ones(4), LossKind::kExponential, LabelKind::kBinary)));
+  Matrix G(2, 3);  // classes: a NaN in a competitor's output leaves no margin either
+  G << 1, nan, 2, 0, 0, 5;
+  const Vector c = (Vector(2) << 2, 2).finished();
+  const Vector zc = Margins(G, c, LossKind::kCrossEntropy);
+  EXPECT_TRUE(std::isnan(zc[0]));
+  EXPECT_EQ(zc[1], 5);
+  EXPECT_TRUE(std::isnan(ZeroOneError(G, c, LossKind::kCrossEntropy, LabelKind::kClass)));
 }
 
 }  // namespace

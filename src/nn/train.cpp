@@ -10,8 +10,10 @@
 #include <set>
 #include <sstream>
 #include <thread>
+#include <type_traits>
 
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/memory.hpp"
 #include "marginlab/core/params.hpp"
 #include "marginlab/core/rng.hpp"
 #include "marginlab/core/threads.hpp"
@@ -24,7 +26,8 @@ std::string TrainOptions::Validate() const {
   if (depth >= 2 && width.size() != 1 && static_cast<long>(width.size()) != depth - 1)
     return "width: expected one value or depth-1 = " + std::to_string(depth - 1) + " values";
   for (double w : width)
-    if (!(w >= 1) || w != std::floor(w)) return "width: expected positive integers";
+    if (!(w >= 1 && w <= 1e9) || w != std::floor(w))
+      return "width: expected positive integers up to 1e9, got " + FormatDouble(w);
   try {
     ParseLoss(loss, "loss");
     ParseOptimizer(optimizer, "optimizer");
@@ -102,6 +105,43 @@ std::string TrainSummary::BriefReport() const {
 
 namespace {
 
+// "" when a step's outputs and loss are finite, else what is not. An infinite loss (e.g.
+// e^{-z} for z < −709) is a divergence too: its gradient is infinite or NaN.
+// (The normalized step works from log L, so there an overflowing L alone is no divergence.)
+template <class T>
+std::string NonFiniteStep(const MatrixT<T>& F, const LossValue& lv, GradMode mode) {
+  if (!F.allFinite()) return "the network's outputs became non-finite (NaN or ±Inf)";
+  if (std::isnan(lv.loss) || std::isnan(lv.log_loss)) return "the loss became NaN";
+  if (!std::isfinite(lv.log_loss) || (mode == GradMode::kMean && !std::isfinite(lv.loss)))
+    return "the loss overflowed to +Inf";
+  return "";
+}
+
+// "" while ‖Θ‖^h stays far inside the floating-point range, else why the run stops: the outputs
+// scale like ‖Θ‖^h, so past ‖Θ‖^h ≈ 1e250 (1e30 in float32) the next forward pass may overflow.
+// A finite run of gd on separable data grows ‖Θ‖ like log t, far below this; reaching it means
+// the iteration is unstable (a step size or weight decay that multiplies Θ by more than 1).
+template <class T>
+std::string NormOverflow(const MlpShape& shape, const Weights<T>& W, bool single) {
+  double sq = 0;
+  for (int k = 0; k < shape.TrainableLayers(); ++k) sq += W[k].template cast<double>().squaredNorm();
+  const double log10_limit = single ? 30.0 : 250.0;
+  const double log10_out = 0.5 * shape.Homogeneity() * std::log10(sq);
+  if (std::isfinite(sq) && log10_out <= log10_limit) return "";
+  if (!std::isfinite(sq)) return "the parameters became non-finite (NaN or ±Inf)";
+  return "‖Θ‖ = " + FormatDouble(std::sqrt(sq)) + " grew past the range where the outputs " +
+         "(∝ ‖Θ‖^" + std::to_string(shape.Homogeneity()) + ") stay below 1e" +
+         std::to_string(static_cast<int>(log10_limit)) + "; stopped before they overflow";
+}
+
+// "" when every metric a finished run reports is a number where it should be.
+std::string NonFiniteRecord(const TrainRecord& r) {
+  if (std::isnan(r.data_loss) || std::isinf(r.data_loss)) return "the final data loss is not finite";
+  if (std::isnan(r.objective) || std::isinf(r.objective)) return "the final objective is not finite";
+  if (!std::isfinite(r.norm)) return "the final parameters are not finite";
+  return "";
+}
+
 template <class T>
 TrainSummary TrainOne(const TrainOptions& o, const MlpShape& shape, const Dataset& train,
                       const Dataset* test, const Weights<double>* init, long trial,
@@ -152,6 +192,7 @@ TrainSummary TrainOne(const TrainOptions& o, const MlpShape& shape, const Datase
   }
   MatrixT<T> dF(b, shape.output_dim());
   const GradMode mode = opt == OptimizerKind::kNormalizedGd ? GradMode::kNormalized : GradMode::kMean;
+  const bool single_precision = std::is_same_v<T, float>;
 
   const std::vector<long> logs = LogSteps(o.steps, o.log_points, o.log_spacing);
   std::size_t next_log = 0;
@@ -188,9 +229,9 @@ TrainSummary TrainOne(const TrainOptions& o, const MlpShape& shape, const Datase
     }
     MlpForward(ws, shape, W, *Xs);
     const LossValue lv = EvalLoss(&dF, loss, ws.F, *ys, mode);
-    if (std::isnan(lv.log_loss) || std::isnan(lv.loss)) {
+    if (const std::string why = NonFiniteStep(ws.F, lv, mode); !why.empty()) {
       sum.termination = Termination::kDiverged;
-      sum.message = "the loss became NaN at step " + std::to_string(t);
+      sum.message = why + " at step " + std::to_string(t);
       break;
     }
     if (full && o.target_loss > 0 && lv.loss <= o.target_loss) {
@@ -206,12 +247,39 @@ TrainSummary TrainOne(const TrainOptions& o, const MlpShape& shape, const Datase
     double coef = reg.lambda == 0 ? 0.0
                   : reg.power == 2 ? 2 * reg.lambda
                                    : reg.Coef(SquaredNorm(shape, W));
-    if (mode == GradMode::kNormalized && coef != 0) coef *= std::exp(-lv.log_loss);
+    if (mode == GradMode::kNormalized && coef != 0) {
+      // The normalized step divides the whole gradient, weight decay included, by L: the decay
+      // multiplies Θ by 1 − η·2λ/L, which flips and grows once η·2λ/L > 2 (L ≪ λ late in a
+      // separable run). Computed in log space, and stopped with that reason when unstable.
+      coef = std::exp(std::log(coef) - lv.log_loss);
+      if (lr * coef > 2) {
+        sum.termination = Termination::kDiverged;
+        sum.message = "normalized-gd is unstable at step " + std::to_string(t) +
+                      ": the weight-decay factor η·r·λ/L = " + FormatDouble(lr * coef) +
+                      " exceeds 2 (data loss L = " + FormatDouble(lv.loss) +
+                      "); use plain gd, a smaller λ·η or a loss target";
+        break;
+      }
+    }
     optimizer.Step(W, dW, coef, lr);
+    if (const std::string why = NormOverflow(shape, W, single_precision); !why.empty()) {
+      sum.termination = Termination::kDiverged;
+      sum.message = why + " after step " + std::to_string(t);
+      ++t;
+      break;
+    }
   }
   sum.steps_done = t;
   if (sum.trace.empty() || sum.trace.back().step != t) log(t, sched.At(t));
   const auto& last = sum.trace.back();
+  if (sum.termination != Termination::kDiverged) {
+    // The step loop checks each step's outputs; the last logged state (after the final update)
+    // is checked here, so a run that broke on its last step is not stored as finished.
+    if (const std::string why = NonFiniteRecord(last); !why.empty()) {
+      sum.termination = Termination::kDiverged;
+      sum.message = why + " at step " + std::to_string(t);
+    }
+  }
   if (!full && o.target_loss > 0 && last.data_loss <= o.target_loss &&
       sum.termination == Termination::kMaxIterations)
     sum.termination = Termination::kTargetReached;
@@ -258,7 +326,30 @@ std::vector<TrainSummary> Train(const TrainOptions& opts, const std::vector<cons
           << "initial parameters: W" << k + 1 << " has shape (" << w[k].rows() << ", "
           << w[k].cols() << "), expected (" << shape.dims[k + 1] << ", " << shape.dims[k] << ")";
   }
+  for (const Dataset* d : train)
+    ML_REQUIRE(opts.batch_size <= d->n())
+        << "batch_size " << opts.batch_size << " is larger than the " << d->n() << " training examples of "
+        << d->source << " (0 = full batch)";
   const bool single = opts.dtype == "float32" || opts.dtype == "float";
+  {
+    // What one trial holds (weights, gradient, two optimizer states, the initial weights in
+    // double; Z, H and the backward buffer per hidden layer for the training and test sets),
+    // times the trials running at once: checked before any of it is allocated.
+    const std::uint64_t elem = single ? sizeof(float) : sizeof(double);
+    Index n_eval = train[0]->n();
+    for (const Dataset* d : test)
+      if (d) n_eval = std::max(n_eval, d->n());
+    std::uint64_t bytes = 0;
+    for (int k = 0; k < shape.depth(); ++k) {
+      bytes = SaturatingAdd(bytes, SaturatingMul(5, ArrayBytes({shape.dims[k + 1], shape.dims[k]}, elem)));
+      bytes = SaturatingAdd(bytes, ArrayBytes({shape.dims[k + 1], shape.dims[k]}, sizeof(double)));
+      bytes = SaturatingAdd(bytes, SaturatingMul(6, ArrayBytes({n_eval, shape.dims[k + 1]}, elem)));
+    }
+    const long parallel = std::min<long>(std::max(1, NumThreads()), T);
+    RequireMemory(SaturatingMul(bytes, static_cast<std::uint64_t>(parallel)),
+                  "training a network " + shape.Describe() + " on n = " + std::to_string(n_eval) +
+                      " examples (" + std::to_string(parallel) + " trial(s) at once)");
+  }
   std::vector<TrainSummary> out(static_cast<std::size_t>(T));
   const int workers = static_cast<int>(std::min<long>(NumThreads(), T));
   const int intra = T == 1 ? NumThreads() : 1;

@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "marginlab/core/threads.hpp"
 #include "nn/nn_test_util.hpp"
@@ -260,6 +261,126 @@ TEST(Train, LoneTrialWithBlockPoolIsBitwiseEqualAcrossThreadCounts) {
                                sizeof(double) * a[0].final[k].size()));
     EXPECT_EQ(a[0].trace.back().data_loss, b[0].trace.back().data_loss);
   }
+}
+
+// Issue 18: data scaled by 1e6 made every loss and optimizer produce NaN, and the run was
+// reported as finished with train error 0. Now a run either finishes with finite metrics or
+// stops as diverged, with its reason and step, whatever the loss, optimizer and dtype.
+TEST(Train, ARunIsFiniteOrDivergedWithItsReason) {
+  Dataset ds = testing::RandomData(40, 5, 0, 3);
+  ds.X *= 1e6;
+  Dataset test = testing::RandomData(30, 5, 0, 4);
+  test.X *= 1e6;
+  long diverged = 0;
+  for (const std::string loss : {"logistic", "exponential", "squared"})
+    for (const std::string opt : {"gd", "adam", "normalized-gd"})
+      for (const std::string dtype : {"double", "float32"}) {
+        TrainOptions o;
+        o.width = {16};
+        o.loss = loss;
+        o.optimizer = opt;
+        o.dtype = dtype;
+        o.lr = 1;
+        o.lambda = 1e-12;
+        o.steps = 200;
+        const auto res = Train(o, ds, &test);
+        const TrainSummary& s = res[0];
+        const TrainRecord& last = s.trace.back();
+        const std::string what = loss + "/" + opt + "/" + dtype + ": " + s.message;
+        if (s.termination == Termination::kDiverged) {
+          ++diverged;
+          EXPECT_NE(s.message.find("step"), std::string::npos) << what;
+          EXPECT_FALSE(s.message.empty()) << what;
+        } else {
+          EXPECT_TRUE(std::isfinite(last.data_loss) && std::isfinite(last.objective)) << what;
+          EXPECT_FALSE(std::isnan(last.train_error)) << what;
+          EXPECT_FALSE(std::isnan(last.test_error)) << what;
+          for (const auto& w : s.final) EXPECT_TRUE(w.allFinite()) << what;
+        }
+      }
+  EXPECT_GT(diverged, 0);  // at this scale and step size some do diverge
+}
+
+TEST(Train, ExponentialLossOverflowIsADivergence) {
+  Dataset ds = testing::RandomData(40, 5, 0, 3);
+  ds.X *= 1e6;
+  TrainOptions o;
+  o.width = {16};
+  o.loss = "exponential";
+  o.lr = 1;
+  o.steps = 20;
+  const auto res = Train(o, ds);
+  EXPECT_EQ(res[0].termination, Termination::kDiverged);
+  EXPECT_LT(res[0].steps_done, 20);
+}
+
+// Normalized GD divides the weight decay by L too: once η·2λ/L > 2 (L ≪ λ on separable data)
+// the decay multiplies Θ by 1 − η·2λ/L < −1 and ‖Θ‖ grows geometrically (issue 18: NaN at
+// λ = 1e-12). The run stops there with that reason, its parameters still finite.
+TEST(Train, NormalizedGdWithWeightDecayStopsWhereItBecomesUnstable) {
+  Dataset ds = testing::RandomData(30, 3, 0, 2);  // separable with margin 0.5 along e₁
+  for (Index i = 0; i < ds.n(); ++i) ds.X(i, 0) = ds.y[i] * (std::abs(ds.X(i, 0)) + 0.5);
+  TrainOptions o;
+  o.depth = 1;
+  o.loss = "exponential";
+  o.optimizer = "normalized-gd";
+  o.lambda = 1e-6;
+  o.lr = 10;  // at lr = 1 it settles where ∇L = −2λΘ, a stable fixed point (η·2λ/L ≈ 4e-3)
+  o.steps = 5000;
+  const auto res = Train(o, ds);
+  EXPECT_EQ(res[0].termination, Termination::kDiverged);
+  EXPECT_NE(res[0].message.find("unstable"), std::string::npos) << res[0].message;
+  EXPECT_LT(res[0].steps_done, 5000);
+  EXPECT_TRUE(res[0].final[0].allFinite());
+  EXPECT_TRUE(std::isfinite(res[0].trace.back().log_data_loss));
+  o.lambda = 0;  // without the decay the same run goes on to the end, finite
+  const auto plain = Train(o, ds);
+  EXPECT_EQ(plain[0].termination, Termination::kMaxIterations) << plain[0].message;
+  EXPECT_TRUE(plain[0].final[0].allFinite());
+}
+
+TEST(Train, RejectsBatchLargerThanTheDataAndNetworksBeyondTheMemoryBudget) {
+  const Dataset ds = testing::RandomData(20, 4, 0, 1);
+  TrainOptions o;
+  o.optimizer = "sgd";
+  o.batch_size = 21;
+  try {
+    Train(o, ds);
+    ADD_FAILURE() << "batch 21 > n = 20 accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("batch_size 21"), std::string::npos) << e.what();
+  }
+  TrainOptions w;
+  w.width = {200000000};
+  try {
+    Train(w, ds);
+    ADD_FAILURE() << "a 200,000,000-wide network was not checked against the memory budget";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("memory budget"), std::string::npos) << e.what();
+  }
+  w.width = {1e12};
+  EXPECT_THROW(Train(w, ds), InputError);
+  w.width = {1e30};  // beyond Index: rejected by Validate, never cast
+  EXPECT_THROW(Train(w, ds), InputError);
+}
+
+// Metrics of a network whose weights are NaN: every error and margin is NaN, none is 0.
+TEST(Train, EvaluatorReportsNaNForANaNNetwork) {
+  const Dataset ds = testing::RandomData(12, 3, 0, 5);
+  TrainOptions o;
+  o.width = {4};
+  const MlpShape shape = ShapeFor(o, ds);
+  Rng rng(1);
+  Weights<double> W = InitWeights(shape, {1.0}, rng);
+  Evaluator<double> ev(shape, LossKind::kLogistic, RegConfig{}, ds, &ds, W);
+  ev.Evaluate(W, 0);
+  // (A NaN in W1 can hide behind the ReLU, max(NaN, 0) = 0; the output layer's cannot.)
+  W[1](0, 0) = std::numeric_limits<double>::quiet_NaN();
+  const TrainRecord r = ev.Evaluate(W, 1);
+  EXPECT_TRUE(std::isnan(r.train_error));
+  EXPECT_TRUE(std::isnan(r.test_error));
+  EXPECT_TRUE(std::isnan(r.margin));
+  EXPECT_TRUE(std::isnan(r.smoothed_margin));
 }
 
 }  // namespace
