@@ -57,7 +57,7 @@ void RunRun(const RunArgs& a) {
               << ", " << (s.out / "trace.csv").string() << "\n";
     if (s.failed > 0) std::cout << "some trials failed: see the 'error' column of the runs table\n";
   }
-  if (s.failed > 0) throw InputError(std::to_string(s.failed) + " trial(s) failed; their errors are stored in " +
+  if (s.failed > 0) throw FailedRunError(std::to_string(s.failed) + " trial(s) failed; their errors are stored in " +
                                      (s.out / "results.sqlite").string() + " (runs.error); re-run to retry them");
 }
 

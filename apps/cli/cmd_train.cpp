@@ -11,6 +11,7 @@
 // --init-from reads W1… if present, else init/W1… (or <key>/W1… with
 // --init-key); 2-D arrays start every trial there, 3-D arrays one per trial.
 
+#include <algorithm>
 #include <cmath>
 #include <iomanip>
 #include <iostream>
@@ -130,6 +131,20 @@ nlohmann::json RecordJson(const nn::TrainRecord& r, long trial) {
           {"pattern_change", r.pattern_change}, {"alignment", r.alignment}};
 }
 
+// A diverged trial's trace is printed (it shows where it went wrong), but the command fails:
+// exit 1 with the reason, never "train error 0" and exit 0.
+void ThrowIfDiverged(const std::vector<nn::TrainSummary>& res) {
+  long diverged = 0;
+  std::string first;
+  for (const auto& s : res)
+    if (s.termination == Termination::kDiverged && diverged++ == 0)
+      first = "trial " + std::to_string(s.trial) + ": " + s.message;
+  if (diverged > 0)
+    throw FailedRunError("train: " + std::to_string(diverged) + " of " + std::to_string(res.size()) +
+                         " trial(s) diverged (" + first +
+                         "); a diverged run is a failure, not a result (nothing was saved)");
+}
+
 void RunTrain(const TrainArgs& a) {
   ParamMap p = CollectParams(a);
   const std::string data = TakeOr(p, "data"), test_data = TakeOr(p, "test_data"),
@@ -144,7 +159,10 @@ void RunTrain(const TrainArgs& a) {
   std::vector<Weights<double>> init;
   if (!init_from.empty()) init = ReadInit(init_from, init_key, static_cast<int>(o.depth), o.trials);
   const auto res = nn::Train(o, train, test_data.empty() ? nullptr : &test, init);
-  if (!save.empty()) SaveParams(save, res);
+  const bool diverged = std::any_of(res.begin(), res.end(), [](const nn::TrainSummary& s) {
+    return s.termination == Termination::kDiverged;
+  });
+  if (!save.empty() && !diverged) SaveParams(save, res);  // never save a diverged net
   if (a.json) {
     for (const auto& s : res)
       for (const auto& r : s.trace) PrintJson(RecordJson(r, s.trial));
@@ -152,6 +170,7 @@ void RunTrain(const TrainArgs& a) {
       PrintJson({{"type", "summary"}, {"trial", s.trial}, {"termination", ToString(s.termination)},
                  {"steps", s.steps_done}, {"seconds", s.TotalSeconds()},
                  {"network", s.shape.Describe()}, {"message", s.message}});
+    ThrowIfDiverged(res);
     return;
   }
   std::cout << "network " << res[0].shape.Describe() << ", " << o.loss << " loss, λ = " << o.lambda
@@ -169,7 +188,8 @@ void RunTrain(const TrainArgs& a) {
                 << std::setprecision(3) << r.pattern_change << std::setw(8) << r.alignment << "\n";
   }
   for (const auto& s : res) std::cout << s.BriefReport() << "\n";
-  if (!save.empty()) std::cout << "saved parameters to " << save << "\n";
+  if (!save.empty() && !diverged) std::cout << "saved parameters to " << save << "\n";
+  ThrowIfDiverged(res);
 }
 
 void RunGrad(const TrainArgs& a) {

@@ -1,13 +1,17 @@
 // marginlab command-line tool: parses arguments, dispatches to the subcommand
 // registered in commands.cpp, and maps errors to exit codes:
-//   0 success; 2 bad input or usage (InputError, UnavailableError, CLI parse
-//   errors); 3 internal error (a failed ML_CHECK); 4 any other exception.
+//   0 success; 1 a run failed on valid input (FailedRunError: a diverged training
+//   run, failed trials of an experiment); 2 bad input or usage (InputError,
+//   UnavailableError, CLI parse errors, a fault such as a full disk); 3 internal
+//   error (a failed ML_CHECK); 4 any other exception.
 // Error messages are one line on stderr, prefixed "marginlab: error: ".
 #include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "command.hpp"
+#include "marginlab/core/atomic_file.hpp"
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/memory.hpp"
 #include "marginlab/core/threads.hpp"
 
 namespace {
@@ -21,6 +25,8 @@ int Fail(int code, const std::string& message) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // SIGINT/SIGTERM/SIGHUP: remove partial output files, exit 2 (core/atomic_file.hpp).
+  marginlab::InstallSignalCleanup();
   CLI::App app{
       "marginlab: regularized ReLU networks vs their neural tangent kernels, margins and "
       "certificates (Wei, Lee, Liu & Ma 2019; Ji)",
@@ -31,7 +37,15 @@ int main(int argc, char** argv) {
   app.add_option("--threads", threads,
                  "threads for parallel work and BLAS (0 = all cores); results do not depend on it")
       ->check(CLI::NonNegativeNumber);
-  app.parse_complete_callback([&threads] { marginlab::SetNumThreads(threads); });
+  std::string memory_budget;
+  app.add_option("--memory-budget", memory_budget,
+                 "largest single allocation an input may ask for, e.g. 4G or 512M (default: the "
+                 "memory available, or MARGINLAB_MEMORY_BUDGET); checked before allocating");
+  app.parse_complete_callback([&threads, &memory_budget] {
+    marginlab::SetNumThreads(threads);
+    if (!memory_budget.empty())
+      marginlab::SetMemoryBudget(marginlab::ParseByteSize(memory_budget, "--memory-budget"));
+  });
   marginlab::cli::RegisterAll(app);
   try {
     app.parse(argc, argv);
@@ -47,6 +61,8 @@ int main(int argc, char** argv) {
     return Fail(2, e.what());
   } catch (const marginlab::UnavailableError& e) {
     return Fail(2, e.what());
+  } catch (const marginlab::FailedRunError& e) {
+    return Fail(1, e.what());
   } catch (const marginlab::InternalError& e) {
     return Fail(3, std::string(e.what()) + " (this is a bug in marginlab)");
   } catch (const std::exception& e) {

@@ -64,6 +64,17 @@ def markdown(res, an, config_text):
             lines += [f"![{caption}](figures/{stem}.png)", "", f"*{caption}* ([SVG](figures/{stem}.svg))", ""]
     for title, table in an.tables:
         lines += [f"## {title}", "", table, ""]
+    failed = res.failed()
+    if failed:
+        lines += ["## Failed trials", "",
+                  f"{len(failed)} trial(s) failed; no analysis above counts them.", "",
+                  "| run | point | trial | reason |", "|---|---|---|---|"]
+        for r in failed[:50]:
+            reason = (r.error or "?").replace("|", "\\|").replace("\n", " ")
+            lines.append(f"| {r.id} | {r.point} | {r.trial} | {reason} |")
+        if len(failed) > 50:
+            lines.append(f"| … | | | {len(failed) - 50} more (see runs.csv) |")
+        lines.append("")
     for note in an.notes:
         lines += [note, ""]
     lines += ["## Configuration", "", "```toml", config_text.strip(), "```", ""]

@@ -33,6 +33,11 @@ class Run:
         return steps, [math.nan if v is None else v for v in values]
 
 
+def _diverged(run):
+    v = run.finals.get("diverged")
+    return v is not None and v != 0
+
+
 @dataclass
 class Results:
     dir: pathlib.Path
@@ -48,7 +53,20 @@ class Results:
         return self.meta.get("scale", "")
 
     def done(self):
-        return [r for r in self.runs if r.status == "done"]
+        """Finished trials that are results. A run stored as done but flagged diverged (stores
+        written before marginlab failed such trials) is a failure, never a result."""
+        return [r for r in self.runs if r.status == "done" and not _diverged(r)]
+
+    def failed(self):
+        """Failed trials, with the reason in .error (diverged legacy runs included)."""
+        out = []
+        for r in self.runs:
+            if r.status == "failed":
+                out.append(r)
+            elif r.status == "done" and _diverged(r):
+                r.error = r.error or "diverged (stored as done by an older marginlab)"
+                out.append(r)
+        return out
 
     def by_point(self):
         """Done runs grouped by sweep point: {point: [runs]}."""

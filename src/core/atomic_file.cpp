@@ -1,7 +1,11 @@
 // Write-then-rename output files (see atomic_file.hpp).
 #include "marginlab/core/atomic_file.hpp"
 
+#include <signal.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <atomic>
 #include <system_error>
@@ -13,6 +17,70 @@ namespace fs = std::filesystem;
 
 namespace {
 std::atomic<unsigned> g_counter{0};
+
+// The registry of open temporary files, readable from a signal handler: fixed slots, each a
+// path buffer published by an atomic flag (no allocation, no locks in the handler).
+constexpr int kSlots = 64;
+constexpr std::size_t kPathMax = 4096;
+struct Slot {
+  std::atomic<bool> used{false};
+  std::atomic<bool> ready{false};
+  char path[kPathMax];
+};
+Slot g_slots[kSlots];
+
+int Register(const fs::path& p) {
+  const std::string& s = p.native();
+  if (s.size() >= kPathMax) return -1;
+  for (int i = 0; i < kSlots; ++i) {
+    bool expected = false;
+    if (g_slots[i].used.compare_exchange_strong(expected, true)) {
+      std::memcpy(g_slots[i].path, s.c_str(), s.size() + 1);
+      g_slots[i].ready.store(true, std::memory_order_release);
+      return i;
+    }
+  }
+  return -1;  // more than 64 open at once: that file is cleaned only by its destructor
+}
+
+void Unregister(int slot) {
+  if (slot < 0) return;
+  g_slots[slot].ready.store(false, std::memory_order_release);
+  g_slots[slot].used.store(false, std::memory_order_release);
+}
+
+void WriteAll(const char* s) {
+  std::size_t n = std::strlen(s);
+  while (n > 0) {
+    const ssize_t w = ::write(STDERR_FILENO, s, n);
+    if (w <= 0) return;
+    s += w;
+    n -= static_cast<std::size_t>(w);
+  }
+}
+
+extern "C" void OnTerminatingSignal(int sig) {
+  for (auto& slot : g_slots)
+    if (slot.ready.load(std::memory_order_acquire)) ::unlink(slot.path);
+  WriteAll("marginlab: error: interrupted by ");
+  WriteAll(sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP");
+  WriteAll("; partial output files removed, finished results kept (re-run to resume)\n");
+  ::_exit(2);
+}
+}  // namespace
+
+void InstallSignalCleanup() {
+  struct sigaction sa {};
+  sa.sa_handler = OnTerminatingSignal;
+  sigemptyset(&sa.sa_mask);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&sa.sa_mask, sig);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) ::sigaction(sig, &sa, nullptr);
+}
+
+int OpenTemporaryFiles() {
+  int n = 0;
+  for (const auto& slot : g_slots) n += slot.ready.load() ? 1 : 0;
+  return n;
 }
 
 AtomicFile::AtomicFile(fs::path path, bool binary) : path_(std::move(path)) {
@@ -23,8 +91,12 @@ AtomicFile::AtomicFile(fs::path path, bool binary) : path_(std::move(path)) {
                      "' does not exist");
   tmp_ = path_;
   tmp_ += ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(g_counter++);
+  slot_ = Register(tmp_);  // before the file exists, so a signal never misses it
   out_.open(tmp_, binary ? std::ios::binary | std::ios::out : std::ios::out);
-  if (!out_) throw InputError(path_.string() + ": cannot open for writing");
+  if (!out_) {
+    Unregister(slot_);
+    throw InputError(path_.string() + ": cannot open for writing (" + std::strerror(errno) + ")");
+  }
 }
 
 AtomicFile::~AtomicFile() {
@@ -33,6 +105,7 @@ AtomicFile::~AtomicFile() {
     std::error_code ec;
     fs::remove(tmp_, ec);
   }
+  Unregister(slot_);
 }
 
 void AtomicFile::Write(const void* data, std::size_t bytes) {
@@ -48,6 +121,8 @@ void AtomicFile::Commit() {
   fs::rename(tmp_, path_, ec);
   if (ec) throw InputError(path_.string() + ": cannot move the finished file into place: " + ec.message());
   committed_ = true;
+  Unregister(slot_);
+  slot_ = -1;
 }
 
 }  // namespace marginlab

@@ -2,6 +2,8 @@
 #include "marginlab/experiment/config.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <optional>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -9,6 +11,7 @@
 
 #include "marginlab/build_config.hpp"
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/memory.hpp"
 #include "marginlab/core/rng.hpp"
 
 namespace marginlab {
@@ -53,12 +56,45 @@ const toml::table& SubTable(const toml::node& node, const std::string& path, con
   return *t;
 }
 
+// Typed fields: a present key of the wrong type is an error naming the file, line and key
+// (`trials = "2"` or `trials = 2.7` never silently becomes 1 trial).
+std::optional<std::int64_t> IntField(const toml::table& t, const char* key, const std::string& path,
+                                     const std::string& section) {
+  const toml::node* n = t.get(key);
+  if (!n) return std::nullopt;
+  ML_REQUIRE(n->is_integer()) << Where(path, *n) << ": [" << section << "] " << key
+                              << " must be an integer (without quotes or a decimal point)";
+  return *n->value<std::int64_t>();
+}
+
+std::optional<double> NumberField(const toml::table& t, const char* key, const std::string& path,
+                                  const std::string& section) {
+  const toml::node* n = t.get(key);
+  if (!n) return std::nullopt;
+  ML_REQUIRE(n->is_number()) << Where(path, *n) << ": [" << section << "] " << key << " must be a number";
+  return *n->value<double>();
+}
+
+std::string StringField(const toml::table& t, const char* key, const std::string& path,
+                        const std::string& section) {
+  const toml::node* n = t.get(key);
+  if (!n) return "";
+  ML_REQUIRE(n->is_string()) << Where(path, *n) << ": [" << section << "] " << key
+                             << " must be a string (in quotes)";
+  return *n->value<std::string>();
+}
+
 ScaleConfig ReadScale(const toml::table& t, const std::string& path, const std::string& name) {
   CheckKeys(t, path, "scale." + name, {"trials", "measured_seconds", "params", "sweep", "zip"});
   ScaleConfig s;
-  if (auto v = t["trials"].value<std::int64_t>()) s.trials = *v;
-  ML_REQUIRE(s.trials >= 1) << path << ": [scale." << name << "] trials must be at least 1";
-  if (auto v = t["measured_seconds"].value<double>()) s.measured_seconds = *v;
+  const std::string section = "scale." + name;
+  if (auto v = IntField(t, "trials", path, section)) s.trials = *v;
+  ML_REQUIRE(s.trials >= 1 && s.trials <= kMaxTrials)
+      << path << ": [scale." << name << "] trials must be an integer from 1 to " << kMaxTrials
+      << ", got " << s.trials;
+  if (auto v = NumberField(t, "measured_seconds", path, section)) s.measured_seconds = *v;
+  ML_REQUIRE(s.measured_seconds >= 0 && std::isfinite(s.measured_seconds))
+      << path << ": [scale." << name << "] measured_seconds must be a finite number >= 0";
   if (const toml::node* p = t.get("params"))
     s.params = ReadParams(SubTable(*p, path, "scale." + name + ".params"), path, "scale." + name + ".params");
   for (const char* table : {"sweep", "zip"}) {
@@ -100,9 +136,16 @@ void Substitute(ParamMap& params, const std::string& context) {
         const std::string* sub = params.Find(ref);
         ML_REQUIRE(sub && ref != key) << context << ": parameter '" << key << "' refers to {" << ref
                                       << "}, which is not a parameter";
-        out += value.substr(pos, open - pos) + *sub;
+        out += value.substr(pos, open - pos);
+        ML_REQUIRE(out.size() + sub->size() <= kMaxParamText)
+            << context << ": parameter '" << key << "' grows past " << kMaxParamText
+            << " characters through {…} references (references nested to repeat themselves?)";
+        out += *sub;
         pos = close + 1;
       }
+      ML_REQUIRE(out.size() <= kMaxParamText)
+          << context << ": parameter '" << key << "' grows past " << kMaxParamText
+          << " characters through {…} references (references nested to repeat themselves?)";
       if (out != value) {
         params.Set(key, out);
         changed = true;
@@ -146,11 +189,13 @@ ExperimentConfig ParseExperimentConfig(const std::string& text, const std::strin
   ML_REQUIRE(exp) << path << ": missing [experiment] table";
   const toml::table& e = SubTable(*exp, path, "experiment");
   CheckKeys(e, path, "experiment", {"name", "title", "source", "kind", "seed"});
-  c.name = e["name"].value_or(std::string());
-  c.title = e["title"].value_or(std::string());
-  c.source = e["source"].value_or(std::string());
-  c.kind = e["kind"].value_or(std::string());
-  c.seed = static_cast<std::uint64_t>(e["seed"].value_or(std::int64_t{0}));
+  c.name = StringField(e, "name", path, "experiment");
+  c.title = StringField(e, "title", path, "experiment");
+  c.source = StringField(e, "source", path, "experiment");
+  c.kind = StringField(e, "kind", path, "experiment");
+  const std::int64_t seed = IntField(e, "seed", path, "experiment").value_or(0);
+  ML_REQUIRE(seed >= 0) << path << ": [experiment] seed must be a non-negative integer, got " << seed;
+  c.seed = static_cast<std::uint64_t>(seed);
   ML_REQUIRE(!c.name.empty()) << path << ": [experiment] needs name = \"…\"";
   ML_REQUIRE(!c.kind.empty()) << path << ": [experiment] needs kind = \"…\" (a trial kind)";
   if (const toml::node* p = root.get("params")) c.params = ReadParams(SubTable(*p, path, "params"), path, "params");
@@ -172,6 +217,22 @@ ExperimentConfig LoadExperimentConfig(const fs::path& path) {
 
 std::vector<TrialSpec> ExpandTrials(const ExperimentConfig& config, const std::string& scale) {
   const ScaleConfig& s = config.Scale(scale);
+  // The size of the expansion, from the axes alone, before anything is built.
+  std::uint64_t n_points = 1;
+  if (!s.zip.empty()) n_points = s.zip.front().second.size();
+  for (const auto& [axis, values] : s.sweep) n_points = SaturatingMul(n_points, values.size());
+  const std::uint64_t n_trials = SaturatingMul(n_points, static_cast<std::uint64_t>(s.trials));
+  ML_REQUIRE(n_trials <= static_cast<std::uint64_t>(kMaxTrials))
+      << config.path << ": [scale." << scale << "] expands to "
+      << (n_trials == kNoFit ? std::string("more than 2^64") : std::to_string(n_trials)) << " trials ("
+      << n_points << " sweep points × " << s.trials << " trials), more than the limit of " << kMaxTrials;
+  std::uint64_t text = 256;  // per trial: its merged parameters' text, roughly
+  for (const auto& [k, v] : config.params.entries()) text += k.size() + v.size() + 64;
+  for (const auto& [k, v] : s.params.entries()) text += k.size() + v.size() + 64;
+  for (const auto& [axis, values] : s.sweep) text += axis.size() + 64;
+  for (const auto& [axis, values] : s.zip) text += axis.size() + 64;
+  RequireMemory(SaturatingMul(n_trials, text),
+                config.path + ": [scale." + scale + "]'s " + std::to_string(n_trials) + " trials");
   // Sweep points in row-major order of the axes as listed.
   std::vector<std::vector<std::pair<std::string, std::string>>> points = {{}};
   // The zipped lists form one axis (outermost), then the sweep axes.

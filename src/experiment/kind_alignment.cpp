@@ -35,18 +35,27 @@ Vector Direction(const nn::Weights<double>& W, int trainable) {
 }
 }  // namespace
 
-TrialResult RunAlignmentTrial(const TrialSpec& spec) {
-  ParamMap params = spec.params;
-  std::string data;
-  ML_REQUIRE(params.Take("data", &data)) << params.context() << ": alignment needs a 'data' parameter";
-  nn::TrainOptions opts;
-  ApplyParams(params, opts);
+namespace {
+nn::TrainOptions AlignmentOptions(const TrialSpec& spec, std::string* data) {
+  std::string test_data;
+  nn::TrainOptions opts = TrainOptionsForTrial(spec, spec.params, data, &test_data);
+  ML_REQUIRE(test_data.empty()) << spec.params.context() << ": alignment takes no 'test_data'";
   ML_REQUIRE(opts.optimizer == "gd" || opts.optimizer == "normalized-gd")
-      << params.context() << ": alignment needs a stateless optimizer (gd or normalized-gd)";
-  opts.seed = spec.seed;
-  opts.trials = 1;
-  opts.trial_offset = 0;
+      << spec.params.context() << ": alignment needs a stateless optimizer (gd or normalized-gd)";
   opts.log_points = 0;
+  return opts;
+}
+}  // namespace
+
+void CheckAlignmentTrial(const TrialSpec& spec) {
+  std::string data;
+  AlignmentOptions(spec, &data);
+}
+
+TrialResult RunAlignmentTrial(const TrialSpec& spec) {
+  const ParamMap& params = spec.params;
+  std::string data;
+  nn::TrainOptions opts = AlignmentOptions(spec, &data);
   const Dataset train = LoadData(data, params.context() + " data");
   const long total = opts.steps;
   TrialResult r;
@@ -56,6 +65,7 @@ TrialResult RunAlignmentTrial(const TrialSpec& spec) {
   for (long end = 1; t < total; end = std::min(total, end * 2)) {
     opts.steps = end - t;
     const nn::TrainSummary s = nn::Train(opts, train, nullptr, init).at(0);
+    RequireNotDiverged(s, params.context());
     t = end;
     const nn::TrainRecord& rec = s.trace.back();
     const Vector dir = Direction(s.final, s.shape.TrainableLayers());
@@ -67,7 +77,6 @@ TrialResult RunAlignmentTrial(const TrialSpec& spec) {
                            {"margin", rec.margin}, {"direction_change", change},
                            {"data_loss", rec.data_loss}, {"norm", rec.norm}}});
     init = {s.final};
-    if (s.termination == Termination::kDiverged) break;
   }
   for (const auto& [name, value] : r.trace.back().values) r.AddFinal(name, value);
   r.AddFinal("steps_done", static_cast<double>(t));

@@ -22,11 +22,27 @@
 
 namespace marginlab {
 
-TrialResult RunL1MarginTrial(const TrialSpec& spec) {
-  ParamMap params = spec.params;
+namespace {
+// Splits `dictionary` (directions of the d = 2 circle dictionary, ≥ 0) off the training params.
+long TakeDictionary(ParamMap& params) {
   std::string dict_text = "1000";
   params.Take("dictionary", &dict_text);
   const long dictionary = ParseInt(dict_text, params.context() + ": parameter 'dictionary'");
+  ML_REQUIRE(dictionary >= 0 && dictionary <= 100'000'000)
+      << params.context() << ": parameter 'dictionary' must be from 0 to 1e8, got " << dictionary;
+  return dictionary;
+}
+}  // namespace
+
+void CheckL1MarginTrial(const TrialSpec& spec) {
+  ParamMap params = spec.params;
+  TakeDictionary(params);
+  CheckTrainParams(spec, params);
+}
+
+TrialResult RunL1MarginTrial(const TrialSpec& spec) {
+  ParamMap params = spec.params;
+  const long dictionary = TakeDictionary(params);
   Dataset train;
   const nn::TrainSummary s = TrainForTrial(spec, params, &train, nullptr);
   ML_REQUIRE(s.shape.depth() == 2 && s.shape.output_dim() == 1)

@@ -22,14 +22,27 @@
 
 namespace marginlab {
 
-TrialResult RunMeanFieldFlowTrial(const TrialSpec& spec) {
+namespace {
+meanfield::FlowOptions FlowOptionsForTrial(const TrialSpec& spec, std::string* data) {
   ParamMap params = spec.params;
-  std::string data;
-  ML_REQUIRE(params.Take("data", &data)) << params.context() << ": meanfield-flow needs a 'data' parameter";
+  ML_REQUIRE(params.Take("data", data)) << params.context() << ": meanfield-flow needs a 'data' parameter";
   meanfield::FlowOptions o;
   ApplyParams(params, o);
   o.seed = spec.seed;
   o.threads = 1;  // trials run in parallel
+  return o;
+}
+}  // namespace
+
+void CheckMeanFieldFlowTrial(const TrialSpec& spec) {
+  std::string data;
+  FlowOptionsForTrial(spec, &data);
+}
+
+TrialResult RunMeanFieldFlowTrial(const TrialSpec& spec) {
+  const ParamMap& params = spec.params;
+  std::string data;
+  const meanfield::FlowOptions o = FlowOptionsForTrial(spec, &data);
   const Dataset ds = LoadData(data, params.context() + " data");
   ML_REQUIRE(ds.kind == LabelKind::kBinary)
       << params.context() << ": meanfield-flow needs ±1 labels (" << ds.source << ")";

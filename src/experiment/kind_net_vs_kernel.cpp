@@ -22,6 +22,8 @@
 // timings.
 #include <cmath>
 
+#include <limits>
+
 #include "marginlab/core/error.hpp"
 #include "marginlab/data/source.hpp"
 #include "marginlab/experiment/kinds.hpp"
@@ -53,6 +55,7 @@ struct Metric {
   bool classification;
   std::string name() const { return classification ? "error" : "mse"; }
   double Primary(const Vector& f, const Vector& y) const {
+    if (!f.allFinite()) return std::numeric_limits<double>::quiet_NaN();  // no prediction
     if (classification) {
       long wrong = 0;
       for (Index i = 0; i < y.size(); ++i) wrong += (f(i) > 0 ? 1.0 : -1.0) != y(i);
@@ -78,6 +81,9 @@ void KernelPredictors(const std::string& name, const NetVsKernelOptions& o, cons
   const std::string m = "_test_" + metric.name();
   auto record = [&](const std::string& predictor, const Vector& f) {
     const double e = metric.Primary(f, test.y);
+    if (std::isnan(e))  // a failed fit is a failed trial, never a missing entry in "best"
+      throw Error("net-vs-kernel: the " + name + " " + predictor +
+                  " predictor produced non-finite predictions");
     r.AddFinal(name + "_" + predictor + m, e);
     if (!metric.classification) r.AddFinal(name + "_" + predictor + "_test_truncated_mse", Metric::Truncated(f, test.y));
     return e;
@@ -101,8 +107,9 @@ void KernelPredictors(const std::string& name, const NetVsKernelOptions& o, cons
 
 }  // namespace
 
-TrialResult RunNetVsKernelTrial(const TrialSpec& spec) {
-  ParamMap params = spec.params;
+namespace {
+// Splits the NetVsKernelOptions fields off the training params and checks them.
+NetVsKernelOptions TakeNetVsKernelOptions(ParamMap& params) {
   ParamMap mine(params.context());
   for (const auto& f : DescribeFields(NetVsKernelOptions{})) {
     std::string v;
@@ -111,6 +118,19 @@ TrialResult RunNetVsKernelTrial(const TrialSpec& spec) {
   NetVsKernelOptions o;
   ApplyParams(mine, o);
   ML_REQUIRE(params.Has("test_data")) << params.context() << ": net-vs-kernel needs 'test_data'";
+  return o;
+}
+}  // namespace
+
+void CheckNetVsKernelTrial(const TrialSpec& spec) {
+  ParamMap params = spec.params;
+  TakeNetVsKernelOptions(params);
+  CheckTrainParams(spec, params);
+}
+
+TrialResult RunNetVsKernelTrial(const TrialSpec& spec) {
+  ParamMap params = spec.params;
+  const NetVsKernelOptions o = TakeNetVsKernelOptions(params);
   Dataset train, test;
   Stopwatch clock;
   const nn::TrainSummary s = TrainForTrial(spec, params, &train, &test);
@@ -122,6 +142,7 @@ TrialResult RunNetVsKernelTrial(const TrialSpec& spec) {
   ws.Resize(s.shape, test.n());
   nn::MlpForward(ws, s.shape, s.final, test.X);
   const Vector f = ws.F.col(0);
+  if (!f.allFinite()) throw Error(params.context() + ": the trained network's test outputs are not finite");
   r.AddFinal("nn_test_" + metric.name(), metric.Primary(f, test.y));
   if (!metric.classification) r.AddFinal("nn_test_truncated_mse", Metric::Truncated(f, test.y));
   r.AddFinal("nn_train_error", s.trace.back().train_error);

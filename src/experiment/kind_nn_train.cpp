@@ -6,7 +6,9 @@
 // seed becomes TrainOptions::seed (trials = 1, trial_offset = 0), so trial t
 // of every sweep point starts from the same initialization.
 // Trace: the TrainRecord fields at the logged steps. Finals: the last record,
-// plus steps_done, diverged (0/1) and the seconds spent training.
+// plus steps_done, diverged (always 0: a run that diverges or produces a non-finite
+// number fails the trial with its reason and step; the column stays for old stores)
+// and the seconds spent training.
 #include "marginlab/experiment/kinds.hpp"
 
 #include "marginlab/data/source.hpp"
@@ -30,20 +32,32 @@ std::vector<std::pair<std::string, double>> RecordValues(const nn::TrainRecord& 
 }
 }  // namespace
 
-nn::TrainSummary TrainForTrial(const TrialSpec& spec, ParamMap params, Dataset* train_out,
-                               Dataset* test_out) {
-  std::string data, test_data;
-  ML_REQUIRE(params.Take("data", &data)) << params.context() << ": nn-train needs a 'data' parameter";
-  params.Take("test_data", &test_data);
+nn::TrainOptions TrainOptionsForTrial(const TrialSpec& spec, ParamMap params, std::string* data,
+                                      std::string* test_data) {
+  ML_REQUIRE(params.Take("data", data)) << params.context() << ": nn-train needs a 'data' parameter";
+  params.Take("test_data", test_data);
   nn::TrainOptions opts;
   ApplyParams(params, opts);
   opts.seed = spec.seed;
   opts.trials = 1;
   opts.trial_offset = 0;
+  return opts;
+}
+
+void CheckTrainParams(const TrialSpec& spec, const ParamMap& params) {
+  std::string data, test_data;
+  TrainOptionsForTrial(spec, params, &data, &test_data);
+}
+
+nn::TrainSummary TrainForTrial(const TrialSpec& spec, ParamMap params, Dataset* train_out,
+                               Dataset* test_out) {
+  std::string data, test_data;
+  const nn::TrainOptions opts = TrainOptionsForTrial(spec, params, &data, &test_data);
   Dataset train = LoadData(data, params.context() + " data");
   Dataset test;
   if (!test_data.empty()) test = LoadData(test_data, params.context() + " test_data");
   nn::TrainSummary s = nn::Train(opts, train, test_data.empty() ? nullptr : &test).at(0);
+  RequireNotDiverged(s, params.context());
   if (train_out) *train_out = std::move(train);
   if (test_out) *test_out = std::move(test);
   return s;
@@ -51,6 +65,12 @@ nn::TrainSummary TrainForTrial(const TrialSpec& spec, ParamMap params, Dataset* 
 
 TrialResult RunNnTrainTrial(const TrialSpec& spec) {
   return NnTrainResult(TrainForTrial(spec, spec.params, nullptr, nullptr));
+}
+
+void RequireNotDiverged(const nn::TrainSummary& s, const std::string& context) {
+  if (s.termination == Termination::kDiverged)
+    throw Error(context + ": the network diverged: " + s.message + " (" +
+                std::to_string(s.steps_done) + " steps done); a failed trial, not a result");
 }
 
 TrialResult NnTrainResult(const nn::TrainSummary& s) {

@@ -21,12 +21,38 @@
 
 namespace marginlab {
 
-TrialResult RunNtkRegimeTrial(const TrialSpec& spec) {
-  ParamMap params = spec.params;
-  std::string samples = "1000", iterations = "1000", margin_data;
-  ML_REQUIRE(params.Take("margin_data", &margin_data)) << params.context() << ": ntk-regime needs 'margin_data'";
+namespace {
+struct NtkExtras {
+  std::string margin_data;
+  long samples = 1000, iterations = 1000;
+};
+// Splits margin_data, ntk_samples and ntk_iterations off the training params.
+NtkExtras TakeNtkExtras(ParamMap& params) {
+  NtkExtras x;
+  std::string samples = "1000", iterations = "1000";
+  ML_REQUIRE(params.Take("margin_data", &x.margin_data)) << params.context() << ": ntk-regime needs 'margin_data'";
   params.Take("ntk_samples", &samples);
   params.Take("ntk_iterations", &iterations);
+  x.samples = ParseInt(samples, params.context() + ": ntk_samples");
+  x.iterations = ParseInt(iterations, params.context() + ": ntk_iterations");
+  margin::NtkMarginOptions mo;  // its Validate() is the one statement of the limits
+  mo.samples = x.samples;
+  mo.iterations = x.iterations;
+  ValidateOrThrow(mo, params.context() + ": ntk_samples/ntk_iterations");
+  return x;
+}
+}  // namespace
+
+void CheckNtkRegimeTrial(const TrialSpec& spec) {
+  ParamMap params = spec.params;
+  TakeNtkExtras(params);
+  CheckTrainParams(spec, params);
+}
+
+TrialResult RunNtkRegimeTrial(const TrialSpec& spec) {
+  ParamMap params = spec.params;
+  const NtkExtras extras = TakeNtkExtras(params);
+  const std::string& margin_data = extras.margin_data;
   Dataset train;
   const nn::TrainSummary s = TrainForTrial(spec, params, &train, nullptr);
   ML_REQUIRE(s.shape.depth() == 2) << params.context() << ": ntk-regime needs a two-layer net";
@@ -39,8 +65,8 @@ TrialResult RunNtkRegimeTrial(const TrialSpec& spec) {
   r.AddFinal("lazy_distance", (s.final[0] - s.init[0]).rowwise().norm().maxCoeff());
   r.AddFinal("init_row_norm", s.init[0].rowwise().norm().mean());
   margin::NtkMarginOptions mo;
-  mo.samples = ParseInt(samples, params.context() + ": ntk_samples");
-  mo.iterations = ParseInt(iterations, params.context() + ": ntk_iterations");
+  mo.samples = extras.samples;
+  mo.iterations = extras.iterations;
   mo.seed = spec.seed;
   const Dataset mdata = LoadData(margin_data, params.context() + " margin_data");
   const margin::NtkMarginResult m = margin::NtkMargin(mdata.X, mdata.y, mo);

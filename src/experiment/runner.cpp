@@ -5,6 +5,8 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <exception>
+#include <optional>
 #include <cstdio>
 #include <ostream>
 #include <thread>
@@ -40,6 +42,19 @@ RunSummary RunExperiment(const ExperimentConfig& config, const RunOptions& opts,
   RunSummary summary;
   summary.out = opts.out.empty() ? DefaultOutDir(config, opts.scale) : opts.out;
   const std::vector<TrialSpec> trials = ExpandTrials(config, opts.scale);
+  // Every sweep point's parameters are checked before the results folder is created or
+  // opened: a misspelled or invalid parameter is one error naming it, not N failed trials
+  // in a folder that the fixed config could then not reuse.
+  if (kind.check) {
+    long last_point = -1;
+    for (const TrialSpec& t : trials) {
+      if (t.point == last_point) continue;  // the trials of a point differ only in the seed
+      last_point = t.point;
+      TrialSpec spec = t;
+      spec.params = KindParams(t.params);
+      kind.check(spec);
+    }
+  }
   ResultStore store(summary.out, config, opts.scale);
   store.AddTrials(trials);
   store.ResetUnfinished();
@@ -58,22 +73,39 @@ RunSummary RunExperiment(const ExperimentConfig& config, const RunOptions& opts,
   std::mutex mu;
   std::condition_variable cv;
   std::atomic<int> active{workers};
+  // A trial that throws is a failed trial. The store failing (disk full, a read-only folder,
+  // a lost lock) is not: it stops every worker, and RunExperiment rethrows it once they have
+  // joined — an exception never escapes a worker thread, and no trial is claimed after it.
+  std::atomic<bool> stop{false};
+  std::exception_ptr store_error;
   auto worker = [&] {
-    while (opts.max_trials == 0 || started.fetch_add(1) < opts.max_trials) {
-      auto claim = store.ClaimNext();
-      if (!claim) break;
-      Stopwatch t;
-      try {
-        TrialSpec spec = claim->second;
-        spec.params = KindParams(spec.params);
-        const TrialResult result = kind.run(spec);
-        store.CompleteRun(claim->first, result, t.Seconds());
-      } catch (const std::exception& e) {
-        store.FailRun(claim->first, e.what(), t.Seconds());
-        ++failed;
+    try {
+      while (!stop && (opts.max_trials == 0 || started.fetch_add(1) < opts.max_trials)) {
+        auto claim = store.ClaimNext();
+        if (!claim) break;
+        Stopwatch t;
+        std::optional<TrialResult> result;
+        std::string error;
+        try {
+          TrialSpec spec = claim->second;
+          spec.params = KindParams(spec.params);
+          result = kind.run(spec);
+        } catch (const std::exception& e) {
+          error = e.what();
+        }
+        if (result) {
+          store.CompleteRun(claim->first, *result, t.Seconds());
+        } else {
+          store.FailRun(claim->first, error, t.Seconds());
+          ++failed;
+        }
+        ++ran;
+        cv.notify_all();
       }
-      ++ran;
-      cv.notify_all();
+    } catch (...) {
+      std::lock_guard lock(mu);
+      if (!store_error) store_error = std::current_exception();
+      stop = true;
     }
     --active;
     cv.notify_all();
@@ -88,6 +120,15 @@ RunSummary RunExperiment(const ExperimentConfig& config, const RunOptions& opts,
     }
   }
   for (auto& t : pool) t.join();
+  if (store_error) {
+    SetNumThreads(saved_threads);
+    try {
+      std::rethrow_exception(store_error);
+    } catch (const std::exception& e) {
+      throw InputError(std::string(e.what()) + "; the run stopped: every finished trial is kept, " +
+                       "re-run with the same --out to resume");
+    }
+  }
   SetNumThreads(saved_threads);
   bar.Finish(before.done + ran - failed, failed);
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <functional>
 #include <map>
 #include <sstream>
 #include <thread>
@@ -242,6 +243,185 @@ TEST(Runner, SurvivesSigkillMidway) {
   for (const auto& [key, value] : before) EXPECT_EQ(after.at(key), value);
   // A second resume has nothing to do.
   EXPECT_EQ(RunExperiment(c, o, TestKind(), log).ran, 0);
+}
+
+// ---- Issue 18: faults, strict configs, pre-flight checks, one writer per folder ----
+
+std::string ErrorOf(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Config, TypesAreStrict) {
+  auto cfg = [](const std::string& experiment, const std::string& scale) {
+    return "[experiment]\nname = \"x\"\nkind = \"k\"\n" + experiment + "\n[scale.smoke]\n" + scale + "\n";
+  };
+  auto error = [&](const std::string& e, const std::string& s) {
+    return ErrorOf([&] { ParseExperimentConfig(cfg(e, s), "t.toml"); });
+  };
+  // Each of these ran (one trial, or seed 0) and exited 0 before.
+  EXPECT_NE(error("", "trials = \"2\"").find("t.toml:6: [scale.smoke] trials must be an integer"), std::string::npos)
+      << error("", "trials = \"2\"");
+  EXPECT_NE(error("", "trials = 2.7").find("trials must be an integer"), std::string::npos);
+  EXPECT_NE(error("", "trials = 1e12").find("trials must be an integer"), std::string::npos);
+  EXPECT_NE(error("", "trials = 1000000000000").find("from 1 to"), std::string::npos);
+  EXPECT_NE(error("", "trials = 0").find("from 1 to"), std::string::npos);
+  EXPECT_NE(error("seed = \"abc\"", "").find("t.toml:4: [experiment] seed must be an integer"), std::string::npos)
+      << error("seed = \"abc\"", "");
+  EXPECT_NE(error("seed = -1", "").find("non-negative"), std::string::npos);
+  EXPECT_NE(error("title = 3", "").find("title must be a string"), std::string::npos);
+  EXPECT_NE(error("", "measured_seconds = \"1\"").find("measured_seconds must be a number"), std::string::npos);
+  EXPECT_EQ(error("seed = 3", "trials = 2\nmeasured_seconds = 4"), "");
+}
+
+TEST(Config, ExpansionsBeyondTheLimitsFailBeforeAllocating) {
+  // 8 sweep axes of 20 values: 2.56e10 points (it took gigabytes before failing).
+  std::string big = "[experiment]\nname = \"x\"\nkind = \"k\"\n[scale.smoke]\ntrials = 1\n[scale.smoke.sweep]\n";
+  for (char a = 'a'; a < 'a' + 8; ++a) {
+    big += std::string(1, a) + " = [";
+    for (int v = 0; v < 20; ++v) big += (v ? ", " : "") + std::to_string(v);
+    big += "]\n";
+  }
+  const ExperimentConfig c = ParseExperimentConfig(big, "big.toml");
+  const std::string e = ErrorOf([&] { ExpandTrials(c, "smoke"); });
+  EXPECT_NE(e.find("expands to 25600000000 trials"), std::string::npos) << e;
+  // References that double at every level: a = {b}{b}, b = {c}{c}, … grow past the limit.
+  std::string nested = "[experiment]\nname = \"x\"\nkind = \"k\"\n[params]\n";
+  for (int k = 0; k < 20; ++k)
+    nested += "p" + std::to_string(k) + " = \"{p" + std::to_string(k + 1) + "}{p" + std::to_string(k + 1) + "}\"\n";
+  nested += "p20 = \"" + std::string(100, 'x') + "\"\n[scale.smoke]\ntrials = 1\n";
+  const ExperimentConfig n = ParseExperimentConfig(nested, "nested.toml");
+  const std::string ne = ErrorOf([&] { ExpandTrials(n, "smoke"); });
+  EXPECT_TRUE(ne.find("grows past") != std::string::npos || ne.find("nested too deeply") != std::string::npos) << ne;
+}
+
+TrialKind CheckedKind() {
+  TrialKind k = TestKind();
+  k.check = [](const TrialSpec& spec) {
+    for (const auto& [key, v] : spec.params.entries())
+      if (key != "offset" && key != "n" && key != "sleep_ms" && key != "label" && key != "lambda")
+        throw InputError(spec.params.context() + ": unknown parameter '" + key + "'");
+    ParseInt(*spec.params.Find("sleep_ms"), spec.params.context() + ": sleep_ms");
+  };
+  return k;
+}
+
+TEST(Runner, BadTrialParametersFailBeforeTheFolderIsTouched) {
+  const fs::path dir = testing::ScratchDir() / "out";
+  RunOptions o;
+  o.scale = "smoke";
+  o.out = dir;
+  std::ostringstream progress;
+  const ExperimentConfig bad = ParseExperimentConfig(std::string(kConfig) + "\n", "demo.toml");
+  ExperimentConfig typo = bad;
+  typo.params.Set("stepz", "3");
+  const std::string e = ErrorOf([&] { RunExperiment(typo, o, CheckedKind(), progress); });
+  EXPECT_NE(e.find("unknown parameter 'stepz'"), std::string::npos) << e;
+  EXPECT_FALSE(fs::exists(dir));  // nothing created: the fixed config can use this folder
+  const RunSummary s = RunExperiment(bad, o, CheckedKind(), progress);
+  EXPECT_EQ(s.remaining, 0);
+}
+
+TEST(Runner, ATrialThatThrowsIsStoredAsFailedWithItsReason) {
+  const fs::path dir = testing::ScratchDir() / "out";
+  TrialKind k = TestKind();
+  const auto inner = k.run;
+  k.run = [inner](const TrialSpec& spec) -> TrialResult {
+    if (spec.trial == 1) throw Error("the network diverged: the loss became NaN at step 7");
+    return inner(spec);
+  };
+  RunOptions o;
+  o.scale = "smoke";
+  o.out = dir;
+  o.threads = 2;
+  std::ostringstream progress;
+  const RunSummary s = RunExperiment(ParseExperimentConfig(kConfig, "demo.toml"), o, k, progress);
+  EXPECT_EQ(s.failed, 4);  // trial 1 of each of the 4 points
+  EXPECT_EQ(s.remaining, 4);
+  EXPECT_EQ(Finals(dir).size(), 8u);  // no finals for a failed trial
+  sqlite3* db = nullptr;
+  sqlite3_open((dir / "results.sqlite").c_str(), &db);
+  sqlite3_stmt* q = nullptr;
+  sqlite3_prepare_v2(db, "SELECT status, error FROM runs WHERE trial = 1", -1, &q, nullptr);
+  int rows = 0;
+  while (sqlite3_step(q) == SQLITE_ROW) {
+    ++rows;
+    EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(q, 0)), "failed");
+    EXPECT_NE(std::string(reinterpret_cast<const char*>(sqlite3_column_text(q, 1))).find("step 7"), std::string::npos);
+  }
+  EXPECT_EQ(rows, 4);
+  sqlite3_finalize(q);
+  sqlite3_close(db);
+}
+
+// A full disk while storing (issue 18: exit 134, "terminate called after throwing"): every
+// worker stops, the run ends with an InputError naming the database, and what was stored
+// before is intact and resumes exactly.
+TEST(Runner, AFullDiskStopsTheRunWithANamedErrorAndLosesNothing) {
+  const fs::path dir = testing::ScratchDir() / "out";
+  TrialKind k = TestKind();
+  const auto inner = k.run;
+  k.run = [inner](const TrialSpec& spec) {  // a big artifact fills the capped database
+    TrialResult r = inner(spec);
+    r.artifacts.emplace_back("blob", "\"" + std::string(200000, 'x') + "\"");
+    return r;
+  };
+  RunOptions o;
+  o.scale = "smoke";
+  o.out = dir;
+  std::ostringstream progress;
+  const ExperimentConfig c = ParseExperimentConfig(kConfig, "demo.toml");
+  for (int threads : {1, 2}) {
+    fs::remove_all(dir);
+    o.threads = threads;
+    ResultStore::SetMaxPagesForTesting(300);  // 4 KiB pages: about five trials fit
+    const std::string e = ErrorOf([&] { RunExperiment(c, o, k, progress); });
+    ResultStore::SetMaxPagesForTesting(0);
+    EXPECT_NE(e.find("results.sqlite"), std::string::npos) << e;
+    EXPECT_NE(e.find("full"), std::string::npos) << e;
+    EXPECT_NE(e.find("re-run with the same --out to resume"), std::string::npos) << e;
+    const auto partial = Finals(dir);
+    EXPECT_GT(partial.size(), 0u);
+    EXPECT_LT(partial.size(), 12u);
+    const RunSummary s = RunExperiment(c, o, k, progress);  // the disk has room again
+    EXPECT_EQ(s.remaining, 0);
+    const auto all = Finals(dir);
+    EXPECT_EQ(all.size(), 12u);
+    for (const auto& [key, v] : partial) EXPECT_EQ(all.at(key), v);  // kept exactly
+  }
+}
+
+TEST(Store, OneWriterPerFolderAndNoHandleLeakWhenTheConstructorThrows) {
+  const fs::path root = testing::ScratchDir(), dir = root / "out";
+  const ExperimentConfig c = ParseExperimentConfig(kConfig, "demo.toml");
+  {
+    ResultStore first(dir, c, "smoke");
+    const std::string e = ErrorOf([&] { ResultStore second(dir, c, "smoke"); });
+    EXPECT_NE(e.find("is in use by another `marginlab run` (pid " + std::to_string(::getpid()) + ")"),
+              std::string::npos)
+        << e;
+    ResultStore reader(dir);  // reading (report, export) needs no lock
+    EXPECT_EQ(reader.Meta("experiment"), "demo");
+  }
+  ResultStore again(dir, c, "smoke");  // released with the first store
+  // A constructor that throws after opening the database (another config) closes it and
+  // releases the lock (LeakSanitizer found the handle leaked): a correct store opens after it.
+  ExperimentConfig other = c;
+  other.text += "\n# changed";
+  {
+    const fs::path d2 = root / "out2";
+    { ResultStore s(d2, c, "smoke"); }
+    for (int i = 0; i < 3; ++i) EXPECT_NE(ErrorOf([&] { ResultStore s(d2, other, "smoke"); }), "");
+    ResultStore ok(d2, c, "smoke");
+  }
+  // A path that cannot be a folder is named.
+  const fs::path file = root / "file";
+  std::ofstream(file) << "x";
+  EXPECT_NE(ErrorOf([&] { ResultStore s(file / "sub", c, "smoke"); }).find(file.string()), std::string::npos);
 }
 
 }  // namespace

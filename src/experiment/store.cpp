@@ -1,8 +1,15 @@
 // SQLite results store (see store.hpp for the schema and durability rules).
 #include "marginlab/experiment/store.hpp"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/file.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <map>
@@ -33,6 +40,8 @@ CREATE TABLE IF NOT EXISTS final(run_id INTEGER NOT NULL, metric TEXT NOT NULL, 
 CREATE TABLE IF NOT EXISTS artifacts(run_id INTEGER NOT NULL, name TEXT NOT NULL, json TEXT,
   PRIMARY KEY(run_id, name)) WITHOUT ROWID;
 )sql";
+
+std::atomic<long> g_max_pages_for_testing{0};
 
 double Now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -103,43 +112,90 @@ ResultStore::ResultStore(const fs::path& dir, const ExperimentConfig& config, co
     : path_(dir / "results.sqlite") {
   std::error_code ec;
   fs::create_directories(dir, ec);
-  ML_REQUIRE(fs::is_directory(dir)) << dir.string() << ": cannot create the output folder";
-  if (sqlite3_open(path_.c_str(), &db_) != SQLITE_OK)
-    throw InputError(path_.string() + ": cannot open the results database");
-  sqlite3_busy_timeout(db_, 10000);
-  Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
-  Exec(kSchema);
-  const std::string stored = Meta("experiment");
-  if (stored.empty()) {
-    Exec("BEGIN");
-    Stmt ins(db_, "INSERT INTO meta(key, value) VALUES(?, ?)", path_);
-    const std::vector<std::pair<std::string, std::string>> meta = {
-        {"experiment", config.name}, {"scale", scale},          {"config_path", config.path},
-        {"config_text", config.text}, {"kind", config.kind},     {"marginlab_version", Version()},
-        {"schema_version", "1"},      {"created_at", FormatDouble(Now())}};
-    for (const auto& [k, v] : meta) {
-      ins.Bind(1, k).Bind(2, v).Step();
-      ins.Reset();
+  ML_REQUIRE(fs::is_directory(dir)) << dir.string() << ": cannot create the output folder"
+                                    << (ec ? " (" + ec.message() + ")" : std::string());
+  ML_REQUIRE(::access(dir.c_str(), W_OK) == 0)
+      << dir.string() << ": the results folder is not writable (" << std::strerror(errno)
+      << "); choose another --out folder";
+  try {
+    Lock(dir);
+    if (sqlite3_open(path_.c_str(), &db_) != SQLITE_OK)
+      throw InputError(path_.string() + ": cannot open the results database: " +
+                       (db_ ? sqlite3_errmsg(db_) : "out of memory"));
+    sqlite3_busy_timeout(db_, 10000);
+    Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+    Exec(kSchema);
+    if (const long pages = g_max_pages_for_testing.load(); pages > 0)
+      Exec("PRAGMA max_page_count = " + std::to_string(pages));
+    const std::string stored = Meta("experiment");
+    if (stored.empty()) {
+      Exec("BEGIN");
+      Stmt ins(db_, "INSERT INTO meta(key, value) VALUES(?, ?)", path_);
+      const std::vector<std::pair<std::string, std::string>> meta = {
+          {"experiment", config.name}, {"scale", scale},          {"config_path", config.path},
+          {"config_text", config.text}, {"kind", config.kind},     {"marginlab_version", Version()},
+          {"schema_version", "1"},      {"created_at", FormatDouble(Now())}};
+      for (const auto& [k, v] : meta) {
+        ins.Bind(1, k).Bind(2, v).Step();
+        ins.Reset();
+      }
+      Exec("COMMIT");
+      return;
     }
-    Exec("COMMIT");
-    return;
+    ML_REQUIRE(stored == config.name && Meta("scale") == scale)
+        << path_.string() << " holds results of experiment '" << stored << "' at scale '" << Meta("scale")
+        << "', not '" << config.name << "' at '" << scale << "'; choose another --out folder";
+    ML_REQUIRE(Meta("config_text") == config.text)
+        << path_.string() << " was made from a different version of " << config.path
+        << "; its stored results are kept: choose another --out folder to run the changed config";
+  } catch (...) {
+    Close();  // a constructor that throws runs no destructor
+    throw;
   }
-  ML_REQUIRE(stored == config.name && Meta("scale") == scale)
-      << path_.string() << " holds results of experiment '" << stored << "' at scale '" << Meta("scale")
-      << "', not '" << config.name << "' at '" << scale << "'; choose another --out folder";
-  ML_REQUIRE(Meta("config_text") == config.text)
-      << path_.string() << " was made from a different version of " << config.path
-      << "; its stored results are kept: choose another --out folder to run the changed config";
 }
 
 ResultStore::ResultStore(const fs::path& dir) : path_(dir / "results.sqlite") {
   ML_REQUIRE(fs::exists(path_)) << dir.string() << ": no results.sqlite here (run `marginlab run` first)";
-  if (sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK)
-    throw InputError(path_.string() + ": cannot open the results database");
+  if (sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    const std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    Close();
+    throw InputError(path_.string() + ": cannot open the results database: " + why);
+  }
   sqlite3_busy_timeout(db_, 10000);
 }
 
-ResultStore::~ResultStore() { sqlite3_close(db_); }
+ResultStore::~ResultStore() { Close(); }
+
+void ResultStore::SetMaxPagesForTesting(long pages) { g_max_pages_for_testing.store(pages); }
+
+void ResultStore::Close() {
+  sqlite3_close(db_);  // a no-op for nullptr
+  db_ = nullptr;
+  if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flock
+  lock_fd_ = -1;
+}
+
+// One writer per results folder: an exclusive flock on DIR/.marginlab.lock, held for the
+// store's life and released by the kernel when the process dies (SIGKILL included), so a
+// stale lock never blocks a rerun. The file holds the owner's pid for the message.
+void ResultStore::Lock(const fs::path& dir) {
+  const fs::path lock = dir / ".marginlab.lock";
+  lock_fd_ = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  ML_REQUIRE(lock_fd_ >= 0) << lock.string() << ": cannot create the run lock (" << std::strerror(errno) << ")";
+  if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    char buf[32] = {};
+    const ssize_t got = ::pread(lock_fd_, buf, sizeof buf - 1, 0);
+    std::string owner = got > 0 ? std::string(buf, static_cast<std::size_t>(got)) : "";
+    while (!owner.empty() && (owner.back() == '\n' || owner.back() == ' ')) owner.pop_back();
+    throw InputError(dir.string() + " is in use by another `marginlab run`" +
+                     (owner.empty() ? std::string() : " (pid " + owner + ")") +
+                     "; wait for it to finish (its finished trials are kept) or choose another --out folder");
+  }
+  const std::string pid = std::to_string(::getpid()) + "\n";
+  if (::ftruncate(lock_fd_, 0) != 0 || ::pwrite(lock_fd_, pid.data(), pid.size(), 0) < 0) {
+    // The pid is only for the message; the lock itself is held.
+  }
+}
 
 void ResultStore::Exec(const std::string& sql) {
   char* err = nullptr;
@@ -231,7 +287,7 @@ void ResultStore::CompleteRun(long id, const TrialResult& r, double seconds) {
     up.Bind(1, Now()).Bind(2, seconds).Bind(3, id).Step();
     Exec("COMMIT");
   } catch (...) {
-    Exec("ROLLBACK");
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);  // keep the first error
     throw;
   }
 }

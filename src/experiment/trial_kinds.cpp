@@ -7,23 +7,24 @@
 namespace marginlab {
 
 const std::vector<TrialKind>& TrialKinds() {
+  const auto train_params = [](const TrialSpec& s) { CheckTrainParams(s, s.params); };
   static const std::vector<TrialKind> kinds = {
       {"nn-train", "train one network (nn module) on data / test_data; all training metrics",
-       RunNnTrainTrial},
+       RunNnTrainTrial, train_params},
       {"net-vs-kernel",
        "a regularized net against kernel predictors (interpolation, ridge path, SVM) on the same data",
-       RunNetVsKernelTrial},
+       RunNetVsKernelTrial, CheckNetVsKernelTrial},
       {"margin-rate", "a linear model's normalized margin against the exact max margin (Ji Thm 4.1)",
-       RunMarginRateTrial},
+       RunMarginRateTrial, train_params},
       {"alignment", "alignment, smoothed margin and directional change over doubling steps (Ji §4.3)",
-       RunAlignmentTrial},
+       RunAlignmentTrial, CheckAlignmentTrial},
       {"l1-margin", "a two-layer net's normalized margin against the l1-SVM over ReLU features (Fig. 5)",
-       RunL1MarginTrial},
+       RunL1MarginTrial, CheckL1MarginTrial},
       {"ntk-regime", "λ₀, NTK-regime loss decay, lazy distance and NTK separation margin (Ji §3)",
-       RunNtkRegimeTrial},
+       RunNtkRegimeTrial, CheckNtkRegimeTrial},
       {"meanfield-flow",
        "the perturbed Wasserstein flow on particles against the certified optimum L* (Wei et al. §3)",
-       RunMeanFieldFlowTrial},
+       RunMeanFieldFlowTrial, CheckMeanFieldFlowTrial},
   };
   return kinds;
 }

@@ -7,6 +7,10 @@
 //     f.Commit();                  // flush, check, rename over <path>
 // If Commit() is not reached (an exception), the destructor removes the
 // temporary file. Commit() throws InputError naming the path if writing failed.
+// Signals: after InstallSignalCleanup(), SIGINT, SIGTERM and SIGHUP remove every
+// temporary file still open, print "marginlab: error: interrupted by SIGxxx …" and
+// exit with code 2 (the results store needs no cleanup: SQLite's journal makes an
+// interrupted transaction vanish, as for SIGKILL).
 #pragma once
 
 #include <filesystem>
@@ -14,6 +18,11 @@
 #include <string>
 
 namespace marginlab {
+
+// Installs the handlers described above (the CLI calls it once, first thing).
+void InstallSignalCleanup();
+// The temporary files open now (for tests).
+int OpenTemporaryFiles();
 
 class AtomicFile {
  public:
@@ -31,6 +40,7 @@ class AtomicFile {
   std::filesystem::path path_, tmp_;
   std::ofstream out_;
   bool committed_ = false;
+  int slot_ = -1;  // in the registry the signal handler cleans
 };
 
 }  // namespace marginlab

@@ -8,6 +8,7 @@
 //    the message names the CMake option that enables it. CLI exit code 2.
 //  - InternalError: a broken invariant, raised by ML_CHECK. A bug in marginlab.
 //    CLI exit code 3.
+//  - FailedRunError: valid input, failed computation (a diverged run). CLI exit code 1.
 // The library never calls exit(); it throws.
 #pragma once
 
@@ -33,6 +34,14 @@ class UnavailableError : public Error {
 };
 
 class InternalError : public Error {
+ public:
+  using Error::Error;
+};
+
+// A computation that ran on valid input and failed: a training run that diverged or produced
+// a non-finite number, trials of an experiment that failed. The message gives the reason
+// (and the step). CLI exit code 1: the command ran, its result is a failure, not a number.
+class FailedRunError : public Error {
  public:
   using Error::Error;
 };

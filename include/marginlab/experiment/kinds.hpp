@@ -34,12 +34,30 @@ TrialResult RunNtkRegimeTrial(const TrialSpec& spec);
 // (Wei et al. §3, Thm 3.3).
 TrialResult RunMeanFieldFlowTrial(const TrialSpec& spec);
 
+// The TrainOptions of a trial (data and test_data split off into *data, *test_data):
+// every parameter parsed and validated, nothing loaded or run. InputError when bad.
+nn::TrainOptions TrainOptionsForTrial(const TrialSpec& spec, ParamMap params, std::string* data,
+                                      std::string* test_data);
+void CheckTrainParams(const TrialSpec& spec, const ParamMap& params);
+
+// Pre-flight checks (TrialKind::check) of the kinds that take more than TrainOptions.
+void CheckNetVsKernelTrial(const TrialSpec& spec);
+void CheckAlignmentTrial(const TrialSpec& spec);
+void CheckL1MarginTrial(const TrialSpec& spec);
+void CheckNtkRegimeTrial(const TrialSpec& spec);
+void CheckMeanFieldFlowTrial(const TrialSpec& spec);
+
+// Throws Error ("<context>: the network diverged: <reason> at step t …") when the run
+// diverged, so that the runner stores the trial as failed, never as a result.
+void RequireNotDiverged(const nn::TrainSummary& s, const std::string& context);
+
 // The nn-train trace and finals of a training summary.
 TrialResult NnTrainResult(const nn::TrainSummary& s);
 
 // Shared by kinds that train a network as one of their steps: splits `data` /
 // `test_data` off `params`, applies the rest to nn::TrainOptions with the
-// trial's seed, loads the data, trains, and hands back the data sets.
+// trial's seed, loads the data, trains, and hands back the data sets. A diverged run
+// throws (RequireNotDiverged).
 nn::TrainSummary TrainForTrial(const TrialSpec& spec, ParamMap params, Dataset* train_out,
                                Dataset* test_out);
 

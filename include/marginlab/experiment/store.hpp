@@ -47,6 +47,10 @@ class ResultStore {
   // Opens or creates DIR/results.sqlite. For an existing store, the stored
   // experiment, scale and config text must match (InputError otherwise, so a
   // different config never mixes with or overwrites stored results).
+  // One writer at a time: the store holds an exclusive lock on DIR/.marginlab.lock
+  // for its life; a second writer (another process, or another store object)
+  // gets an InputError naming the folder and the owner's pid. A folder that is
+  // not writable is an InputError naming it.
   ResultStore(const std::filesystem::path& dir, const ExperimentConfig& config, const std::string& scale);
   // Opens an existing store read-only (export, report).
   explicit ResultStore(const std::filesystem::path& dir);
@@ -56,7 +60,8 @@ class ResultStore {
 
   // Inserts the trials not yet present; returns how many were added.
   long AddTrials(const std::vector<TrialSpec>& trials);
-  // Trials left 'running' by a killed process, and failed ones, back to 'pending'.
+  // Trials left 'running' by a killed process, and failed ones, back to 'pending'
+  // (safe: the folder's lock says no other writer is running them).
   long ResetUnfinished();
   // Claims the next pending trial (lowest id), marks it running, and returns
   // its id and spec as stored.
@@ -72,10 +77,18 @@ class ResultStore {
 
   const std::filesystem::path& path() const { return path_; }
 
+  // Fault injection for tests: stores opened after this call cap their database at `pages`
+  // pages (SQLite's max_page_count), so a write past it fails exactly as on a full disk
+  // ("database or disk is full"). 0 = no cap.
+  static void SetMaxPagesForTesting(long pages);
+
  private:
   void Exec(const std::string& sql);
+  void Lock(const std::filesystem::path& dir);
+  void Close();
   std::filesystem::path path_;
   sqlite3* db_ = nullptr;
+  int lock_fd_ = -1;
   std::mutex mu_;
 };
 

@@ -38,6 +38,10 @@ struct TrialKind {
   std::string name;
   std::string summary;
   std::function<TrialResult(const TrialSpec&)> run;
+  // Pre-flight: parses and validates a trial's parameters (names and values) without loading
+  // data or running; throws InputError naming the parameter. The runner calls it for every
+  // sweep point before it creates or touches the results folder. Optional.
+  std::function<void(const TrialSpec&)> check;
 };
 
 const std::vector<TrialKind>& TrialKinds();
