@@ -9,17 +9,18 @@
 // numbers in messages are 1-based.
 #include "marginlab/data/csv.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <system_error>
 
 #include "marginlab/core/atomic_file.hpp"
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/memory.hpp"
 #include "marginlab/core/options.hpp"
 #include "marginlab/core/params.hpp"
+#include "file_bytes.hpp"
 
 namespace marginlab {
 namespace fs = std::filesystem;
@@ -91,8 +92,11 @@ struct Line {
 };
 
 // Non-blank lines of `text`, with their numbers; CR before LF removed.
-std::vector<Line> SplitLines(std::string_view text) {
+std::vector<Line> SplitLines(std::string_view text, const std::string& path) {
+  const std::uint64_t count = static_cast<std::uint64_t>(std::count(text.begin(), text.end(), '\n')) + 1;
+  RequireMemory(SaturatingMul(count, sizeof(Line)), path + ": an index of its " + std::to_string(count) + " lines");
   std::vector<Line> lines;
+  lines.reserve(static_cast<std::size_t>(count));
   std::size_t start = 0, number = 1;
   while (start < text.size()) {
     std::size_t end = text.find('\n', start);
@@ -107,7 +111,7 @@ std::vector<Line> SplitLines(std::string_view text) {
 }
 
 // The label column's index for a file of `ncols` columns.
-std::size_t ResolveLabel(const CsvOptions& opts, const std::vector<std::string>& names, std::size_t ncols) {
+std::size_t ResolveLabel(const CsvOptions& opts, const std::vector<std::string_view>& names, std::size_t ncols) {
   for (std::size_t j = 0; j < names.size(); ++j)
     if (names[j] == opts.label) return j;
   long idx = 0;
@@ -132,17 +136,6 @@ bool IsHeader(const CsvOptions& opts, const std::vector<std::string_view>& first
   for (std::string_view f : first)
     if (!ParseNumber(f, &v)) return true;
   return false;
-}
-
-std::string ReadText(const std::string& path) {
-  std::error_code ec;
-  ML_REQUIRE(fs::is_regular_file(path, ec)) << path << ": no such file";
-  std::ifstream in(path, std::ios::binary);
-  ML_REQUIRE(in) << path << ": cannot open for reading";
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  ML_REQUIRE(!in.bad()) << path << ": read error";
-  return ss.str();
 }
 
 void SetLabelKind(Dataset& ds, const std::string& labels, const std::string& what) {
@@ -184,23 +177,42 @@ std::string CsvOptions::Validate() const {
 
 Dataset LoadCsvDataset(const CsvOptions& opts) {
   ValidateOrThrow(opts, "csv");
-  const std::string text = ReadText(opts.path);
-  const std::vector<Line> lines = SplitLines(text);
+  return ParseCsvDataset(data_internal::ReadFileBytes(opts.path), opts);
+}
+
+Dataset ParseCsvDataset(std::string_view text, const CsvOptions& opts) {
+  ValidateOrThrow(opts, "csv");
+  const std::vector<Line> lines = SplitLines(text, opts.path);
   ML_REQUIRE(!lines.empty()) << opts.path << ": empty file, expected lines of numbers";
   const char delim = DelimiterChar(opts.delimiter);
   std::vector<std::string_view> fields;
   SplitFields(lines[0].text, delim, &fields);
   const std::size_t ncols = fields.size();
-  std::vector<std::string> names;
+  std::vector<std::string_view> names;  // views into `text`
   const bool header = IsHeader(opts, fields);
-  if (header)
-    for (std::string_view f : fields) names.emplace_back(f);
+  if (header) names = fields;
   ML_REQUIRE(ncols >= 2) << opts.path << ":" << lines[0].number
                          << ": expected at least 2 columns (features and a label) "
                          << "separated by " << Quoted(std::string(1, delim)) << ", got " << ncols;
   const std::size_t label = ResolveLabel(opts, names, ncols);
   const std::size_t first = header ? 1 : 0, n = lines.size() - first;
   ML_REQUIRE(n > 0) << opts.path << ": no data lines after the header";
+  const auto ragged = [&](const Line& line, std::size_t got) {
+    return InputError(opts.path + ":" + std::to_string(line.number) + ": expected " + std::to_string(ncols) +
+                      " fields (as on line " + std::to_string(lines[0].number) + "), got " +
+                      std::to_string(got));
+  };
+  // Every line's field count is checked before the n × (ncols − 1) matrix is
+  // allocated (a first line of 200,000 fields followed by many short lines
+  // used to allocate 200,000 × n doubles before finding line 2 ragged); then
+  // the matrix is checked against the memory budget.
+  for (std::size_t i = first; i < lines.size(); ++i) {
+    SplitFields(lines[i].text, delim, &fields);
+    if (fields.size() != ncols) throw ragged(lines[i], fields.size());
+  }
+  RequireMemory(ArrayBytes({static_cast<long long>(n), static_cast<long long>(ncols)}, sizeof(double)),
+                opts.path + ": " + std::to_string(n) + " lines x " + std::to_string(ncols) +
+                    " columns as doubles");
 
   Dataset ds;
   ds.source = "csv:" + ToParamMap(opts).ToString();
@@ -209,9 +221,7 @@ Dataset LoadCsvDataset(const CsvOptions& opts) {
   for (std::size_t i = 0; i < n; ++i) {
     const Line& line = lines[first + i];
     SplitFields(line.text, delim, &fields);
-    ML_REQUIRE(fields.size() == ncols)
-        << opts.path << ":" << line.number << ": expected " << ncols << " fields (as on line "
-        << lines[0].number << "), got " << fields.size();
+    if (fields.size() != ncols) throw ragged(line, fields.size());
     for (std::size_t j = 0, col = 0; j < ncols; ++j) {
       double v = 0;
       ML_REQUIRE(ParseNumber(fields[j], &v)) << opts.path << ":" << line.number << ": column " << j + 1

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/memory.hpp"
 #include "testing/tmpdir.hpp"
 
 namespace marginlab {
@@ -237,6 +238,41 @@ TEST(CsvTest, WritersFailCleanly) {
   ds.y.resize(2);
   EXPECT_HAS(ErrorOf([&] { WriteCsvDataset(dir / "d.csv", ds); }), "cannot write 3 examples with 2 labels");
   EXPECT_TRUE(fs::is_empty(dir));
+}
+
+
+struct BudgetScope {
+  explicit BudgetScope(std::uint64_t bytes) { SetMemoryBudget(bytes); }
+  ~BudgetScope() { SetMemoryBudget(0); }
+};
+
+TEST(CsvTest, WideFirstLineIsRaggedBeforeAnythingIsAllocated) {
+  // A first line of 200,000 fields, then 200,000 one-field lines: the matrix
+  // used to be sized 200,000 × 199,999 (320 GB, std::bad_alloc) before line 2
+  // was found ragged.
+  std::string text;
+  for (int j = 0; j < 200000; ++j) text += "1,";
+  text.back() = '\n';
+  for (int i = 0; i < 200000; ++i) text += "1\n";
+  CsvOptions o;
+  o.path = "wide.csv";
+  EXPECT_HAS(ErrorOf([&] { ParseCsvDataset(text, o); }), "wide.csv:2: expected 200000 fields (as on line 1), got 1");
+}
+
+TEST(CsvTest, RaggedRowsAreReportedInLineOrder) {
+  CsvOptions o;
+  o.path = "r.csv";
+  EXPECT_HAS(ErrorOf([&] { ParseCsvDataset("1,2,1\n1,2,3,4,5\n1\n", o); }), "r.csv:2: expected 3 fields");
+}
+
+TEST(CsvTest, MatrixMustFitTheMemoryBudget) {
+  std::string text;
+  for (int i = 0; i < 1000; ++i) text += "1,2,3,4,5,6,7,8,9,1\n";
+  CsvOptions o;
+  o.path = "big.csv";
+  EXPECT_EQ(ParseCsvDataset(text, o).n(), 1000);
+  BudgetScope budget(64 << 10);
+  EXPECT_HAS(ErrorOf([&] { ParseCsvDataset(text, o); }), "big.csv: 1000 lines x 10 columns as doubles would need");
 }
 
 }  // namespace

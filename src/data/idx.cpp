@@ -16,14 +16,14 @@
 #include <charconv>
 #include <climits>
 #include <cmath>
-#include <fstream>
-#include <sstream>
 #include <system_error>
 
 #include "marginlab/core/atomic_file.hpp"
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/memory.hpp"
 #include "marginlab/core/options.hpp"
 #include "marginlab/core/params.hpp"
+#include "file_bytes.hpp"
 
 namespace marginlab {
 namespace fs = std::filesystem;
@@ -32,68 +32,86 @@ namespace {
 
 constexpr std::size_t kChunk = std::size_t{1} << 30;  // zlib counts in uInt
 
-std::string ReadAllBytes(const fs::path& path) {
-  std::error_code ec;
-  ML_REQUIRE(fs::is_regular_file(path, ec)) << path.string() << ": no such file";
-  std::ifstream in(path, std::ios::binary);
-  ML_REQUIRE(in) << path.string() << ": cannot open for reading";
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  ML_REQUIRE(!in.bad()) << path.string() << ": read error";
-  return ss.str();
-}
-
 bool IsGzip(std::string_view b) { return b.size() >= 2 && b[0] == '\x1f' && b[1] == '\x8b'; }
 
-// Decompresses every gzip member of `in`; throws on a corrupt or truncated
-// stream and on trailing bytes that are not another gzip member.
-std::string Gunzip(const std::string& in, const std::string& name) {
-  z_stream zs{};
-  ML_REQUIRE(inflateInit2(&zs, 15 + 32) == Z_OK) << name << ": zlib inflateInit2 failed";
-  struct End {
-    z_stream* z;
-    ~End() { inflateEnd(z); }
-  } end{&zs};
-  // Initial size: the gzip trailer's ISIZE (uncompressed length mod 2^32) + 1,
-  // capped at deflate's maximum ratio so a corrupt trailer cannot ask for much.
-  std::size_t isize = 0;
-  for (std::size_t k = 0; k < 4 && in.size() >= 4; ++k)
-    isize |= std::size_t{static_cast<unsigned char>(in[in.size() - 4 + k])} << (8 * k);
-  std::string out(std::clamp<std::size_t>(isize + 1, 1 << 16, in.size() * 1100 + (1 << 16)), '\0');
-  std::size_t in_pos = 0, produced = 0;
-  while (true) {
-    if (zs.avail_in == 0 && in_pos < in.size()) {
-      zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data() + in_pos));
-      zs.avail_in = static_cast<uInt>(std::min(kChunk, in.size() - in_pos));
-      in_pos += zs.avail_in;
+// Decompresses a gzip file (one or more members, as gzip -d reads them) a
+// piece at a time, so that the caller decides how much output to accept:
+// nothing is allocated from what the file claims, only for output that
+// actually arrives and that the caller asked for.
+class Gunzipper {
+ public:
+  Gunzipper(std::string_view in, const std::string& name) : in_(in), name_(name) {
+    ML_REQUIRE(inflateInit2(&zs_, 15 + 32) == Z_OK) << name << ": zlib inflateInit2 failed";
+  }
+  ~Gunzipper() { inflateEnd(&zs_); }
+  Gunzipper(const Gunzipper&) = delete;
+  Gunzipper& operator=(const Gunzipper&) = delete;
+
+  // Appends up to `n` more decompressed bytes to `out` (fewer only when the
+  // data ends). Throws InputError on a corrupt or truncated stream and on
+  // trailing bytes that are not another gzip member.
+  void Read(std::string& out, std::size_t n) {
+    while (n > 0 && !ended_) {  // the buffer grows (doubling) as output arrives
+      const std::size_t old = out.size();
+      const std::size_t chunk = std::min(n, std::max<std::size_t>(std::size_t{1} << 16, old));
+      out.resize(old + chunk);
+      std::size_t got = 0;
+      while (got < chunk && !ended_) got += Step(reinterpret_cast<Bytef*>(out.data() + old + got), chunk - got);
+      out.resize(old + got);
+      n -= got;
     }
-    if (produced == out.size()) out.resize(out.size() * 2);
-    zs.next_out = reinterpret_cast<Bytef*>(out.data() + produced);
-    zs.avail_out = static_cast<uInt>(std::min(kChunk, out.size() - produced));
-    const uInt before = zs.avail_out;
-    const int ret = inflate(&zs, Z_NO_FLUSH);
-    produced += before - zs.avail_out;
-    const bool input_done = zs.avail_in == 0 && in_pos == in.size();
+  }
+  // Decompresses and discards up to `n` bytes; returns how many there were.
+  std::size_t Skip(std::size_t n) {
+    Bytef scratch[1 << 14];
+    std::size_t got = 0;
+    while (got < n && !ended_) got += Step(scratch, std::min(n - got, sizeof scratch));
+    return got;
+  }
+  std::size_t produced() const { return produced_; }
+
+ private:
+  // One call of inflate into out[0, n); returns the bytes produced.
+  std::size_t Step(Bytef* out, std::size_t n) {
+    if (zs_.avail_in == 0 && in_pos_ < in_.size()) {
+      zs_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in_.data() + in_pos_));
+      zs_.avail_in = static_cast<uInt>(std::min(kChunk, in_.size() - in_pos_));
+      in_pos_ += zs_.avail_in;
+    }
+    zs_.next_out = out;
+    zs_.avail_out = static_cast<uInt>(std::min(kChunk, n));
+    const uInt before = zs_.avail_out;
+    const int ret = inflate(&zs_, Z_NO_FLUSH);
+    const std::size_t got = before - zs_.avail_out;
+    produced_ += got;
+    const bool input_done = zs_.avail_in == 0 && in_pos_ == in_.size();
     if (ret == Z_STREAM_END) {
-      if (input_done) break;
-      const std::size_t rest = zs.avail_in + (in.size() - in_pos);
-      const char* next = reinterpret_cast<const char*>(zs.next_in);
-      ML_REQUIRE(zs.avail_in >= 2 && IsGzip(std::string_view(next, 2)))
-          << name << ": " << rest << " trailing bytes after the end of the gzip stream";
-      ML_REQUIRE(inflateReset(&zs) == Z_OK) << name << ": zlib inflateReset failed";
-      continue;
+      if (input_done) {
+        ended_ = true;
+        return got;
+      }
+      const std::size_t rest = zs_.avail_in + (in_.size() - in_pos_);
+      const char* next = reinterpret_cast<const char*>(zs_.next_in);
+      ML_REQUIRE(zs_.avail_in >= 2 && IsGzip(std::string_view(next, 2)))
+          << name_ << ": " << rest << " trailing bytes after the end of the gzip stream";
+      ML_REQUIRE(inflateReset(&zs_) == Z_OK) << name_ << ": zlib inflateReset failed";
+      return got;
     }
     if (ret == Z_OK || ret == Z_BUF_ERROR) {
-      ML_REQUIRE(!(input_done && zs.avail_out > 0))
-          << name << ": truncated gzip stream (ends after " << produced << " decompressed bytes)";
-      continue;
+      ML_REQUIRE(!(input_done && zs_.avail_out > 0))
+          << name_ << ": truncated gzip stream (ends after " << produced_ << " decompressed bytes)";
+      return got;
     }
-    throw InputError(name + ": corrupt gzip stream (" +
-                     (zs.msg ? zs.msg : "zlib error " + std::to_string(ret)) + ")");
+    throw InputError(name_ + ": corrupt gzip stream (" +
+                     (zs_.msg ? zs_.msg : "zlib error " + std::to_string(ret)) + ")");
   }
-  out.resize(produced);
-  return out;
-}
+
+  std::string_view in_;
+  const std::string& name_;
+  z_stream zs_{};
+  std::size_t in_pos_ = 0, produced_ = 0;
+  bool ended_ = false;
+};
 
 std::string Gzip(const std::string& in, const std::string& name) {
   z_stream zs{};
@@ -173,11 +191,8 @@ struct RawIdx {
   }
 };
 
-RawIdx ReadRawIdx(const fs::path& path) {
-  RawIdx r;
-  r.name = path.string();
-  r.bytes = ReadAllBytes(path);
-  if (IsGzip(r.bytes)) r.bytes = Gunzip(r.bytes, r.name);
+// Checks the 4-byte prefix (magic, type, number of dimensions) in r.bytes.
+void ParsePrefix(RawIdx& r) {
   const auto* u = reinterpret_cast<const unsigned char*>(r.bytes.data());
   ML_REQUIRE(r.bytes.size() >= 4 && u[0] == 0 && u[1] == 0)
       << r.name << ": not an IDX file: expected the magic 00 00 <type> <ndims>"
@@ -186,29 +201,77 @@ RawIdx ReadRawIdx(const fs::path& path) {
   r.size = ElementSize(r.type);
   ML_REQUIRE(r.size > 0) << r.name << ": unknown IDX data type " << Hex2(r.type)
                          << " (expected 08, 09, 0B, 0C, 0D or 0E)";
-  const std::size_t ndims = u[3];
-  ML_REQUIRE(ndims > 0) << r.name << ": IDX header says 0 dimensions";
-  r.offset = 4 + 4 * ndims;
+  ML_REQUIRE(u[3] > 0) << r.name << ": IDX header says 0 dimensions";
+  r.offset = 4 + 4 * std::size_t{u[3]};
+}
+
+// Reads the dimensions (r.bytes holds the whole header); returns the bytes
+// the file must have, header included (kNoFit when that overflows).
+std::uint64_t ParseDims(RawIdx& r) {
   ML_REQUIRE(r.bytes.size() >= r.offset)
-      << r.name << ": truncated IDX header: " << ndims << " dimensions need " << r.offset
+      << r.name << ": truncated IDX header: " << (r.offset - 4) / 4 << " dimensions need " << r.offset
       << " bytes, the file has " << r.bytes.size();
-  r.count = 1;
-  for (std::size_t k = 0; k < ndims; ++k) {
-    const unsigned char* p = u + 4 + 4 * k;
+  const auto* u = reinterpret_cast<const unsigned char*>(r.bytes.data());
+  std::uint64_t count = 1;
+  for (std::size_t k = 4; k < r.offset; k += 4) {
+    const unsigned char* p = u + k;
     r.dims.push_back((std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) |
                      p[3]);
-    ML_REQUIRE(!__builtin_mul_overflow(r.count, std::size_t{r.dims.back()}, &r.count) &&
-               r.count <= r.bytes.size())
-        << r.name << ": truncated IDX data: dimensions " << DimsText(r.dims) << " need more than the "
-        << r.bytes.size() << " bytes in the file";
+    count = SaturatingMul(count, r.dims.back());
   }
-  const std::size_t have = r.bytes.size() - r.offset, need = r.count * r.size;
-  ML_REQUIRE(have >= need) << r.name << ": truncated IDX data: dimensions " << DimsText(r.dims) << " need "
-                           << need << " bytes, the file has " << have;
-  ML_REQUIRE(have == need) << r.name << ": " << have - need
-                           << " trailing bytes after the IDX data (dimensions " << DimsText(r.dims)
-                           << " need " << need << ")";
+  r.count = count == kNoFit ? 0 : static_cast<std::size_t>(count);
+  return SaturatingAdd(r.offset, SaturatingMul(count, static_cast<std::uint64_t>(r.size)));
+}
+
+std::string NeedText(std::uint64_t need) {
+  return need == kNoFit ? std::string("more than 2^64") : std::to_string(need);
+}
+
+// Longest run of trailing decompressed bytes that is counted exactly in a
+// message; beyond it the message says "more than".
+constexpr std::size_t kTrailingCount = std::size_t{1} << 20;
+
+// An IDX file from its bytes (raw or gzip). For gzip, the header is inflated
+// first; the data are inflated only up to the size the header implies (after
+// checking that size against the memory budget), plus at most 1 MiB to count
+// trailing bytes — a small file that inflates to gigabytes costs no more.
+RawIdx ParseRawIdx(std::string file, const std::string& name) {
+  RawIdx r;
+  r.name = name;
+  if (!IsGzip(file)) {
+    r.bytes = std::move(file);
+    ParsePrefix(r);
+    const std::uint64_t need = ParseDims(r);
+    const std::size_t have = r.bytes.size() - r.offset;
+    ML_REQUIRE(need <= r.bytes.size())
+        << r.name << ": truncated IDX data: dimensions " << DimsText(r.dims) << " need "
+        << (need == kNoFit ? NeedText(need) : std::to_string(need - r.offset)) << " bytes, the file has "
+        << have;
+    ML_REQUIRE(need == r.bytes.size()) << r.name << ": " << r.bytes.size() - need
+                                       << " trailing bytes after the IDX data (dimensions "
+                                       << DimsText(r.dims) << " need " << need - r.offset << ")";
+    return r;
+  }
+  Gunzipper gz(file, name);
+  gz.Read(r.bytes, 4);
+  ParsePrefix(r);
+  gz.Read(r.bytes, r.offset - 4);
+  const std::uint64_t need = ParseDims(r);
+  RequireMemory(need, name + ": IDX dimensions " + DimsText(r.dims) + " (" + std::to_string(r.size) +
+                          "-byte values, decompressed)");
+  gz.Read(r.bytes, static_cast<std::size_t>(need) - r.bytes.size());
+  ML_REQUIRE(r.bytes.size() == need)
+      << r.name << ": truncated IDX data: dimensions " << DimsText(r.dims) << " need " << need - r.offset
+      << " bytes, the file has " << r.bytes.size() - r.offset << " (decompressed)";
+  const std::size_t extra = gz.Skip(kTrailingCount + 1);
+  ML_REQUIRE(extra == 0) << r.name << ": " << (extra > kTrailingCount ? "more than " : "")
+                         << std::min(extra, kTrailingCount) << " trailing bytes after the IDX data (dimensions "
+                         << DimsText(r.dims) << " need " << need - r.offset << ", decompressed)";
   return r;
+}
+
+RawIdx ReadRawIdx(const fs::path& path) {
+  return ParseRawIdx(data_internal::ReadFileBytes(path), path.string());
 }
 
 // Converts v to the IDX element `type` and appends it big-endian.
@@ -233,13 +296,7 @@ void AppendValue(std::string& out, std::uint8_t type, double v, std::size_t i, c
 }  // namespace
 
 IdxArray ReadIdx(const fs::path& path) {
-  const RawIdx r = ReadRawIdx(path);
-  IdxArray a;
-  a.type = r.type;
-  a.dims = r.dims;
-  a.data.resize(r.count);
-  for (std::size_t i = 0; i < r.count; ++i) a.data[i] = r.At(i);
-  return a;
+  return ParseIdx(data_internal::ReadFileBytes(path), path.string());
 }
 
 void WriteIdx(const fs::path& path, const IdxArray& a, bool gzip) {
@@ -357,39 +414,46 @@ std::string IdxOptions::Validate() const {
   return "";
 }
 
-Dataset LoadIdxDataset(const IdxOptions& opts) {
-  ValidateOrThrow(opts, "idx");
-  IdxOptions resolved = opts;
-  if (resolved.labels.empty()) resolved.labels = DeriveLabelsPath(opts.images);
-  Filter filter;
-  if (!opts.classes.empty()) ParseClassList(opts.classes, &filter.classes);
-  if (!opts.pair.empty()) ParsePair(opts.pair, &filter.pos, &filter.neg);
-  filter.limit = opts.limit;
+namespace {
 
-  const RawIdx img = ReadRawIdx(opts.images);
+// The data set from parsed image and label files; `resolved` has the label
+// path filled in (it goes into ds.source).
+Dataset BuildIdxDataset(const RawIdx& img, const RawIdx& lab, const IdxOptions& resolved) {
+  Filter filter;
+  if (!resolved.classes.empty()) ParseClassList(resolved.classes, &filter.classes);
+  if (!resolved.pair.empty()) ParsePair(resolved.pair, &filter.pos, &filter.neg);
+  filter.limit = resolved.limit;
   ML_REQUIRE(img.dims.size() == 2 || img.dims.size() == 3)
       << img.name << ": expected images as n x rows x cols (idx3) or n x d (idx2), got dimensions "
       << DimsText(img.dims);
-  const RawIdx lab = ReadRawIdx(resolved.labels);
   ML_REQUIRE(lab.dims.size() == 1) << lab.name << ": expected a 1-D label file (idx1), got dimensions "
                                    << DimsText(lab.dims);
   const std::size_t n = img.dims[0], d = n ? img.count / n : 0;
   ML_REQUIRE(lab.count == n) << img.name << " has " << n << " images but " << lab.name << " has " << lab.count
                              << " labels";
+  for (std::size_t i = 0; i < lab.count; ++i)
+    ML_REQUIRE(std::isfinite(lab.At(i))) << lab.name << ": label " << i << " is not a finite number";
   const std::vector<Index> rows = SelectRows(lab, filter);
   ML_REQUIRE(!rows.empty()) << img.name << ": no examples left after filtering"
-                            << (opts.pair.empty() ? "" : " (pair=" + opts.pair + ")")
-                            << (opts.classes.empty() ? "" : " (classes=" + opts.classes + ")");
+                            << (resolved.pair.empty() ? "" : " (pair=" + resolved.pair + ")")
+                            << (resolved.classes.empty() ? "" : " (classes=" + resolved.classes + ")");
+  RequireMemory(ArrayBytes({static_cast<long long>(rows.size()), static_cast<long long>(d) + 1}, sizeof(double)),
+                img.name + ": " + std::to_string(rows.size()) + " examples x " + std::to_string(d) +
+                    " features as doubles");
 
   Dataset ds;
   ds.source = "idx:" + ToParamMap(resolved).ToString();
   ds.X.resize(static_cast<Index>(rows.size()), static_cast<Index>(d));
   ds.y.resize(static_cast<Index>(rows.size()));
-  const double divisor = (opts.scale && img.type == 0x08) ? 255.0 : 1.0;
+  const double divisor = (resolved.scale && img.type == 0x08) ? 255.0 : 1.0;
   for (std::size_t k = 0; k < rows.size(); ++k) {
     const std::size_t base = static_cast<std::size_t>(rows[k]) * d;
-    for (std::size_t j = 0; j < d; ++j)
-      ds.X(static_cast<Index>(k), static_cast<Index>(j)) = img.At(base + j) / divisor;
+    for (std::size_t j = 0; j < d; ++j) {
+      const double v = img.At(base + j);
+      ML_REQUIRE(std::isfinite(v)) << img.name << ": value " << j << " of image " << rows[k]
+                                   << " is not a finite number";
+      ds.X(static_cast<Index>(k), static_cast<Index>(j)) = v / divisor;
+    }
     const double label = lab.At(static_cast<std::size_t>(rows[k]));
     ds.y(static_cast<Index>(k)) = filter.pos >= 0 ? (label == filter.pos ? 1.0 : -1.0) : label;
   }
@@ -404,6 +468,38 @@ Dataset LoadIdxDataset(const IdxOptions& opts) {
   }
   ds.Validate();
   return ds;
+}
+
+}  // namespace
+
+IdxArray ParseIdx(std::string_view bytes, const std::string& name) {
+  const RawIdx r = ParseRawIdx(std::string(bytes), name);
+  RequireMemory(ArrayBytes({static_cast<long long>(r.count)}, sizeof(double)),
+                r.name + ": IDX dimensions " + DimsText(r.dims) + " as doubles");
+  IdxArray a;
+  a.type = r.type;
+  a.dims = r.dims;
+  a.data.resize(r.count);
+  for (std::size_t i = 0; i < r.count; ++i) a.data[i] = r.At(i);
+  return a;
+}
+
+Dataset LoadIdxDataset(const IdxOptions& opts) {
+  ValidateOrThrow(opts, "idx");
+  IdxOptions resolved = opts;
+  if (resolved.labels.empty()) resolved.labels = DeriveLabelsPath(opts.images);
+  const RawIdx img = ReadRawIdx(opts.images);
+  const RawIdx lab = ReadRawIdx(resolved.labels);
+  return BuildIdxDataset(img, lab, resolved);
+}
+
+Dataset ParseIdxDataset(std::string_view images, std::string_view labels, const IdxOptions& opts) {
+  ValidateOrThrow(opts, "idx");
+  IdxOptions resolved = opts;
+  if (resolved.labels.empty()) resolved.labels = "labels";
+  const RawIdx img = ParseRawIdx(std::string(images), opts.images.empty() ? "images" : opts.images);
+  const RawIdx lab = ParseRawIdx(std::string(labels), resolved.labels);
+  return BuildIdxDataset(img, lab, resolved);
 }
 
 }  // namespace marginlab

@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/memory.hpp"
 #include "marginlab/core/params.hpp"
 #include "testing/tmpdir.hpp"
 
@@ -341,6 +342,108 @@ TEST(IdxFashionMnist, TrainSetHeaderAndLimit) {
   ASSERT_EQ(ds.n(), 10);
   EXPECT_EQ(ds.num_classes, 10);
   for (Index i = 0; i < ds.n(); ++i) EXPECT_TRUE(ds.y(i) == 3 || ds.y(i) == 5);
+}
+
+
+// gzip (RFC 1952) of `in`, as a file would hold it.
+std::string Gzip(const std::string& in) {
+  z_stream zs{};
+  EXPECT_EQ(deflateInit2(&zs, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+  std::string out(deflateBound(&zs, in.size()) + 64, '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  zs.avail_in = static_cast<uInt>(in.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  EXPECT_EQ(deflate(&zs, Z_FINISH), Z_STREAM_END);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  return out;
+}
+
+// An IDX header: type, then the dimensions big-endian.
+std::string IdxHeader(std::uint8_t type, const std::vector<std::uint32_t>& dims) {
+  std::string h = {'\0', '\0', static_cast<char>(type), static_cast<char>(dims.size())};
+  for (std::uint32_t d : dims)
+    for (int k = 3; k >= 0; --k) h += static_cast<char>((d >> (8 * k)) & 0xff);
+  return h;
+}
+
+TEST(IdxTest, GzipBombStopsAtTheSizeTheHeaderImplies) {
+  // A header for 1 value followed by 16 MiB of zeros: about 16 KB compressed.
+  // It used to be inflated whole (1.5 MB → 1.5 GB in the report) before the
+  // "trailing bytes" error; now inflation stops 1 MiB past the data.
+  const std::string gz = Gzip(IdxHeader(0x08, {1}) + std::string(16 << 20, '\0'));
+  ASSERT_LT(gz.size(), 100000u);
+  EXPECT_HAS(ErrorOf([&] { ParseIdx(gz, "bomb.gz"); }),
+             "bomb.gz: more than 1048576 trailing bytes after the IDX data (dimensions 1 need 1");
+}
+
+TEST(IdxTest, GzipHeaderDimensionsAreCheckedBeforeInflating) {
+  // 65535^3 ubytes (2.8e14 bytes) and 2^32−1 ^ 4 (overflows 64 bits), each with
+  // 16 bytes of data: refused on the header, naming the file and the bytes.
+  std::string msg = ErrorOf([&] { ParseIdx(Gzip(IdxHeader(0x08, {65535, 65535, 65535}) + "0123456789abcdef"), "h.gz"); });
+  EXPECT_HAS(msg, "h.gz: IDX dimensions 65535 x 65535 x 65535 (1-byte values, decompressed) would need");
+  EXPECT_HAS(msg, "memory budget");
+  msg = ErrorOf([&] {
+    ParseIdx(Gzip(IdxHeader(0x0E, {0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF}) + "x"), "o.gz");
+  });
+  EXPECT_HAS(msg, "o.gz: IDX dimensions 4294967295 x 4294967295 x 4294967295 x 4294967295");
+  EXPECT_HAS(msg, "more than 16 EiB");
+  // Raw: the same header is a truncated file.
+  EXPECT_HAS(ErrorOf([&] { ParseIdx(IdxHeader(0x0E, {0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF}) + "x", "o.idx"); }),
+             "o.idx: truncated IDX data: dimensions 4294967295 x 4294967295 x 4294967295 need more than 2^64 bytes");
+  // Within the budget, a gzip file shorter than its header says is truncated.
+  {
+    SetMemoryBudget(std::uint64_t{1} << 40);
+    msg = ErrorOf([&] { ParseIdx(Gzip(IdxHeader(0x08, {1000, 1000, 1000}) + "abc"), "t.gz"); });
+    SetMemoryBudget(0);
+  }
+  EXPECT_HAS(msg, "t.gz: truncated IDX data: dimensions 1000 x 1000 x 1000 need 1000000000 bytes, the file has 3");
+}
+
+TEST(IdxTest, DatasetRejectsNonFiniteValuesNamingTheFile) {
+  IdxArray img;
+  img.type = 0x0D;  // float32
+  img.dims = {2, 2};
+  img.data = {1, 2, std::numeric_limits<double>::quiet_NaN(), 4};
+  IdxArray lab;
+  lab.type = 0x08;
+  lab.dims = {2};
+  lab.data = {0, 1};
+  const fs::path dir = testing::ScratchDir();
+  WriteIdx(dir / "img.idx", img, false);
+  WriteIdx(dir / "lab.idx", lab, false);
+  IdxOptions o;
+  o.images = (dir / "img.idx").string();
+  o.labels = (dir / "lab.idx").string();
+  EXPECT_HAS(ErrorOf([&] { LoadIdxDataset(o); }), o.images + ": value 0 of image 1 is not a finite number");
+  lab.type = 0x0D;
+  lab.data = {0, std::numeric_limits<double>::infinity()};
+  img.data = {1, 2, 3, 4};
+  WriteIdx(dir / "img.idx", img, false);
+  WriteIdx(dir / "lab.idx", lab, false);
+  EXPECT_HAS(ErrorOf([&] { LoadIdxDataset(o); }), o.labels + ": label 1 is not a finite number");
+}
+
+TEST(IdxTest, ParseIdxDatasetFromBytes) {
+  IdxArray img;
+  img.dims = {3, 2};
+  img.data = {0, 255, 1, 2, 3, 4};
+  IdxArray lab;
+  lab.dims = {3};
+  lab.data = {7, 8, 7};
+  const fs::path dir = testing::ScratchDir();
+  WriteIdx(dir / "i.idx", img, true);
+  WriteIdx(dir / "l.idx", lab, false);
+  IdxOptions o;
+  o.images = "images.gz";
+  o.labels = "labels.idx";
+  o.pair = "7/8";
+  const Dataset ds = ParseIdxDataset(testing::ReadFileBytes(dir / "i.idx"), testing::ReadFileBytes(dir / "l.idx"), o);
+  EXPECT_EQ(ds.n(), 3);
+  EXPECT_EQ(ds.d(), 2);
+  EXPECT_EQ(ds.y(1), -1.0);
+  EXPECT_DOUBLE_EQ(ds.X(0, 1), 1.0);
 }
 
 }  // namespace

@@ -5,16 +5,20 @@
 
 #include "marginlab/core/options.hpp"
 #include "marginlab/core/params.hpp"
+#include "sampling.hpp"
 
 namespace marginlab {
 
 std::string Line1dOptions::Validate() const {
   if (n < 2) return "n must be at least 2, got " + std::to_string(n);
+  if (!std::isfinite(low) || !std::isfinite(high) || !std::isfinite(high - low))
+    return "low and high must be finite numbers whose difference is finite";
   if (!(high > low)) return "high must be greater than low";
+  if (!std::isfinite(bias)) return "bias must be a finite number";
   if (pattern != "alternate" && pattern != "bump" && pattern != "random")
     return "pattern must be alternate, bump or random, got '" + pattern + "'";
   if (block <= 0) return "block must be positive";
-  return "";
+  return data_internal::DataMemoryProblem(n, bias != 0.0 ? 2 : 1);
 }
 
 Dataset GenerateLine1d(const Line1dOptions& opts) {

@@ -2,7 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <limits>
+
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/memory.hpp"
+#include "marginlab/data/source.hpp"
 
 namespace marginlab {
 namespace {
@@ -38,6 +43,38 @@ TEST(Line1d, RejectsBadParameters) {
   p.low = 1;
   p.high = 0;
   EXPECT_THROW(GenerateLine1d(p), InputError);
+}
+
+
+// The one-line InputError message of LoadData(spec) under an 8 GiB budget.
+std::string SpecError(const std::string& spec) {
+  SetMemoryBudget(std::uint64_t{8} << 30);
+  std::string msg;
+  try {
+    LoadData(spec, "--data");
+    ADD_FAILURE() << spec << ": no error";
+  } catch (const InputError& e) {
+    msg = e.what();
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << spec << ": not an InputError: " << e.what();
+  }
+  SetMemoryBudget(0);
+  EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
+  return msg;
+}
+
+#define EXPECT_HAS(text, part) EXPECT_NE(std::string(text).find(part), std::string::npos) << (text)
+
+TEST(Line1d, SizesBeyondTheBudgetAndNonFiniteEndsFailInValidate) {
+  EXPECT_HAS(SpecError("line1d:n=1000000000"), "n=1000000000 and d=2");
+  EXPECT_HAS(SpecError("line1d:n=1000000000,bias=0"), "n=1000000000 and d=1");
+  EXPECT_HAS(SpecError("line1d:low=-1e308,high=1e308"), "low and high must be finite numbers");
+  Line1dOptions o;  // the spec parser refuses inf and nan; the struct must too
+  o.high = std::numeric_limits<double>::infinity();
+  EXPECT_HAS(o.Validate(), "low and high must be finite numbers");
+  o.high = 1;
+  o.bias = std::nan("");
+  EXPECT_HAS(o.Validate(), "bias must be a finite number");
 }
 
 }  // namespace

@@ -2,9 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cmath>
+#include <limits>
+#include <numbers>
 
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/memory.hpp"
+#include "marginlab/data/source.hpp"
+#include "sampling.hpp"
 
 namespace marginlab {
 namespace {
@@ -35,6 +41,62 @@ TEST(Linear, RejectsImpossibleMargin) {
   p.d = 50;
   p.max_draws_per_example = 3;
   EXPECT_THROW(GenerateLinear(p), InputError);
+}
+
+
+// The one-line InputError message of LoadData(spec) under an 8 GiB budget.
+std::string SpecError(const std::string& spec) {
+  SetMemoryBudget(std::uint64_t{8} << 30);
+  std::string msg;
+  try {
+    LoadData(spec, "--data");
+    ADD_FAILURE() << spec << ": no error";
+  } catch (const InputError& e) {
+    msg = e.what();
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << spec << ": not an InputError: " << e.what();
+  }
+  SetMemoryBudget(0);
+  EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
+  return msg;
+}
+
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+#define EXPECT_HAS(text, part) EXPECT_NE(std::string(text).find(part), std::string::npos) << (text)
+
+TEST(Linear, ImpossibleAcceptanceRatesFailInValidate) {
+  // d = 1649: P(|u*.x| >= 0.1) = 4.8e-5, below 1/max_draws_per_example = 1e-4.
+  // It used to take 31 s (10^6 draws) to give up.
+  const auto start = std::chrono::steady_clock::now();
+  const std::string msg = SpecError("linear:d=1649");
+  EXPECT_HAS(msg, "--data 'linear:d=1649': margin=0.1 with d=1649 keeps a fraction 4.");
+  EXPECT_HAS(msg, "more than max_draws_per_example=10000 draws per example on average");
+  EXPECT_LT(SecondsSince(start), 0.1);
+  EXPECT_NO_THROW(LoadData("linear:d=400,n=20"));  // 4.6e-2: fine
+  EXPECT_HAS(SpecError("linear:n=100,max_draws_per_example=100000000000000000"),
+             "max_draws_per_example must be in [1, 1000000000], got 100000000000000000");
+  EXPECT_HAS(SpecError("linear:n=100000000000,d=10"), "n=100000000000 and d=10");
+}
+
+TEST(Linear, SphereCapProbabilityIsExact) {
+  using data_internal::SphereCapProbability;
+  // d = 2: u.x = cos(theta), theta uniform: P(|z| >= m) = 1 - (2/pi) asin(m).
+  // d = 3: u.x is uniform on [-1, 1] (Archimedes): P = 1 - m.
+  for (double m : {0.0, 0.01, 0.3, 0.5, 0.9, 0.999}) {
+    EXPECT_NEAR(SphereCapProbability(2, m), 1 - 2 / std::numbers::pi * std::asin(m), 1e-10) << m;
+    EXPECT_NEAR(SphereCapProbability(3, m), 1 - m, 1e-10) << m;
+  }
+  EXPECT_EQ(SphereCapProbability(10, 1.0), 0.0);
+  // Large d: sqrt(d)·z is nearly standard normal; P(|N| >= 4.06) = 4.9e-5.
+  const double p = SphereCapProbability(1649, 0.1);
+  EXPECT_GT(p, 3e-5);
+  EXPECT_LT(p, 6e-5);
+  // d = 5: density (3/4)(1 - z^2): P(|z| >= m) = 1 - (3m - m^3)/2.
+  EXPECT_NEAR(SphereCapProbability(5, 0.4), 1 - (1.2 - 0.064) / 2, 1e-10);
+  EXPECT_GT(SphereCapProbability(1000000000, 1e-5), 0.0);
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "marginlab/data/npy.hpp"
 
 #include <bit>
+#include <cmath>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -19,7 +20,9 @@
 
 #include "marginlab/core/atomic_file.hpp"
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/memory.hpp"
 #include "marginlab/core/params.hpp"
+#include "file_bytes.hpp"
 
 namespace marginlab {
 namespace fs = std::filesystem;
@@ -28,6 +31,10 @@ namespace {
 
 constexpr char kMagic[] = "\x93NUMPY";
 constexpr std::size_t kMagicLen = 6;
+// Limits on the header: numpy writes a few hundred bytes (and itself refuses
+// headers over 10,000 bytes by default); numpy 2 allows 64 dimensions.
+constexpr std::size_t kMaxHeaderLen = std::size_t{1} << 20;
+constexpr std::size_t kMaxRank = 64;
 
 // Text from a file, made safe for a one-line message.
 std::string Printable(std::string_view s, std::size_t max_len = 80) {
@@ -55,13 +62,16 @@ std::string ShapeText(const std::vector<std::size_t>& shape) {
 
 // --- A parser for the Python literal subset found in .npy headers. ---------
 
+// A dict's keys and values are kept in two vectors (keys[i] ↔ items[i]), not as
+// std::vector<std::pair<std::string, PyValue>>: a pair of an incomplete type is
+// ill-formed, and clang rejects it where gcc happens to accept it.
 struct PyValue {
   enum Kind { kStr, kBool, kInt, kNone, kSeq, kDict } kind = kNone;
   std::string str;
   bool boolean = false;
   std::uint64_t integer = 0;
-  std::vector<PyValue> items;                           // kSeq
-  std::vector<std::pair<std::string, PyValue>> fields;  // kDict
+  std::vector<PyValue> items;     // kSeq: the elements; kDict: the values
+  std::vector<std::string> keys;  // kDict: the keys, one per item
 };
 
 class HeaderParser {
@@ -125,7 +135,8 @@ class HeaderParser {
         if (pos_ >= t_.size() || (t_[pos_] != '\'' && t_[pos_] != '"')) Fail("expected a quoted key");
         std::string key = String();
         if (!Eat(':')) Fail("expected ':' after key '" + key + "'");
-        v.fields.emplace_back(std::move(key), Value(depth + 1));
+        v.keys.push_back(std::move(key));
+        v.items.push_back(Value(depth + 1));
         if (!Eat(',') && !Peek('}')) Fail("expected ',' or '}'");
       }
     } else if (c >= '0' && c <= '9') {
@@ -220,8 +231,8 @@ double LoadValue(const unsigned char* p, const Dtype& dt) {
 }
 
 const PyValue& Field(const PyValue& dict, const char* key, const std::string& name) {
-  for (const auto& [k, v] : dict.fields)
-    if (k == key) return v;
+  for (std::size_t i = 0; i < dict.keys.size(); ++i)
+    if (dict.keys[i] == key) return dict.items[i];
   throw InputError(name + ": bad .npy header: missing key '" + key + "'");
 }
 
@@ -246,17 +257,6 @@ void ConvertData(const unsigned char* p, const Dtype& dt, bool fortran, NpyArray
       idx[k] = 0;
     }
   }
-}
-
-std::string ReadAllBytes(const fs::path& path) {
-  std::error_code ec;
-  ML_REQUIRE(fs::is_regular_file(path, ec)) << path.string() << ": no such file";
-  std::ifstream in(path, std::ios::binary);
-  ML_REQUIRE(in) << path.string() << ": cannot open for reading";
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  ML_REQUIRE(!in.bad()) << path.string() << ": read error";
-  return ss.str();
 }
 
 void AppendLittleEndianF8(std::string& out, double v) {
@@ -296,6 +296,9 @@ NpyArray ParseNpy(std::string_view bytes, const std::string& name) {
   ML_REQUIRE(header_len <= bytes.size() - start)
       << name << ": truncated .npy header: it says " << header_len << " bytes, the file has "
       << bytes.size() - start << " after the prefix";
+  ML_REQUIRE(header_len <= kMaxHeaderLen)
+      << name << ": .npy header of " << header_len << " bytes is longer than the " << kMaxHeaderLen
+      << " this reader accepts (numpy writes a few hundred)";
   const PyValue dict = HeaderParser(bytes.substr(start, header_len), name).ParseAll();
   ML_REQUIRE(dict.kind == PyValue::kDict) << name << ": bad .npy header: expected a dict";
   const Dtype dt = ParseDtype(Field(dict, "descr", name), name);
@@ -304,27 +307,62 @@ NpyArray ParseNpy(std::string_view bytes, const std::string& name) {
       << name << ": bad .npy header: 'fortran_order' must be True or False";
   const PyValue& shape = Field(dict, "shape", name);
   ML_REQUIRE(shape.kind == PyValue::kSeq) << name << ": bad .npy header: 'shape' must be a tuple of integers";
+  ML_REQUIRE(shape.items.size() <= kMaxRank)
+      << name << ": bad .npy header: 'shape' has " << shape.items.size() << " dimensions, more than "
+      << kMaxRank;
   NpyArray a;
   a.descr = Field(dict, "descr", name).str;
-  std::size_t count = 1;
   for (const PyValue& s : shape.items) {
     ML_REQUIRE(s.kind == PyValue::kInt) << name << ": bad .npy header: 'shape' must be a tuple of integers";
     a.shape.push_back(static_cast<std::size_t>(s.integer));
-    ML_REQUIRE(!__builtin_mul_overflow(count, a.shape.back(), &count))
-        << name << ": shape " << ShapeText(a.shape) << " is too large";
   }
+  // Every extent, alone, must fit the memory budget as doubles: an array with
+  // a zero extent holds nothing, but (2^63, 0) would still ask its reader to
+  // loop over 2^63 rows or to build a 2^63-row matrix (Eigen's Index is signed).
+  for (std::size_t k = 0; k < a.shape.size(); ++k) {
+    const std::string problem =
+        MemoryProblem(SaturatingMul(a.shape[k], 8),
+                      name + ": shape " + ShapeText(a.shape) + ": dimension " + std::to_string(k) + " (" +
+                          std::to_string(a.shape[k]) + ") alone, as doubles,");
+    ML_REQUIRE(problem.empty()) << problem;
+  }
+  std::uint64_t count = 1;
+  for (std::size_t s : a.shape) count = SaturatingMul(count, s);
+  const std::uint64_t need = SaturatingMul(count, static_cast<std::uint64_t>(dt.size));
   const std::size_t have = bytes.size() - start - header_len;
-  std::size_t need = 0;
-  ML_REQUIRE(!__builtin_mul_overflow(count, static_cast<std::size_t>(dt.size), &need) && have == need)
-      << name << ": data has " << have << " bytes, expected " << count << " x " << dt.size << " = "
-      << count * dt.size << " for shape " << ShapeText(a.shape) << " of dtype '" << a.descr << "'"
-      << (have < need ? " (truncated file?)" : "");
+  ML_REQUIRE(have == need) << name << ": data has " << have << " bytes, expected "
+                           << (need == kNoFit ? std::string("more than 2^64")
+                                              : std::to_string(count) + " x " + std::to_string(dt.size) +
+                                                    " = " + std::to_string(need))
+                           << " for shape " << ShapeText(a.shape) << " of dtype '" << Printable(a.descr) << "'"
+                           << (have < need ? " (truncated file?)" : "");
+  RequireMemory(SaturatingMul(count, 8), name + ": shape " + ShapeText(a.shape) + " as doubles");
   a.data.resize(count);
   ConvertData(u + start + header_len, dt, fortran.boolean, a);
   return a;
 }
 
-NpyArray ReadNpy(const fs::path& path) { return ParseNpy(ReadAllBytes(path), path.string()); }
+std::uint64_t FirstNonFinite(const NpyArray& a) {
+  for (std::size_t i = 0; i < a.data.size(); ++i)
+    if (!std::isfinite(a.data[i])) return i;
+  return kNoFit;
+}
+
+void RequireFinite(const NpyArray& a, const std::string& name) {
+  const std::uint64_t i = FirstNonFinite(a);
+  if (i == kNoFit) return;
+  // The C-order index of element i, e.g. (2, 5).
+  std::vector<std::size_t> index(a.shape.size());
+  std::uint64_t rest = i;
+  for (std::size_t k = a.shape.size(); k-- > 0;) {
+    index[k] = a.shape[k] ? rest % a.shape[k] : 0;
+    rest = a.shape[k] ? rest / a.shape[k] : 0;
+  }
+  throw InputError(name + ": element " + (index.empty() ? std::string("()") : ShapeText(index)) + " is " +
+                   FormatDouble(a.data[i]) + "; expected finite numbers");
+}
+
+NpyArray ReadNpy(const fs::path& path) { return ParseNpy(data_internal::ReadFileBytes(path), path.string()); }
 
 std::string EncodeNpy(const double* data, const std::vector<std::size_t>& shape) {
   std::string header = "{'descr': '<f8', 'fortran_order': False, 'shape': " + ShapeText(shape) + ", }";
@@ -378,8 +416,16 @@ Vector NpyToVector(const NpyArray& a, const std::string& name) {
 Dataset LoadNpyDataset(const fs::path& x_path, const fs::path& y_path, const std::string& labels) {
   Dataset ds;
   ds.source = "npy:x=" + x_path.string() + ",y=" + y_path.string() + ",labels=" + labels;
-  ds.X = NpyToMatrix(ReadNpy(x_path), x_path.string());
-  ds.y = NpyToVector(ReadNpy(y_path), y_path.string());
+  {
+    const NpyArray x = ReadNpy(x_path);
+    ds.X = NpyToMatrix(x, x_path.string());
+    RequireFinite(x, x_path.string() + ": features");
+  }
+  {
+    const NpyArray y = ReadNpy(y_path);
+    ds.y = NpyToVector(y, y_path.string());
+    RequireFinite(y, y_path.string() + ": labels");
+  }
   ML_REQUIRE(ds.X.rows() == ds.y.size()) << x_path.string() << " has " << ds.X.rows() << " rows but "
                                          << y_path.string() << " has " << ds.y.size() << " labels";
   SetLabelKind(ds, labels, ds.source + ": labels");

@@ -11,6 +11,7 @@
 #include <limits>
 
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/memory.hpp"
 #include "testing/tmpdir.hpp"
 
 namespace marginlab {
@@ -256,6 +257,92 @@ TEST(NpyTest, DatasetErrors) {
   EXPECT_HAS(msg, "expected binary, class or real");
   msg = ErrorOf([&] { LoadNpyDataset(dir / "missing.npy", dir / "y.npy"); });
   EXPECT_HAS(msg, "missing.npy: no such file");
+}
+
+
+struct BudgetScope {
+  explicit BudgetScope(std::uint64_t bytes) { SetMemoryBudget(bytes); }
+  ~BudgetScope() { SetMemoryBudget(0); }
+};
+
+TEST(NpyTest, HugeExtentsAreRefusedEvenWhenEmpty) {
+  // (2^63, 0) holds nothing but was reported as "-9223372036854775808 rows"
+  // downstream (Eigen's Index is signed); every extent must fit the budget alone.
+  const auto shape = [](const std::string& s) {
+    return ErrorOf([&] {
+      ParseNpy(MakeNpy("{'descr': '<f8', 'fortran_order': False, 'shape': " + s + ", }", ""), "e.npy");
+    });
+  };
+  std::string msg = shape("(9223372036854775808, 0)");
+  EXPECT_HAS(msg, "e.npy: shape (9223372036854775808, 0): dimension 0 (9223372036854775808) alone, as doubles,");
+  EXPECT_HAS(msg, "memory budget");
+  EXPECT_EQ(msg.find("-9223372036854775808"), std::string::npos) << msg;
+  EXPECT_HAS(shape("(0, 18446744073709551615)"), "dimension 1 (18446744073709551615)");
+  EXPECT_HAS(shape("(4611686018427387904, 4, 0)"), "dimension 0");
+  // A product that overflows, with no zero extent: a clear size error.
+  EXPECT_HAS(shape("(65536, 65536, 65536, 65536, 65536)"), "expected more than 2^64");
+  // Empty arrays of sensible shape still read.
+  const NpyArray empty =
+      ParseNpy(MakeNpy("{'descr': '<f8', 'fortran_order': False, 'shape': (0, 3), }", ""), "z.npy");
+  EXPECT_EQ(empty.shape, (std::vector<std::size_t>{0, 3}));
+  EXPECT_EQ(NpyToMatrix(empty, "z.npy").rows(), 0);
+}
+
+TEST(NpyTest, ValuesAsDoublesMustFitTheBudget) {
+  // 200,000 one-byte values are 1.6 MB as doubles.
+  const std::string bytes =
+      MakeNpy("{'descr': '|u1', 'fortran_order': False, 'shape': (1000, 200), }", std::string(200000, '\1'));
+  EXPECT_EQ(ParseNpy(bytes, "u.npy").data.size(), 200000u);
+  BudgetScope budget(1 << 20);
+  EXPECT_HAS(ErrorOf([&] { ParseNpy(bytes, "u.npy"); }), "u.npy: shape (1000, 200) as doubles would need 1.53 MiB");
+}
+
+TEST(NpyTest, HeaderLimits) {
+  std::string dims = "(";
+  for (int k = 0; k < 65; ++k) dims += "1, ";
+  dims += ")";
+  EXPECT_HAS(ErrorOf([&] {
+               ParseNpy(MakeNpy("{'descr': '<f8', 'fortran_order': False, 'shape': " + dims + ", }",
+                                std::string(8, '\0')),
+                        "r.npy");
+             }),
+             "r.npy: bad .npy header: 'shape' has 65 dimensions, more than 64");
+  // A version-2 header that claims (and has) 2 MiB.
+  const std::string big =
+      MakeNpy("{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }" + std::string(2 << 20, ' '),
+              std::string(8, '\0'), 2);
+  EXPECT_HAS(ErrorOf([&] { ParseNpy(big, "big.npy"); }), "big.npy: .npy header of");
+}
+
+TEST(NpyTest, FinitenessHelpers) {
+  Matrix m = Matrix::Ones(3, 4);
+  NpyArray a = ParseNpy(EncodeNpy(m), "ok");
+  EXPECT_EQ(FirstNonFinite(a), kNoFit);
+  EXPECT_NO_THROW(RequireFinite(a, "W1.npy"));
+  m(1, 2) = std::numeric_limits<double>::quiet_NaN();
+  a = ParseNpy(EncodeNpy(m), "nan");
+  EXPECT_EQ(FirstNonFinite(a), 6u);  // C order: row 1, column 2
+  EXPECT_HAS(ErrorOf([&] { RequireFinite(a, "net.npz: 'W1'"); }),
+             "net.npz: 'W1': element (1, 2) is nan; expected finite numbers");
+  m(1, 2) = 1;
+  m(2, 3) = -std::numeric_limits<double>::infinity();
+  EXPECT_HAS(ErrorOf([&] { RequireFinite(ParseNpy(EncodeNpy(m), "inf"), "w"); }), "w: element (2, 3) is -inf");
+}
+
+TEST(NpyTest, DatasetRejectsNonFiniteValuesNamingTheFile) {
+  const fs::path dir = testing::ScratchDir();
+  Matrix X = Matrix::Ones(3, 2);
+  X(2, 1) = std::numeric_limits<double>::infinity();
+  WriteFile(dir / "X.npy", EncodeNpy(X));
+  WriteFile(dir / "y.npy", EncodeNpy(Vector(Vector::Ones(3))));
+  EXPECT_HAS(ErrorOf([&] { LoadNpyDataset(dir / "X.npy", dir / "y.npy"); }),
+             (dir / "X.npy").string() + ": features: element (2, 1) is inf");
+  Vector y = Vector::Ones(3);
+  y(0) = std::numeric_limits<double>::quiet_NaN();
+  WriteFile(dir / "X.npy", EncodeNpy(Matrix(Matrix::Ones(3, 2))));
+  WriteFile(dir / "y.npy", EncodeNpy(y));
+  EXPECT_HAS(ErrorOf([&] { LoadNpyDataset(dir / "X.npy", dir / "y.npy"); }),
+             (dir / "y.npy").string() + ": labels: element (0,) is nan");
 }
 
 }  // namespace

@@ -3,12 +3,13 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstdint>
-#include <fstream>
-#include <sstream>
 
+#include "file_bytes.hpp"
 #include "marginlab/core/atomic_file.hpp"
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/memory.hpp"
 
 namespace marginlab {
 namespace {
@@ -16,42 +17,95 @@ namespace {
 constexpr std::uint32_t kLocalSig = 0x04034b50, kCentralSig = 0x02014b50, kEocdSig = 0x06054b50,
                         kZip64EocdSig = 0x06064b50, kZip64LocatorSig = 0x07064b50;
 
-std::uint64_t Le(std::string_view b, std::size_t pos, int bytes, const std::string& name) {
-  if (pos + bytes > b.size()) throw InputError(name + ": truncated zip archive (not a valid .npz)");
+// The `bytes`-byte little-endian integer at `pos`. The bounds check is written
+// so that it cannot wrap: offsets come from the file and may be anything up to
+// 2^64 − 1 (zip64).
+std::uint64_t Le(std::string_view b, std::uint64_t pos, int bytes, const std::string& name) {
+  if (pos > b.size() || static_cast<std::uint64_t>(bytes) > b.size() - pos)
+    throw InputError(name + ": truncated or corrupt zip archive (a record at offset " + std::to_string(pos) +
+                     " runs past the end of the " + std::to_string(b.size()) +
+                     "-byte file; not a valid .npz)");
   std::uint64_t v = 0;
   for (int i = bytes - 1; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(b[pos + i]);
   return v;
+}
+
+// A member name from the file, made safe for a one-line message.
+std::string Printable(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size() && i < 80; ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    out += (c >= 0x20 && c < 0x7f) ? static_cast<char>(c) : '?';
+  }
+  return out + (s.size() > 80 ? "..." : "");
 }
 
 void Put(std::string& out, std::uint64_t v, int bytes) {
   for (int i = 0; i < bytes; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
 }
 
+constexpr std::size_t kChunk = std::size_t{1} << 30;  // zlib counts in uInt
+
 std::uint32_t Crc32(std::string_view data) {
   uLong crc = crc32(0L, Z_NULL, 0);
   std::size_t pos = 0;
-  while (pos < data.size()) {  // zlib takes uInt lengths
-    const std::size_t chunk = std::min<std::size_t>(data.size() - pos, 1u << 30);
+  while (pos < data.size()) {
+    const std::size_t chunk = std::min<std::size_t>(data.size() - pos, kChunk);
     crc = crc32(crc, reinterpret_cast<const Bytef*>(data.data() + pos), static_cast<uInt>(chunk));
     pos += chunk;
   }
   return static_cast<std::uint32_t>(crc);
 }
 
-std::string Inflate(std::string_view in, std::uint64_t out_size, const std::string& what) {
-  std::string out(out_size, '\0');
+// Inflates the raw deflate stream `in`, which the directory says expands to
+// `expected` bytes (already checked against the memory budget). It is never
+// trusted: the output buffer grows (doubling, from at most 64 KiB)
+// only as output arrives, and inflation stops with an error as soon as the
+// output would exceed `expected` — so a small archive that declares, or
+// inflates to, gigabytes costs at most `expected` bytes and the time to
+// produce them.
+std::string Inflate(std::string_view in, std::uint64_t expected, const std::string& what) {
   z_stream zs{};
   if (inflateInit2(&zs, -MAX_WBITS) != Z_OK) throw InputError(what + ": cannot initialise zlib");
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  zs.avail_in = static_cast<uInt>(in.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  const int rc = inflate(&zs, Z_FINISH);
-  const std::uint64_t produced = zs.total_out;
-  inflateEnd(&zs);
-  if (rc != Z_STREAM_END || produced != out_size)
-    throw InputError(what + ": corrupt deflate data (expected " + std::to_string(out_size) +
-                     " bytes)");
+  struct End {
+    z_stream* z;
+    ~End() { inflateEnd(z); }
+  } end{&zs};
+  std::string out(static_cast<std::size_t>(std::min<std::uint64_t>(expected, 1 << 16)), '\0');
+  std::size_t produced = 0, in_pos = 0;
+  unsigned char beyond = 0;  // where output past `expected` would go
+  while (true) {
+    if (zs.avail_in == 0 && in_pos < in.size()) {
+      zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data() + in_pos));
+      zs.avail_in = static_cast<uInt>(std::min(kChunk, in.size() - in_pos));
+      in_pos += zs.avail_in;
+    }
+    if (produced == out.size() && out.size() < expected)
+      out.resize(static_cast<std::size_t>(std::min<std::uint64_t>(expected, 2 * out.size())));
+    const bool full = produced == out.size();  // == expected: any more output is too much
+    zs.next_out = full ? &beyond : reinterpret_cast<Bytef*>(out.data() + produced);
+    zs.avail_out = full ? 1 : static_cast<uInt>(std::min(kChunk, out.size() - produced));
+    const uInt out_before = zs.avail_out, in_before = zs.avail_in;
+    const int rc = inflate(&zs, Z_NO_FLUSH);
+    const std::size_t got = out_before - zs.avail_out;
+    if (full && got > 0)
+      throw InputError(what + ": inflates to more than the " + std::to_string(expected) +
+                       " bytes its zip directory entry declares (corrupt archive)");
+    produced += got;
+    if (rc == Z_STREAM_END) break;
+    if (rc == Z_OK || rc == Z_BUF_ERROR) {
+      const bool input_done = zs.avail_in == 0 && in_pos == in.size();
+      if (got == 0 && (input_done || zs.avail_in == in_before))
+        throw InputError(what + ": corrupt deflate data (truncated after " + std::to_string(produced) +
+                         " of the " + std::to_string(expected) + " bytes declared)");
+      continue;
+    }
+    throw InputError(what + ": corrupt deflate data (" +
+                     (zs.msg ? std::string(zs.msg) : "zlib error " + std::to_string(rc)) + ")");
+  }
+  if (produced != expected)
+    throw InputError(what + ": corrupt archive: the member inflates to " + std::to_string(produced) +
+                     " bytes, its zip directory entry declares " + std::to_string(expected));
   return out;
 }
 
@@ -80,7 +134,12 @@ std::map<std::string, NpyArray> ParseNpz(std::string_view b, const std::string& 
     cd_offset = Le(b, z64 + 48, 8, name);
   }
   std::map<std::string, NpyArray> out;
-  std::size_t p = cd_offset;
+  // Memory held by the members read so far (their bytes while parsed, then
+  // their values as doubles): with the member being read, it must fit the budget,
+  // so an archive cannot multiply one large member through many directory
+  // entries.
+  std::uint64_t held = 0;
+  std::uint64_t p = cd_offset;
   for (std::uint64_t e = 0; e < entries; ++e) {
     if (Le(b, p, 4, name) != kCentralSig)
       throw InputError(name + ": corrupt zip central directory (entry " + std::to_string(e) + ")");
@@ -90,27 +149,46 @@ std::map<std::string, NpyArray> ParseNpz(std::string_view b, const std::string& 
     const auto name_len = Le(b, p + 28, 2, name), extra_len = Le(b, p + 30, 2, name),
                comment_len = Le(b, p + 32, 2, name);
     std::uint64_t local = Le(b, p + 42, 4, name);
-    if (p + 46 + name_len > b.size()) throw InputError(name + ": truncated zip central directory");
-    std::string member(b.substr(p + 46, name_len));
+    // p + 46 <= b.size() now, so these sums (each field < 2^16) cannot wrap.
+    const std::uint64_t name_pos = p + 46, extra_pos = name_pos + name_len,
+                        entry_end = extra_pos + extra_len + comment_len;
+    if (entry_end > b.size())
+      throw InputError(name + ": truncated zip central directory (entry " + std::to_string(e) + ")");
+    std::string member(b.substr(name_pos, name_len));
     // zip64 extra field (id 1): the 0xFFFFFFFF fields in the order usize, csize, offset.
-    for (std::size_t x = p + 46 + name_len; x + 4 <= p + 46 + name_len + extra_len;) {
+    for (std::uint64_t x = extra_pos; x + 4 <= extra_pos + extra_len;) {
       const auto id = Le(b, x, 2, name), len = Le(b, x + 2, 2, name);
+      const std::uint64_t field_end = x + 4 + len;
       if (id == 1) {
-        std::size_t q = x + 4;
-        if (usize == 0xFFFFFFFF) usize = Le(b, q, 8, name), q += 8;
-        if (csize == 0xFFFFFFFF) csize = Le(b, q, 8, name), q += 8;
-        if (local == 0xFFFFFFFF) local = Le(b, q, 8, name), q += 8;
+        std::uint64_t q = x + 4;
+        auto next = [&](std::uint64_t* v) {
+          if (q + 8 > field_end || q + 8 > extra_pos + extra_len)
+            throw InputError(name + ": corrupt zip64 extra field (entry " + std::to_string(e) + ")");
+          *v = Le(b, q, 8, name);
+          q += 8;
+        };
+        if (usize == 0xFFFFFFFF) next(&usize);
+        if (csize == 0xFFFFFFFF) next(&csize);
+        if (local == 0xFFFFFFFF) next(&local);
       }
-      x += 4 + len;
+      x = field_end;
     }
-    p += 46 + name_len + extra_len + comment_len;
+    p = entry_end;
 
-    const std::string what = name + ": member '" + member + "'";
+    const std::string what = name + ": member '" + Printable(member) + "'";
     if (Le(b, local, 4, name) != kLocalSig) throw InputError(what + ": bad local header");
-    const std::size_t data_pos =
-        local + 30 + Le(b, local + 26, 2, name) + Le(b, local + 28, 2, name);
-    if (data_pos + csize > b.size()) throw InputError(what + ": truncated data");
-    std::string_view raw = b.substr(data_pos, csize);
+    // Le succeeded at local + 28, so local + 30 <= b.size(): no wrap.
+    const std::uint64_t data_pos = local + 30 + Le(b, local + 26, 2, name) + Le(b, local + 28, 2, name);
+    if (data_pos > b.size() || csize > b.size() - data_pos)
+      throw InputError(what + ": truncated data (" + std::to_string(csize) + " bytes at offset " +
+                       std::to_string(data_pos) + ", the file has " + std::to_string(b.size()) + ")");
+    if (member.size() > 4 && member.compare(member.size() - 4, 4, ".npy") == 0)
+      member.resize(member.size() - 4);
+    if (out.count(member)) throw InputError(what + ": appears twice in the archive");
+    std::string_view raw = b.substr(static_cast<std::size_t>(data_pos), static_cast<std::size_t>(csize));
+    // The declared size is checked here but never trusted (see Inflate).
+    RequireMemory(usize, what + ": its declared uncompressed size of " + std::to_string(usize) + " bytes");
+    RequireMemory(SaturatingAdd(held, usize), what + ": with the members before it, the archive's contents");
     std::string inflated;
     if (method == 8) {
       inflated = Inflate(raw, usize, what);
@@ -119,21 +197,20 @@ std::map<std::string, NpyArray> ParseNpz(std::string_view b, const std::string& 
       throw InputError(what + ": unsupported zip compression method " + std::to_string(method) +
                        " (expected stored or deflate, as numpy.savez writes)");
     }
-    if (raw.size() != usize) throw InputError(what + ": size mismatch");
+    if (raw.size() != usize)
+      throw InputError(what + ": size mismatch (" + std::to_string(raw.size()) + " bytes stored, " +
+                       std::to_string(usize) + " declared)");
     if (Crc32(raw) != crc) throw InputError(what + ": CRC-32 mismatch (corrupt archive)");
-    if (member.size() > 4 && member.compare(member.size() - 4, 4, ".npy") == 0)
-      member.resize(member.size() - 4);
-    out[member] = ParseNpy(raw, what);
+    NpyArray a = ParseNpy(raw, what);
+    held = SaturatingAdd(held, SaturatingMul(a.data.size(), sizeof(double)));
+    RequireMemory(held, what + ": with the members before it, the archive's values as doubles");
+    out.emplace(std::move(member), std::move(a));
   }
   return out;
 }
 
 std::map<std::string, NpyArray> ReadNpz(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path.string() + ": cannot open .npz file");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ParseNpz(ss.str(), path.string());
+  return ParseNpz(data_internal::ReadFileBytes(path), path.string());
 }
 
 void NpzWriter::Add(const std::string& key, const double* data,
@@ -144,11 +221,12 @@ void NpzWriter::Add(const std::string& key, const double* data,
 }
 
 void NpzWriter::Add(const std::string& key, const Matrix& m) {
-  members_.emplace_back(key + ".npy", EncodeNpy(m));
+  const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> r = m;
+  Add(key, r.data(), {static_cast<std::size_t>(m.rows()), static_cast<std::size_t>(m.cols())});
 }
 
 void NpzWriter::Add(const std::string& key, const Vector& v) {
-  members_.emplace_back(key + ".npy", EncodeNpy(v));
+  Add(key, v.data(), {static_cast<std::size_t>(v.size())});
 }
 
 std::string NpzWriter::Encode() const {

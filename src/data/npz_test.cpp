@@ -4,8 +4,13 @@
 #include "marginlab/data/npz.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <zlib.h>
+
+#include <cstdint>
 
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/memory.hpp"
 #include "testing/tmpdir.hpp"
 
 namespace marginlab {
@@ -102,6 +107,190 @@ TEST(Npz, RejectsCorruptArchives) {
     EXPECT_NE(std::string(e.what()).find("flipped.npz"), std::string::npos) << e.what();
   }
   EXPECT_THROW(ReadNpz("/nonexistent/file.npz"), InputError);
+}
+
+
+// --- Hostile archives (issue 18) ----------------------------------------------
+
+void Put(std::string& out, std::uint64_t v, int bytes) {
+  for (int i = 0; i < bytes; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+
+std::string RawDeflate(const std::string& in) {
+  z_stream zs{};
+  EXPECT_EQ(deflateInit2(&zs, 9, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
+  std::string out(deflateBound(&zs, in.size()) + 64, '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  zs.avail_in = static_cast<uInt>(in.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  EXPECT_EQ(deflate(&zs, Z_FINISH), Z_STREAM_END);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  return out;
+}
+
+// A one-member zip archive whose central directory declares `csize`, `usize`
+// (with a zip64 extra field when either needs 64 bits) and the local header
+// at offset 0; `data` follows the local header as is.
+std::string OneMemberZip(const std::string& data, int method, std::uint64_t csize, std::uint64_t usize,
+                         std::uint32_t crc = 0, std::uint16_t local_name_len = 5) {
+  const std::string name = "a.npy";
+  const bool z64 = csize >= 0xFFFFFFFF || usize >= 0xFFFFFFFF;
+  std::string out;
+  Put(out, 0x04034b50, 4), Put(out, 20, 2), Put(out, 0, 2), Put(out, method, 2), Put(out, 0, 4);
+  Put(out, crc, 4), Put(out, data.size(), 4), Put(out, data.size(), 4);
+  Put(out, local_name_len, 2), Put(out, 0, 2);
+  out += name + data;
+  const std::size_t cd = out.size();
+  std::string extra;
+  if (z64) Put(extra, 1, 2), Put(extra, 16, 2), Put(extra, usize, 8), Put(extra, csize, 8);
+  Put(out, 0x02014b50, 4), Put(out, 45, 2), Put(out, 45, 2), Put(out, 0, 2), Put(out, method, 2), Put(out, 0, 4);
+  Put(out, crc, 4), Put(out, z64 ? 0xFFFFFFFF : csize, 4), Put(out, z64 ? 0xFFFFFFFF : usize, 4);
+  Put(out, name.size(), 2), Put(out, extra.size(), 2), Put(out, 0, 2), Put(out, 0, 2), Put(out, 0, 2);
+  Put(out, 0, 4), Put(out, 0, 4);
+  out += name + extra;
+  const std::size_t cd_size = out.size() - cd;
+  Put(out, 0x06054b50, 4), Put(out, 0, 4), Put(out, 1, 2), Put(out, 1, 2), Put(out, cd_size, 4), Put(out, cd, 4);
+  Put(out, 0, 2);
+  return out;
+}
+
+// The InputError message of ParseNpz(bytes, name); fails the test on any other outcome.
+std::string NpzError(const std::string& bytes, const std::string& name) {
+  try {
+    ParseNpz(bytes, name);
+  } catch (const InputError& e) {
+    return e.what();
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "not an InputError: " << e.what();
+    return "";
+  }
+  ADD_FAILURE() << "no error";
+  return "";
+}
+
+std::uint64_t PeakRssBytes() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<std::uint64_t>(u.ru_maxrss) * 1024;
+}
+
+struct BudgetScope {
+  explicit BudgetScope(std::uint64_t bytes) { SetMemoryBudget(bytes); }
+  ~BudgetScope() { SetMemoryBudget(0); }
+};
+
+#define EXPECT_HAS(text, part) EXPECT_NE(std::string(text).find(part), std::string::npos) << (text)
+
+TEST(Npz, Zip64RecordOffsetsCannotWrap) {
+  // The 42-byte file: a zip64 locator pointing near 2^64 and an end record that
+  // defers to it. `pos + 4 > size` wrapped and read before the buffer.
+  for (std::uint64_t z64 : {~std::uint64_t{0}, ~std::uint64_t{0} - 3, std::uint64_t{1} << 63, std::uint64_t{43}}) {
+    std::string b;
+    Put(b, 0x07064b50, 4), Put(b, 0, 4), Put(b, z64, 8), Put(b, 1, 4);
+    Put(b, 0x06054b50, 4), Put(b, 0, 4), Put(b, 0xFFFF, 2), Put(b, 0xFFFF, 2), Put(b, 0xFFFFFFFF, 4);
+    Put(b, 0xFFFFFFFF, 4), Put(b, 0, 2);
+    ASSERT_EQ(b.size(), 42u);
+    EXPECT_HAS(NpzError(b, "z64.npz"), "z64.npz: truncated or corrupt zip archive");
+  }
+  // A valid zip64 end record whose central directory offset is near 2^64.
+  std::string b;
+  Put(b, 0x06064b50, 4), Put(b, 44, 8), Put(b, 45, 2), Put(b, 45, 2), Put(b, 0, 8);
+  Put(b, 1, 8), Put(b, 1, 8), Put(b, 46, 8), Put(b, ~std::uint64_t{0} - 1, 8);
+  Put(b, 0x07064b50, 4), Put(b, 0, 4), Put(b, 0, 8), Put(b, 1, 4);
+  Put(b, 0x06054b50, 4), Put(b, 0, 4), Put(b, 0xFFFF, 2), Put(b, 0xFFFF, 2), Put(b, 0xFFFFFFFF, 4);
+  Put(b, 0xFFFFFFFF, 4), Put(b, 0, 2);
+  EXPECT_HAS(NpzError(b, "cd.npz"), "cd.npz: truncated or corrupt zip archive");
+}
+
+TEST(Npz, MemberDataRangeCannotWrap) {
+  // The local header's name length puts the data past the end of the file and
+  // csize (zip64) brings data_pos + csize back round to 0: substr threw
+  // std::out_of_range, which named no file.
+  const std::uint16_t name_len = 1000;
+  const std::uint64_t data_pos = 30 + name_len;
+  const std::string b = OneMemberZip("", 0, ~data_pos + 1, 1, 0, name_len);
+  ASSERT_LT(b.size(), data_pos);
+  EXPECT_HAS(NpzError(b, "wrap.npz"), "wrap.npz: member 'a.npy': truncated data");
+  // csize just past the end, without wrapping.
+  EXPECT_HAS(NpzError(OneMemberZip("abc", 0, 1000, 1000), "short.npz"), "short.npz: member 'a.npy': truncated data");
+}
+
+TEST(Npz, DeclaredSizeIsCheckedAndNeverTrusted) {
+  // 1 MiB of zeros deflates to about 1 KB; the directory claims 4 GiB + 4 bytes.
+  const std::string deflated = RawDeflate(std::string(1 << 20, '\0'));
+  ASSERT_LT(deflated.size(), 4096u);
+  const std::uint64_t claimed = (std::uint64_t{1} << 32) + 4;
+  const std::string bomb = OneMemberZip(deflated, 8, deflated.size(), claimed);
+  {
+    BudgetScope budget(std::uint64_t{1} << 30);
+    const std::string msg = NpzError(bomb, "bomb.npz");
+    EXPECT_HAS(msg, "bomb.npz: member 'a.npy': its declared uncompressed size of 4294967300 bytes would need");
+    EXPECT_HAS(msg, "memory budget");
+  }
+  {
+    // A budget that admits the claim: inflation still only allocates what arrives.
+    BudgetScope budget(std::uint64_t{1} << 40);
+    const std::uint64_t before = PeakRssBytes();
+    const std::string msg = NpzError(bomb, "bomb.npz");
+    EXPECT_HAS(msg, "bomb.npz: member 'a.npy': corrupt archive: the member inflates to 1048576 bytes, its zip "
+                    "directory entry declares 4294967300");
+    EXPECT_LT(PeakRssBytes(), before + (std::uint64_t{256} << 20));
+  }
+  // Declaring less than the stream holds stops at the declared size.
+  EXPECT_HAS(NpzError(OneMemberZip(deflated, 8, deflated.size(), 1000), "more.npz"),
+             "more.npz: member 'a.npy': inflates to more than the 1000 bytes");
+  // Corrupt deflate data and a stream cut short.
+  EXPECT_HAS(NpzError(OneMemberZip(std::string(64, '\xff'), 8, 64, 100), "bad.npz"),
+             "bad.npz: member 'a.npy': corrupt deflate data");
+  EXPECT_HAS(NpzError(OneMemberZip(deflated.substr(0, deflated.size() / 2), 8, deflated.size() / 2, 1 << 20),
+                      "cut.npz"),
+             "cut.npz: member 'a.npy': corrupt deflate data (truncated");
+}
+
+TEST(Npz, MembersMustFitTheBudgetTogether) {
+  NpzWriter w;
+  for (int k = 0; k < 10; ++k) w.Add("m" + std::to_string(k), Vector(Vector::Constant(10000, 1.0)));
+  const std::string bytes = w.Encode();
+  EXPECT_EQ(ParseNpz(bytes, "ten.npz").size(), 10u);
+  BudgetScope budget(500 << 10);  // each member: 80 KB of bytes, then 80 KB of doubles
+  EXPECT_HAS(NpzError(bytes, "ten.npz"), "with the members before it");
+}
+
+TEST(Npz, DuplicateMembersAreAnError) {
+  NpzWriter w;
+  w.Add("a", Vector(Vector::Constant(2, 1.0)));
+  w.Add("b", Vector(Vector::Constant(2, 2.0)));
+  std::string bytes = w.Encode();
+  for (std::size_t at = bytes.find("b.npy"); at != std::string::npos; at = bytes.find("b.npy")) bytes[at] = 'a';
+  EXPECT_HAS(NpzError(bytes, "dup.npz"), "dup.npz: member 'a.npy': appears twice");
+  EXPECT_THROW(w.Add("a", Vector(Vector::Constant(2, 1.0))), InternalError);
+}
+
+TEST(Npz, EveryCorruptionIsAnInputErrorNamingTheFile) {
+  // Every truncation and every single-byte change of the two numpy archives:
+  // an InputError naming the file, or a successful read — never another exception.
+  for (const char* hex : {kSavez, kSavezCompressed}) {
+    const std::string good = FromHex(hex);
+    std::vector<std::string> variants;
+    for (std::size_t len = 0; len < good.size(); ++len) variants.push_back(good.substr(0, len));
+    for (std::size_t i = 0; i < good.size(); ++i)
+      for (int x : {0x01, 0x80, 0xff}) {
+        std::string v = good;
+        v[i] = static_cast<char>(v[i] ^ x);
+        variants.push_back(std::move(v));
+      }
+    for (const std::string& v : variants) {
+      try {
+        ParseNpz(v, "m.npz");
+      } catch (const InputError& e) {
+        ASSERT_EQ(std::string(e.what()).rfind("m.npz", 0), 0u) << e.what();
+      } catch (const std::exception& e) {
+        FAIL() << "not an InputError: " << e.what();
+      }
+    }
+  }
 }
 
 }  // namespace

@@ -2,9 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cmath>
+#include <limits>
 
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/memory.hpp"
+#include "marginlab/data/source.hpp"
+#include "sampling.hpp"
 
 namespace marginlab {
 namespace {
@@ -85,6 +90,84 @@ TEST(Teacher, RejectsBadParameters) {
   TeacherOptions q;
   q.n = -1;
   EXPECT_THROW(GenerateTeacher(q), InputError);
+}
+
+
+// The one-line InputError message of LoadData(spec) under an 8 GiB budget.
+std::string SpecError(const std::string& spec) {
+  SetMemoryBudget(std::uint64_t{8} << 30);
+  std::string msg;
+  try {
+    LoadData(spec, "--data");
+    ADD_FAILURE() << spec << ": no error";
+  } catch (const InputError& e) {
+    msg = e.what();
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << spec << ": not an InputError: " << e.what();
+  }
+  SetMemoryBudget(0);
+  EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
+  return msg;
+}
+
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+#define EXPECT_HAS(text, part) EXPECT_NE(std::string(text).find(part), std::string::npos) << (text)
+
+TEST(Teacher, SizesAndDrawLimitsFailInValidate) {
+  EXPECT_HAS(SpecError("teacher:n=10000000000"), "n=10000000000 and d=20");
+  EXPECT_HAS(SpecError("teacher:k=100000000,d=100"),
+             "k=100000000 and d=100 (a 100000000 x 100 teacher weight matrix, as doubles) would need");
+  EXPECT_HAS(SpecError("teacher:n=1,k=4294967296,d=4294967296"), "n=1 and d=4294967296");
+  // max_draws_per_example · n overflowed a signed long (undefined behaviour;
+  // a nonsense "0 draws" error, or a wrapped limit).
+  EXPECT_HAS(SpecError("teacher:n=100,margin=0.01,max_draws_per_example=100000000000000000"),
+             "max_draws_per_example must be in [1, 1000000000], got 100000000000000000");
+  EXPECT_HAS(SpecError("teacher:margin=inf"), "margin");
+}
+
+TEST(Teacher, UnreachableMarginsAreRefusedFast) {
+  // margin 50 exceeds the teacher's bound on the sphere: no draws at all.
+  auto start = std::chrono::steady_clock::now();
+  std::string msg = SpecError("teacher:margin=50");
+  EXPECT_HAS(msg, "margin=50 is not reachable: on the unit sphere |f*(x)| <= ");
+  EXPECT_LT(SecondsSince(start), 0.1);
+  // In d = 696, |f*(x)| concentrates near 0 (median 0.05): margin=0.3 keeps
+  // 0.15% of the draws (feasible: 200 examples in ~135,000 of the 200,000
+  // draws allowed, about 1 s), margin=0.45 about 0.001% — hopeless, and found
+  // so after about 43,000 draws instead of all 200,000.
+  start = std::chrono::steady_clock::now();
+  msg = SpecError("teacher:d=696,margin=0.45");
+  EXPECT_HAS(msg, "margin=0.45 is not reachable: only ");
+  EXPECT_HAS(msg, "(stopped early");
+  EXPECT_LT(SecondsSince(start), 1.0);
+}
+
+TEST(Teacher, RejectionBudgetStopsEarlyOnlyWhenHopeless) {
+  using data_internal::RejectionBudget;
+  RejectionBudget none(200, 1000);  // 200,000 draws allowed
+  std::uint64_t d = 0;
+  while (!none.Stop(d, 0)) ++d;
+  EXPECT_TRUE(none.stopped_early());
+  EXPECT_LT(d, 80000u);
+  // Acceptance at twice the rate needed (1/500 per draw): never stopped early.
+  RejectionBudget enough(200, 1000);
+  for (std::uint64_t draws = 0, accepted = 0; accepted < 200; ++draws) {
+    ASSERT_FALSE(enough.Stop(draws, accepted)) << draws;
+    if (draws % 500 == 499) ++accepted;
+  }
+  // Exactly at the rate needed, accepted at the last moment: not stopped early either.
+  RejectionBudget tight(10, 1000);
+  for (std::uint64_t draws = 0, accepted = 0; accepted < 10; ++draws) {
+    ASSERT_FALSE(tight.Stop(draws, accepted)) << draws;
+    if (draws % 1000 == 999) ++accepted;
+  }
+  // Overflow-safe: n · max_draws_per_example saturates.
+  RejectionBudget huge(std::numeric_limits<long>::max(), data_internal::kMaxDrawsPerExample);
+  EXPECT_EQ(huge.max_draws(), kNoFit);
+  EXPECT_FALSE(huge.Stop(1, 0));
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include "marginlab/core/error.hpp"
 #include "marginlab/core/options.hpp"
 #include "marginlab/core/params.hpp"
+#include "sampling.hpp"
 
 namespace marginlab {
 
@@ -13,7 +14,7 @@ std::string WeiDOptions::Validate() const {
                     std::to_string(d);
   if (task != "classification" && task != "regression")
     return "task must be classification or regression, got '" + task + "'";
-  return "";
+  return data_internal::DataMemoryProblem(n, d);
 }
 
 Dataset GenerateWeiD(const WeiDOptions& opts) {

@@ -5,6 +5,8 @@
 #include <cmath>
 
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/memory.hpp"
+#include "marginlab/data/source.hpp"
 
 namespace marginlab {
 namespace {
@@ -76,6 +78,43 @@ TEST(WeiD, RejectsImpossibleParameters) {
   o.n = 5;
   o.task = "ranking";
   EXPECT_THROW(GenerateWeiD(o), InputError);
+}
+
+
+// The one-line InputError message of LoadData(spec) under an 8 GiB budget.
+std::string SpecError(const std::string& spec) {
+  SetMemoryBudget(std::uint64_t{8} << 30);
+  std::string msg;
+  try {
+    LoadData(spec, "--data");
+    ADD_FAILURE() << spec << ": no error";
+  } catch (const InputError& e) {
+    msg = e.what();
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << spec << ": not an InputError: " << e.what();
+  }
+  SetMemoryBudget(0);
+  EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
+  return msg;
+}
+
+#define EXPECT_HAS(text, part) EXPECT_NE(std::string(text).find(part), std::string::npos) << (text)
+
+TEST(WeiD, SizesBeyondTheBudgetFailInValidate) {
+  // Each used to reach Matrix::Zero and end in std::bad_alloc or the OOM killer.
+  EXPECT_HAS(SpecError("wei-d:n=10000000000000"),
+             "--data 'wei-d:n=10000000000000': n=10000000000000 and d=20 (the 10000000000000 x 20 data matrix and "
+             "its labels, as doubles) would need 1.49 PiB, more than the memory budget of 8.00 GiB");
+  EXPECT_HAS(SpecError("wei-d:n=200000000,d=20"), "n=200000000 and d=20 (the 200000000 x 20 data matrix and its "
+                                                  "labels, as doubles) would need 31.3 GiB");
+  EXPECT_HAS(SpecError("wei-d:n=3,d=9223372036854775807"), "more than 16 EiB (the size overflows)");
+  WeiDOptions o;
+  o.n = 200000000;
+  SetMemoryBudget(std::uint64_t{1} << 30);
+  EXPECT_NE(o.Validate().find("would need"), std::string::npos) << o.Validate();
+  o.n = 1000;
+  EXPECT_EQ(o.Validate(), "");
+  SetMemoryBudget(0);
 }
 
 }  // namespace

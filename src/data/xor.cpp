@@ -5,13 +5,14 @@
 
 #include "marginlab/core/options.hpp"
 #include "marginlab/core/params.hpp"
+#include "sampling.hpp"
 
 namespace marginlab {
 
 std::string XorOptions::Validate() const {
   if (n <= 0) return "n must be positive, got " + std::to_string(n);
   if (d < 2) return "d must be at least 2, got " + std::to_string(d);
-  return "";
+  return data_internal::DataMemoryProblem(n, d);
 }
 
 Dataset GenerateXor(const XorOptions& opts) {

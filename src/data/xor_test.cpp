@@ -5,6 +5,8 @@
 #include <cmath>
 
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/memory.hpp"
+#include "marginlab/data/source.hpp"
 
 namespace marginlab {
 namespace {
@@ -37,6 +39,34 @@ TEST(Xor, RejectsBadDimension) {
   XorOptions o;
   o.d = 1;
   EXPECT_THROW(GenerateXor(o), InputError);
+}
+
+
+// The one-line InputError message of LoadData(spec) under an 8 GiB budget.
+std::string SpecError(const std::string& spec) {
+  SetMemoryBudget(std::uint64_t{8} << 30);
+  std::string msg;
+  try {
+    LoadData(spec, "--data");
+    ADD_FAILURE() << spec << ": no error";
+  } catch (const InputError& e) {
+    msg = e.what();
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << spec << ": not an InputError: " << e.what();
+  }
+  SetMemoryBudget(0);
+  EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
+  return msg;
+}
+
+#define EXPECT_HAS(text, part) EXPECT_NE(std::string(text).find(part), std::string::npos) << (text)
+
+TEST(Xor, SizesBeyondTheBudgetFailInValidate) {
+  // n·d = 2^80 overflowed 64 bits.
+  EXPECT_HAS(SpecError("xor:n=1099511627776,d=1099511627776"),
+             "n=1099511627776 and d=1099511627776 (the 1099511627776 x 1099511627776 data matrix and its labels, "
+             "as doubles) would need more than 16 EiB (the size overflows)");
+  EXPECT_HAS(SpecError("xor:n=100000000,d=100"), "would need 75.3 GiB");
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 #include "marginlab/data/dataset.hpp"
 
@@ -32,7 +33,12 @@ struct CsvOptions {
   std::string Validate() const;
 };
 
+// Reads opts.path. Before the n × d matrix is allocated, every line too short
+// to hold the first line's number of fields is reported as ragged, and the
+// matrix is checked against the memory budget (core/memory.hpp).
 Dataset LoadCsvDataset(const CsvOptions& opts);
+// The same from the file's text; opts.path names it in messages.
+Dataset ParseCsvDataset(std::string_view text, const CsvOptions& opts);
 
 // One line per example: the d features then the label, comma-separated, each
 // number in the shortest text that reads back to the same double. No header.

@@ -5,12 +5,19 @@
 // dimensions, each dimension as a big-endian uint32, then the data, big-endian,
 // row-major. Gzip input is detected by its magic bytes and read through zlib.
 // Errors (InputError naming the file): bad magic, unknown type, data shorter
-// or longer than the dimensions say, a truncated or corrupt gzip stream.
+// or longer than the dimensions say, a truncated or corrupt gzip stream, a
+// NaN or infinite float value in a data set.
+// Memory: a gzip file's header is inflated first; its data only up to the
+// size the dimensions imply (checked against the memory budget of
+// core/memory.hpp first, with overflow-safe arithmetic), plus at most 1 MiB
+// to count trailing bytes. The output buffer grows as output arrives, so a
+// small file that declares or inflates to gigabytes is refused cheaply.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "marginlab/data/dataset.hpp"
@@ -24,6 +31,8 @@ struct IdxArray {
 };
 
 IdxArray ReadIdx(const std::filesystem::path& path);
+// The same from the file's bytes (raw or gzip); `name` appears in errors.
+IdxArray ParseIdx(std::string_view bytes, const std::string& name);
 // Writes `a` in its `type` (values are converted; ubyte values must be in
 // [0, 255]); gzip = true compresses with zlib (deterministic: no name or time
 // in the gzip header). Atomic (write-then-rename).
@@ -51,5 +60,8 @@ struct IdxOptions {
 };
 
 Dataset LoadIdxDataset(const IdxOptions& opts);
+// The same from the two files' bytes; opts.images and opts.labels are used
+// only as names in messages and in ds.source.
+Dataset ParseIdxDataset(std::string_view images, std::string_view labels, const IdxOptions& opts);
 
 }  // namespace marginlab

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "marginlab/core/memory.hpp"
 #include "marginlab/core/types.hpp"
 #include "marginlab/data/dataset.hpp"
 
@@ -27,9 +28,20 @@ struct NpyArray {
 
 // Parses the bytes of one .npy file; `name` (a path or an archive member)
 // appears in every error message. Throws InputError on bad magic, an
-// unparseable header, an unsupported dtype, or a size mismatch.
+// unparseable header (over 1 MiB, more than 64 dimensions), an unsupported
+// dtype, or a size mismatch, and — before allocating — when the array as
+// doubles, or any one extent alone as doubles (so that (2^63, 0) is refused
+// although it holds nothing), exceeds the memory budget (core/memory.hpp).
+// Values are converted as stored: NaN and ±Inf are kept (see RequireFinite).
 NpyArray ParseNpy(std::string_view bytes, const std::string& name);
-NpyArray ReadNpy(const std::filesystem::path& path);
+NpyArray ReadNpy(const std::filesystem::path& path);  // also: file larger than the budget
+
+// Finiteness. FirstNonFinite: the C-order index of the first NaN or ±Inf in
+// a.data, or kNoFit (core/memory.hpp) when every value is finite.
+// RequireFinite: throws InputError "<name>: element (i, j) is nan; expected
+// finite numbers" — for loaders of data sets and network weights.
+std::uint64_t FirstNonFinite(const NpyArray& a);
+void RequireFinite(const NpyArray& a, const std::string& name);
 
 // The bytes of a version-1.0 '<f8' C-order .npy holding `data` with `shape`.
 std::string EncodeNpy(const double* data, const std::vector<std::size_t>& shape);
@@ -41,7 +53,8 @@ Matrix NpyToMatrix(const NpyArray& a, const std::string& name);
 Vector NpyToVector(const NpyArray& a, const std::string& name);
 
 // X.npy (n×d) and y.npy (n) → Dataset. labels: "auto" (InferLabelKind),
-// "binary", "class" or "real".
+// "binary", "class" or "real". A NaN or ±Inf feature or label is an InputError
+// naming the file and the element.
 Dataset LoadNpyDataset(const std::filesystem::path& x_path, const std::filesystem::path& y_path,
                        const std::string& labels = "auto");
 // Writes dir/X.npy and dir/y.npy (dir is created if missing). Both files are
