@@ -79,6 +79,8 @@ std::vector<Weights<double>> ReadInit(const std::string& path, const std::string
       Matrix W(rows, cols);
       for (std::size_t r = 0; r < rows; ++r)
         for (std::size_t c = 0; c < cols; ++c) W(r, c) = a.data[(t * rows + r) * cols + c];
+      ML_REQUIRE(W.allFinite()) << path << ": '" << name << "' (trial " << t
+                                << ") holds NaN or infinite weights (saved from a diverged run?)";
       out[t].push_back(std::move(W));
     }
   }

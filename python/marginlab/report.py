@@ -8,6 +8,7 @@ import html
 import importlib
 import json
 import pathlib
+import sqlite3
 import sys
 from dataclasses import dataclass, field
 
@@ -162,7 +163,16 @@ def main(argv):
     if len(argv) != 2:
         print("usage: python3 -m marginlab.report DIR", file=sys.stderr)
         return 2
-    res, an = make_report(argv[1])
+    try:
+        res, an = make_report(argv[1])
+    except sqlite3.Error as e:
+        print(f"marginlab report: {argv[1]}/results.sqlite: cannot read the results database: {e}",
+              file=sys.stderr)
+        return 2
+    except OSError as e:  # a read-only or full folder: one line naming the file, no traceback
+        print(f"marginlab report: cannot write the report: {e.filename or argv[1]}: {e.strerror or e}",
+              file=sys.stderr)
+        return 2
     print(f"report: {res.dir / 'report.md'}, {res.dir / 'report.html'}, {res.dir / 'summary.json'}, "
           f"{len(an.figures)} figure(s) in {res.dir / 'figures'}")
     for c in an.claims:

@@ -85,13 +85,20 @@ def load(directory):
     # checkpoints the log and removes results.sqlite-wal/-shm when it closes (a read-only one
     # leaves them behind). Reading changes no row. A read-only directory falls back to mode=ro.
     con = None
-    try:
-        con = sqlite3.connect(f"file:{path}?mode=rw", uri=True)
-        con.execute("SELECT count(*) FROM meta").fetchone()
-    except sqlite3.OperationalError:
-        if con is not None:
-            con.close()
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    for mode in ("mode=rw", "mode=ro", "mode=ro&immutable=1"):
+        # A read-only mount cannot hold the WAL's -shm file, so even mode=ro fails there;
+        # immutable=1 reads the database file alone (nothing else writes to it then).
+        try:
+            con = sqlite3.connect(f"file:{path}?{mode}", uri=True)
+            con.execute("SELECT count(*) FROM meta").fetchone()
+            break
+        except sqlite3.OperationalError:
+            if con is not None:
+                con.close()
+            con = None
+    if con is None:
+        raise SystemExit(f"marginlab report: {path}: cannot open the results database "
+                         "(not an SQLite store, or unreadable)")
     meta = dict(con.execute("SELECT key, value FROM meta"))
     runs = {}
     for rid, point, trial, seed, params, status, error, seconds in con.execute(

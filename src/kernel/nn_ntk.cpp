@@ -111,6 +111,8 @@ NnNetwork LoadNnNetwork(const std::filesystem::path& path, const std::string& ke
     const std::size_t base = static_cast<std::size_t>(trial) * rows * cols;
     for (std::size_t r = 0; r < rows; ++r)
       for (std::size_t c = 0; c < cols; ++c) W(r, c) = a.data[base + r * cols + c];
+    ML_REQUIRE(W.allFinite()) << where << ": '" << name
+                              << "' holds NaN or infinite weights (saved from a diverged run?)";
     net.W.push_back(std::move(W));
   }
   CheckLayers(net.W, where);

@@ -79,6 +79,8 @@ TwoLayerNet LoadTwoLayerNet(const std::filesystem::path& path, const std::string
     Matrix W(rows, cols);
     for (std::size_t r = 0; r < rows; ++r)
       for (std::size_t c = 0; c < cols; ++c) W(r, c) = a.data[(trial * rows + r) * cols + c];
+    ML_REQUIRE(W.allFinite()) << where << ": '" << prefix << name
+                              << "' holds NaN or infinite weights (saved from a diverged run?)";
     return W;
   };
   TwoLayerNet net;

@@ -1,0 +1,109 @@
+// End-to-end tests of issue 18's promises at the command line: a diverged run is a failure
+// (exit 1) and never a score; inputs that would need more memory than the budget, bad config
+// types and bad trial parameters are one-line errors (exit 2) that name the culprit, checked
+// before anything is allocated or any results folder is created; NaN weights are refused.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <limits>
+
+#include "marginlab/data/npz.hpp"
+#include "testing/tmpdir.hpp"
+
+namespace marginlab {
+namespace {
+namespace fs = std::filesystem;
+using testing::RunCli;
+using testing::ScratchDir;
+
+void ExpectOneLineError(const testing::CommandResult& r, int code, const std::string& fragment) {
+  EXPECT_EQ(r.exit_code, code) << r.output;
+  const std::size_t at = r.output.rfind("marginlab: error: ");
+  ASSERT_NE(at, std::string::npos) << r.output;
+  const std::string line = r.output.substr(at);
+  EXPECT_EQ(std::count(line.begin(), line.end(), '\n'), 1) << r.output;
+  EXPECT_NE(line.find(fragment), std::string::npos) << "missing '" << fragment << "' in: " << line;
+}
+
+// The report of issue 18: this printed "diverged … train error 0, test error 0" and exited 0.
+TEST(CliReliability, ADivergedTrainingRunFailsWithItsReasonAndSavesNothing) {
+  const fs::path dir = ScratchDir();
+  const auto r = RunCli(
+      "train --data wei-d:d=20,n=200,seed=1 --test-data wei-d:d=20,n=500,seed=1,sample=1 --width 100 "
+      "--loss exponential --lr 1 --steps 20 --save " + (dir / "net.npz").string());
+  ExpectOneLineError(r, 1, "diverged");
+  EXPECT_NE(r.output.find("at step"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("train error 0,"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir / "net.npz"));
+  const auto j = RunCli("train --data wei-d:d=20,n=200,seed=1 --width 100 --loss exponential --lr 1 --steps 20 --json");
+  EXPECT_EQ(j.exit_code, 1) << j.output;
+  EXPECT_NE(j.output.find("\"termination\":\"diverged\""), std::string::npos) << j.output;
+}
+
+TEST(CliReliability, SizesBeyondTheMemoryBudgetAreNamedBeforeAllocating) {
+  const fs::path dir = ScratchDir();
+  ExpectOneLineError(RunCli("train --data wei-d:n=50 --width 200000000 --steps 1"), 2, "memory budget");
+  ExpectOneLineError(RunCli("train --data wei-d:n=50 --width 1e12 --steps 1"), 2, "width");
+  ExpectOneLineError(RunCli("--memory-budget 64M kernel gram --data wei-d:n=20000,d=3 --out " +
+                            (dir / "K.npy").string()),
+                     2, "the 20000×20000 Gram matrix would need 2.98 GiB");
+  EXPECT_FALSE(fs::exists(dir / "K.npy"));
+  ExpectOneLineError(RunCli("--memory-budget lots version"), 2, "--memory-budget");
+  ExpectOneLineError(RunCli("train --data wei-d:n=50 --optimizer sgd --batch-size 51 --steps 1"), 2,
+                     "batch_size 51");
+}
+
+TEST(CliReliability, BadConfigsAndTrialParametersFailBeforeTheResultsFolderExists) {
+  const fs::path dir = ScratchDir();
+  auto config = [&](const std::string& name, const std::string& text) {
+    const fs::path p = dir / name;
+    std::ofstream(p) << text;
+    return p.string();
+  };
+  const std::string head =
+      "[experiment]\nname = \"t\"\nkind = \"nn-train\"\n[params]\ndata = \"wei-d:n=30,d=5\"\nsteps = 2\n";
+  struct Case {
+    std::string text, fragment;
+  };
+  const std::vector<Case> cases = {
+      {head + "[scale.smoke]\ntrials = \"2\"\n", "trials must be an integer"},
+      {head + "[scale.smoke]\ntrials = 2.7\n", "trials must be an integer"},
+      {"[experiment]\nname = \"t\"\nkind = \"nn-train\"\nseed = \"abc\"\n[scale.smoke]\n", "seed must be an integer"},
+      {head + "stepz = 3\n[scale.smoke]\ntrials = 2\n", "stepz"},
+      {head + "[scale.smoke]\ntrials = 2\n[scale.smoke.params]\nsteps = -1\n", "steps must be ≥ 0"},
+  };
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    const fs::path out = dir / ("out" + std::to_string(i));
+    ExpectOneLineError(RunCli("run " + config("c" + std::to_string(i) + ".toml", cases[i].text) +
+                              " --scale smoke --out " + out.string()),
+                       2, cases[i].fragment);
+    EXPECT_FALSE(fs::exists(out)) << cases[i].text;
+  }
+  const fs::path out = dir / "out-set";
+  ExpectOneLineError(RunCli("run " + config("ok.toml", head + "[scale.smoke]\ntrials = 1\n") +
+                            " --scale smoke --set colour=red --out " + out.string()),
+                     2, "colour");
+  EXPECT_FALSE(fs::exists(out));
+  // The same folder is then usable by the correct config.
+  EXPECT_EQ(RunCli("run " + (dir / "ok.toml").string() + " --scale smoke --out " + out.string()).exit_code, 0);
+}
+
+TEST(CliReliability, NetworksWithNaNWeightsAreRefused) {
+  const fs::path dir = ScratchDir();
+  Matrix W1 = Matrix::Ones(4, 5), W2 = Matrix::Ones(1, 4);
+  W1(2, 3) = std::numeric_limits<double>::quiet_NaN();
+  NpzWriter w;
+  w.Add("final/W1", W1);
+  w.Add("final/W2", W2);
+  w.Write(dir / "nan.npz");
+  ExpectOneLineError(RunCli("certify --data wei-d:n=30,d=5 --params " + (dir / "nan.npz").string() +
+                            " --lambda 0.01"),
+                     2, "NaN or infinite weights");
+  ExpectOneLineError(RunCli("train --data wei-d:n=30,d=5 --width 4 --steps 1 --init-key final --init-from " +
+                            (dir / "nan.npz").string()),
+                     2, "NaN or infinite weights");
+}
+
+}  // namespace
+}  // namespace marginlab
