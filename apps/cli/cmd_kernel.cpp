@@ -157,6 +157,10 @@ struct Fitted {
 nlohmann::json Evaluate(const Dataset& ds, const Matrix& F, const std::string& prefix) {
   nlohmann::json j;
   const Index m = ds.n();
+  // A NaN or infinite score is no prediction: the fit failed, and no error rate is reported.
+  if (!F.allFinite())
+    throw FailedRunError("kernel fit: the predictor's scores on " + ds.source +
+                         " are not finite (the solve failed; try a larger --lambda)");
   if (ds.kind == LabelKind::kReal) {
     double sq = 0, tr = 0;
     for (Index i = 0; i < m; ++i) {
@@ -323,7 +327,8 @@ void RunFit(const FitArgs& a) {
       const double norm = std::sqrt(std::max(f.B.col(c).dot(KB.col(c)), 0.0));  // ||f||_H² = βᵀKβ
       norms.push_back(norm);
       if (!classes && train.kind == LabelKind::kBinary)  // min_i y_i f(x_i) / ||f||_H (kernel_svm.hpp)
-        margins.push_back(norm == 0 ? 0.0 : train.y.cwiseProduct(Ftrain.col(c)).minCoeff() / norm);
+        margins.push_back(norm == 0 ? 0.0
+                                    : train.y.cwiseProduct(Ftrain.col(c)).minCoeff<Eigen::PropagateNaN>() / norm);
     }
     r["rkhs_norm"] = k == 1 ? norms[0] : norms;
     if (!margins.empty()) r["rkhs_normalized_margin"] = margins[0];

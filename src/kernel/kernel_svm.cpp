@@ -30,7 +30,7 @@ double RkhsNormalizedMargin(const Matrix& K, const Vector& beta, double b, const
   const double norm = std::sqrt(std::max(RkhsNormSquared(K, beta), 0.0));
   if (norm == 0) return 0.0;
   const Vector f = (K * beta).array() + b;
-  return y.cwiseProduct(f).minCoeff() / norm;
+  return y.cwiseProduct(f).minCoeff<Eigen::PropagateNaN>() / norm;  // a NaN output: NaN, not a margin
 }
 
 namespace {

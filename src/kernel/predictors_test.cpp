@@ -178,4 +178,13 @@ TEST(MultiClass, OneHotRidgeInterpolatesAndOneVsRestAgrees) {
 }
 
 }  // namespace
+TEST(KernelSvm, RkhsMarginIsNaNWhenAnOutputIsNaN) {
+  const Matrix K = Matrix::Identity(3, 3);
+  const Vector y = (Vector(3) << 1, -1, 1).finished();
+  Vector beta = y;
+  EXPECT_EQ(RkhsNormalizedMargin(K, beta, 0, y), 1 / std::sqrt(3.0));
+  beta[1] = std::nan("");
+  EXPECT_TRUE(std::isnan(RkhsNormalizedMargin(K, beta, 0, y)));
+}
+
 }  // namespace marginlab

@@ -52,7 +52,7 @@ double TwoLayerNet::SquaredNorm() const {
 double TwoLayerNet::NormalizedMargin(const Matrix& X, const Vector& y) const {
   const Vector f = Outputs(X);
   ML_REQUIRE(f.size() == y.size()) << "labels and data disagree in size";
-  return (y.array() * f.array()).minCoeff() / SquaredNorm();
+  return (y.array() * f.array()).minCoeff<Eigen::PropagateNaN>() / SquaredNorm();  // NaN stays NaN
 }
 
 TwoLayerNet LoadTwoLayerNet(const std::filesystem::path& path, const std::string& key, long trial) {

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <limits>
+
 #include "marginlab/core/error.hpp"
 #include "marginlab/data/npz.hpp"
 #include "testing/tmpdir.hpp"
@@ -61,4 +64,29 @@ TEST(TwoLayerTest, LoadsTrainFilesAndRejectsOthers) {
 }
 
 }  // namespace
+// A NaN output is no margin: the minimum is NaN (Eigen's default minCoeff may skip it), and a
+// saved net with NaN weights is refused when loaded.
+TEST(TwoLayerNet, NaNOutputsGiveANaNMarginAndNaNWeightsAreRefused) {
+  TwoLayerNet net;
+  net.U = Matrix::Identity(2, 2);
+  net.w = Vector::Ones(2);
+  const Matrix X = (Matrix(3, 2) << 1, 0, 0, 1, std::nan(""), 1).finished();
+  const Vector y = Vector::Ones(3);
+  EXPECT_TRUE(std::isnan(net.NormalizedMargin(X, y)));
+  EXPECT_EQ(net.NormalizedMargin(X.topRows(2), y.head(2)), 0.25);
+  const auto dir = testing::ScratchDir();
+  NpzWriter w;
+  Matrix U = net.U;
+  U(1, 1) = std::numeric_limits<double>::infinity();
+  w.Add("final/W1", U);
+  w.Add("final/W2", Matrix(net.w.transpose()));
+  w.Write(dir / "inf.npz");
+  try {
+    LoadTwoLayerNet(dir / "inf.npz");
+    ADD_FAILURE() << "a net with an infinite weight was loaded";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("NaN or infinite weights"), std::string::npos) << e.what();
+  }
+}
+
 }  // namespace marginlab::margin

@@ -83,9 +83,9 @@ TrainRecord Evaluator<T>::Evaluate(const Weights<T>& W, long step) {
   if (train_ds_->kind != LabelKind::kReal) {
     const Vector z = Margins(F, y_, loss_);
     const double scale = std::pow(r.norm, h);
-    // Eigen's minCoeff may skip a NaN: a NaN margin makes every margin metric NaN.
+    // Eigen's default minCoeff may skip a NaN: a NaN margin makes every margin metric NaN.
     const bool nan = z.hasNaN();
-    r.raw_margin = nan ? kNaN : z.minCoeff();
+    r.raw_margin = z.minCoeff<Eigen::PropagateNaN>();
     r.margin = r.raw_margin / scale;
     r.smoothed_margin = nan ? kNaN : -LogSumExp(-z) / scale;
   } else {
