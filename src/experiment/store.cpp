@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include <atomic>
@@ -156,12 +157,30 @@ ResultStore::ResultStore(const fs::path& dir, const ExperimentConfig& config, co
 
 ResultStore::ResultStore(const fs::path& dir) : path_(dir / "results.sqlite") {
   ML_REQUIRE(fs::exists(path_)) << dir.string() << ": no results.sqlite here (run `marginlab run` first)";
-  if (sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
-    const std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
+  // Read-only, then — on a read-only mount, where a WAL database cannot create its -shm file —
+  // immutable (the file alone; nothing can be writing it there).
+  std::string why;
+  for (const char* query : {"", "?immutable=1"}) {
+    std::string uri = "file:";
+    for (const char c : path_.string()) {  // percent-encode what a URI path cannot hold
+      if (c == '%' || c == '?' || c == '#') {
+        char buf[4];
+        std::snprintf(buf, sizeof buf, "%%%02X", static_cast<unsigned char>(c));
+        uri += buf;
+      } else {
+        uri += c;
+      }
+    }
+    uri += query;
+    if (sqlite3_open_v2(uri.c_str(), &db_, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nullptr) == SQLITE_OK &&
+        sqlite3_exec(db_, "SELECT count(*) FROM meta", nullptr, nullptr, nullptr) == SQLITE_OK) {
+      sqlite3_busy_timeout(db_, 10000);
+      return;
+    }
+    why = db_ ? sqlite3_errmsg(db_) : "out of memory";
     Close();
-    throw InputError(path_.string() + ": cannot open the results database: " + why);
   }
-  sqlite3_busy_timeout(db_, 10000);
+  throw InputError(path_.string() + ": cannot open the results database: " + why);
 }
 
 ResultStore::~ResultStore() { Close(); }
