@@ -242,7 +242,7 @@ loss = ["logistic", "squared"]
                        ("xor-nd-overflow", "xor:n=1099511627776,d=1099511627776"),
                        ("wei-d-n2e8", "wei-d:n=200000000,d=20"),
                        ("teacher-d696-margin03", "teacher:d=696,margin=0.3"),
-                       ("teacher-d696-margin045-n2", "teacher:d=696,margin=0.45,n=2"),
+                       ("teacher-d696-margin045-n2", "teacher:d=696,margin=0.45,n=2,max_draws_per_example=300"),
                        ("teacher-margin50", "teacher:margin=50"),
                        ("teacher-k-huge", "teacher:k=100000000,d=100"),
                        ("linear-d1649", "linear:d=1649"),

@@ -141,23 +141,27 @@ int FuzzDataSpec(const std::uint8_t* data, std::size_t size) {
   return Guarded([&] {
     const std::size_t colon = spec.find(':');
     const ParamMap params = ParamMap::Parse(colon == std::string::npos ? "" : spec.substr(colon + 1), "fuzz");
-    // Rejection sampling is bounded by n · max_draws_per_example draws of
-    // O(d·k) each; skip what would be slow, not wrong.
+    // The work of teacher and linear: every draw costs about d·(k + 10)
+    // (a point on the sphere: d normal deviates; then k dot products), and
+    // there are n draws, or up to n · max_draws_per_example with a margin;
+    // teacher builds k sphere points first. Skip what would be slow, not
+    // wrong: above 1e7 such units (about 0.5 s under the sanitizers).
+    const auto u = [](auto v) { return static_cast<std::uint64_t>(v); };
     std::uint64_t work = 0;
     if (name == "teacher") {
       TeacherOptions o;
       ApplyParams(params, o);
-      work = SaturatingMul(SaturatingMul(static_cast<std::uint64_t>(o.n), static_cast<std::uint64_t>(o.d)),
-                           static_cast<std::uint64_t>(o.k) + 1);
-      if (o.task == "classification" && o.margin > 0)
-        work = SaturatingMul(work, static_cast<std::uint64_t>(o.max_draws_per_example));
+      const std::uint64_t draws =
+          SaturatingMul(u(o.n), o.task == "classification" && o.margin > 0 ? u(o.max_draws_per_example) : 1);
+      work = SaturatingAdd(SaturatingMul(SaturatingMul(u(o.k), u(o.d)), 10),
+                           SaturatingMul(SaturatingMul(draws, u(o.d)), SaturatingAdd(u(o.k), 10)));
     } else if (name == "linear") {
       LinearOptions o;
       ApplyParams(params, o);
-      work = SaturatingMul(SaturatingMul(static_cast<std::uint64_t>(o.n), static_cast<std::uint64_t>(o.d)),
-                           o.margin > 0 ? static_cast<std::uint64_t>(o.max_draws_per_example) : 1);
+      const std::uint64_t draws = SaturatingMul(u(o.n), o.margin > 0 ? u(o.max_draws_per_example) : 1);
+      work = SaturatingMul(SaturatingMul(draws, u(o.d)), 11);
     }
-    if (work > 30'000'000) return;
+    if (work > 10'000'000) return;
     const Dataset a = LoadData(spec, "--data");
     if (a.n() <= 0 || a.X.rows() != a.y.size()) PropertyFailed("generated data set");
     // The same spec gives the same bytes (checked on small sets).

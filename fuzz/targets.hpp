@@ -25,9 +25,10 @@
 //              ExpandTrials for every scale (scales of 10^4 to 10^7 trials are
 //              skipped: legitimate, only slow).
 //   data_spec: a --data argument → LoadData, for generator specs only (reader
-//              specs and paths would read arbitrary files); specs whose
-//              rejection sampling could take more than ~3·10^7 operations are
-//              skipped (legitimate, only slow).
+//              specs and paths would read arbitrary files); teacher and
+//              linear specs whose sampling could cost more than 10^7
+//              d·(k + 10)-units (about 0.5 s here) are skipped (legitimate,
+//              only slow).
 // Every target runs under a 64 MiB memory budget (Init()), so inputs that
 // would need more are refused by the budget checks rather than allocated.
 #pragma once

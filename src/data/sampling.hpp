@@ -24,10 +24,10 @@ std::string DrawsProblem(long max_draws_per_example);
 // when the acceptance seen so far makes success implausible: even at an
 // optimistic rate p⁺ (Wilson's upper confidence bound on the acceptance
 // rate with z = 6, one-sided 10⁻⁹ per look), the remaining draws would give
-// fewer than the examples still needed, by six standard deviations. A margin
-// that nothing reaches is thus refused after about 36·n/(n − 6√(36n))·max_draws_per_example
-// draws — for n = 200, about a quarter of the full budget — instead of all of
-// them; an early stop of a setting that would have succeeded needs a
+// fewer than the examples still needed, by six standard deviations. With no
+// acceptance at all, it stops after about 36/(36 + e) of the n ·
+// max_draws_per_example draws, where e + 6√e = n (n = 200: e = 131, about a
+// quarter); an early stop of a setting that would have succeeded needs a
 // 6-sigma fluctuation.
 class RejectionBudget {
  public:

@@ -137,7 +137,7 @@ TEST(Teacher, UnreachableMarginsAreRefusedFast) {
   // In d = 696, |f*(x)| concentrates near 0 (median 0.05): margin=0.3 keeps
   // 0.15% of the draws (feasible: 200 examples in ~135,000 of the 200,000
   // draws allowed, about 1 s), margin=0.45 about 0.001% — hopeless, and found
-  // so after about 43,000 draws instead of all 200,000.
+  // so after about 46,000 draws instead of all 200,000.
   start = std::chrono::steady_clock::now();
   msg = SpecError("teacher:d=696,margin=0.45");
   EXPECT_HAS(msg, "margin=0.45 is not reachable: only ");

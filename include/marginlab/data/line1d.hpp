@@ -9,6 +9,8 @@
 //     "bump":     +1 where |x| < (high − low)/4 around the midpoint, −1 elsewhere;
 //     "random":   independent ±1 from Rng(seed).Split(kData);
 //   features: (x_i, bias) when bias ≠ 0 (d = 2), else (x_i) alone (d = 1).
+// Validate() requires finite low, high, high − low and bias, and an n×d matrix
+// within the memory budget (core/memory.hpp).
 #pragma once
 
 #include <string>

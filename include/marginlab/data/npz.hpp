@@ -6,6 +6,13 @@
 // directory; every member's CRC-32 is checked. Member names are returned
 // without their ".npy" suffix, so numpy.savez(f, **{"init/W1": a}) is read
 // back under the key "init/W1".
+// Hostile archives: every offset and size from the file is bounds-checked
+// without wrap-around (zip64 values up to 2^64 − 1); a member's declared
+// uncompressed size, and the members together, must fit the memory budget
+// (core/memory.hpp) — and the declared size is never trusted: inflation grows
+// its buffer only as output arrives and stops as soon as the output exceeds
+// it. Duplicate member names are an error. Values are not checked for
+// finiteness here: loaders call RequireFinite (npy.hpp) on what they use.
 //
 // Writing (NpzWriter) stores members uncompressed (method 0) with a fixed
 // timestamp (1980-01-01 00:00), so the same arrays give the same bytes; each
@@ -29,8 +36,9 @@
 namespace marginlab {
 
 // Member name (without ".npy") → array, in name order. `name` (a path) appears
-// in every error message: not a zip, truncated, unsupported compression,
-// CRC mismatch, or a member that is not a valid .npy.
+// in every error message (all InputError): not a zip, truncated, unsupported
+// compression, CRC mismatch, sizes beyond the budget, or a member that is not
+// a valid .npy.
 std::map<std::string, NpyArray> ParseNpz(std::string_view bytes, const std::string& name);
 std::map<std::string, NpyArray> ReadNpz(const std::filesystem::path& path);
 

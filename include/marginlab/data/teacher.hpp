@@ -16,6 +16,23 @@
 //     after max_draws_per_example · n draws, reporting the acceptance rate and
 //     the largest |f*| seen.
 //   task = "regression": y = f*(x) (every draw kept; margin must be 0).
+//
+// Impossible settings are refused fast (issue 18). What makes a margin
+// impossible is its acceptance rate p = P(|f*(x)| ≥ margin): rejection
+// sampling needs about n/p draws, and gives up at max_draws_per_example · n.
+// p has no closed form for a random teacher, so:
+//   - on the sphere, |f*(x)| ≤ max(Σ_{a_j>0} a_j, Σ_{a_j<0} |a_j|) (each
+//     [u_j·x]₊ ≤ 1): a margin above that bound is refused before any draw;
+//   - otherwise the sampler detects hopelessness early: every 1024 draws it
+//     stops when even an optimistic (6-sigma) bound on p says the remaining
+//     draws cannot give the examples still needed (sampling.hpp,
+//     RejectionBudget) — e.g. d = 696, margin = 0.45 stops after ~46,000 of
+//     200,000 draws. A feasible but rare margin (d = 696, margin = 0.3: p =
+//     0.15%, 1 s) still runs.
+// Validate() refuses, before anything is allocated, an n×d data matrix or a
+// k×d teacher that does not fit the memory budget (core/memory.hpp), and
+// max_draws_per_example outside [1, 10^9] (n · max_draws is computed with
+// saturating arithmetic).
 #pragma once
 
 #include <string>

@@ -10,6 +10,8 @@
 // order, the case c = UniformInt(4) (0..3 in the order listed above), then the
 // d − 2 noise bits x_3 … x_d as Rademacher draws, all from DataStream(seed, sample)
 // (dataset.hpp; sample 0 is Rng(seed).Split(kData)).
+// Validate() refuses an n×d matrix that does not fit the memory budget
+// (core/memory.hpp; overflow-safe), naming n, d and the bytes.
 #pragma once
 
 #include <string>

@@ -6,6 +6,8 @@
 //
 // Draw order: for each example, its d coordinates as Rademacher draws in order,
 // from DataStream(seed, sample) (dataset.hpp).
+// Validate() refuses an n×d matrix that does not fit the memory budget
+// (core/memory.hpp; overflow-safe), naming n, d and the bytes.
 #pragma once
 
 #include <string>
