@@ -84,7 +84,8 @@ std::int64_t ParseInt(std::string_view text, const std::string& what) {
   text = Trim(text);
   std::int64_t v = 0;
   const char* first = text.data();
-  if (!text.empty() && text.front() == '+') ++first;
+  // One optional sign: "+5" and "-5", never "+-5" (from_chars takes a '-' after the '+').
+  if (text.size() > 1 && text.front() == '+' && text[1] != '-') ++first;
   auto [ptr, ec] = std::from_chars(first, text.data() + text.size(), v);
   if (text.empty() || ec != std::errc() || ptr != text.data() + text.size())
     Bad(what, text, "an integer");
@@ -94,7 +95,9 @@ std::int64_t ParseInt(std::string_view text, const std::string& what) {
 std::uint64_t ParseUInt(std::string_view text, const std::string& what) {
   text = Trim(text);
   std::uint64_t v = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  const char* first = text.data();
+  if (text.size() > 1 && text.front() == '+' && text[1] != '-') ++first;  // "+3" as ParseInt takes it
+  auto [ptr, ec] = std::from_chars(first, text.data() + text.size(), v);
   if (text.empty() || ec != std::errc() || ptr != text.data() + text.size())
     Bad(what, text, "a non-negative integer");
   return v;

@@ -77,5 +77,17 @@ TEST(Params, FormatDoubleRoundTrips) {
   }
 }
 
+TEST(Params, OneSignAtMost) {
+  EXPECT_EQ(ParseInt("+5", "n"), 5);
+  EXPECT_EQ(ParseInt("-5", "n"), -5);
+  EXPECT_EQ(ParseUInt("+3", "seed"), 3u);
+  for (const char* bad : {"+-5", "-+5", "++5", "--5", "+", "-"}) {
+    EXPECT_THROW(ParseInt(bad, "n"), InputError) << bad;
+    EXPECT_THROW(ParseUInt(bad, "seed"), InputError) << bad;
+  }
+  EXPECT_THROW(ParseUInt("-3", "seed"), InputError);
+  EXPECT_THROW(ParseInt("9223372036854775808", "n"), InputError);  // out of range
+}
+
 }  // namespace
 }  // namespace marginlab
