@@ -4,6 +4,7 @@
 // before anything is allocated or any results folder is created; NaN weights are refused.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -103,6 +104,57 @@ TEST(CliReliability, NetworksWithNaNWeightsAreRefused) {
   ExpectOneLineError(RunCli("train --data wei-d:n=30,d=5 --width 4 --steps 1 --init-key final --init-from " +
                             (dir / "nan.npz").string()),
                      2, "NaN or infinite weights");
+}
+
+// An adversarial campaign of 524 bad inputs (issue 18's note) found these; each was an exit 4
+// (std::bad_alloc), a hang, a slow rejection or a silent acceptance.
+TEST(CliReliability, CampaignFindingsAreOneLineErrors) {
+  const fs::path dir = ScratchDir();
+  std::ofstream(dir / "quoted.toml") << "steps = \"3\"\n";
+  std::ofstream(dir / "traversal.toml") << "[experiment]\nname = \"../../etc/x\"\nkind = \"nn-train\"\n[scale.smoke]\n";
+  std::ofstream(dir / "ok.toml") << "[experiment]\nname = \"ok\"\nkind = \"nn-train\"\n[params]\n"
+                                    "data = \"wei-d:n=20,d=5\"\nsteps = 2\n[scale.smoke]\ntrials = 1\n";
+  const std::string d = dir.string();
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"train --data wei-d:d=5,n=20 --steps 2 --trials 100000000000", "trials must be from 1 to 1e6"},
+      {"train --data wei-d:d=5,n=20 --steps 2 --log-points 9000000000000", "log_points must be from 0 to 1e6"},
+      {"train --data wei-d:n=20 --depth 1000000", "depth must be from 1 to 1000"},
+      {"train --data wei-d:n=20 --schedule step --decay-every 1 --decay-factor -1", "decay_factor must be > 0"},
+      {"train --data wei-d:n=20 --config " + d, "expected a TOML file"},
+      {"train --data wei-d:n=20 --config " + d + "/quoted.toml", "'steps' is of type int"},
+      {"kernel gram --data wei-d:n=10 --kernel deep-ntk --depth 2000000000 --out " + d + "/g.npy",
+       "depth must be from 1 to 10000"},
+      {"margin l1svm --data wei-d:n=30,d=5 --dictionary 2000000000", "memory budget"},
+      {"margin l1svm --data wei-d:n=30,d=5 --dictionary -5", "--dictionary"},
+      {"margin l1svm --data wei-d:n=30,d=5 --params " + d + "/none.npz", "none.npz"},
+      {"margin ntk-margin --data xor:n=10,d=3 --samples 2000000000000", "memory budget"},
+      {"margin ntk-margin --data xor:n=10,d=3 --seed -1", "expected a non-negative integer, got '-1'"},
+      {"meanfield --data xor:d=2,n=4 --steps 3 --particles 10000000000", "memory budget"},
+      {"meanfield --data xor:d=2,n=4 --steps 3 --sigma 0.1 --budget 9223372036854775807 --inject 1000000000000",
+       "memory budget"},
+      {"meanfield --data xor:d=2,n=4 --steps 3 --log-points 9000000000000", "log_points"},
+      {"--threads 3000 version", "--threads"},
+      {"--memory-budget '' version", "--memory-budget"},
+      {"run " + d + "/traversal.toml --scale smoke", "name must be letters"},
+      {"run " + d + "/ok.toml --scale smoke --out ''", "--out: expected a folder"},
+      {"run " + d + "/ok.toml --scale smoke --set steps=3 --set steps=4 --out " + d + "/o", "given twice"},
+  };
+  for (const auto& [args, fragment] : cases) {
+    SCOPED_TRACE(args);
+    const auto start = std::chrono::steady_clock::now();
+    ExpectOneLineError(RunCli(args), 2, fragment);
+    EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 10.0);
+  }
+  EXPECT_FALSE(fs::exists(dir / "o"));
+  EXPECT_FALSE(fs::exists(fs::path("runs") / "ok-smoke"));
+}
+
+// The report of a folder it cannot analyse: exactly one line, in the CLI's form.
+TEST(CliReliability, ReportErrorsAreOneLine) {
+  const fs::path dir = ScratchDir();
+  fs::create_directories(dir / "garbage");
+  std::ofstream(dir / "garbage" / "results.sqlite") << "not a database";
+  ExpectOneLineError(RunCli("report " + (dir / "garbage").string()), 2, "results.sqlite");
 }
 
 }  // namespace

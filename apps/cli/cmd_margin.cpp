@@ -1,12 +1,14 @@
 // `marginlab margin linear|l1svm|ntk-margin|bound`: margins and their
 // certificates (docs/margin.md). Every --json output names the value, the
 // bracket [lower, upper] and whether the bracket is certified.
+#include <optional>
 #include <cmath>
 #include <iostream>
 #include <limits>
 #include <memory>
 
 #include "command.hpp"
+#include "marginlab/core/memory.hpp"
 #include "marginlab/core/error.hpp"
 #include "marginlab/core/rng.hpp"
 #include "marginlab/data/source.hpp"
@@ -87,12 +89,27 @@ struct L1Args {
 };
 
 void RunL1(const L1Args& a) {
+  ML_REQUIRE(a.dictionary >= 0) << "--dictionary: expected a number of directions ≥ 1 (or 0 for column "
+                                   "generation), got " << a.dictionary;
   const Dataset ds = LoadBinary(a.data);
   auto lp = MakeLpBackend();
   L1SvmOptions opts;
   opts.oracle.method = a.oracle;
   opts.max_rounds = a.max_rounds;
   ValidateOrThrow(opts, "margin l1svm");
+  // The network to compare is read (and checked against the data) before the solve, which can
+  // take minutes: a bad --params is an error at once.
+  std::optional<TwoLayerNet> trained;
+  if (!a.params.empty()) {
+    trained = LoadTwoLayerNet(a.params, a.key, a.trial);
+    ML_REQUIRE(trained->U.cols() == ds.d())
+        << a.params << ": the network has input dimension " << trained->U.cols() << ", the data "
+        << ds.source << " has " << ds.d() << " features";
+  }
+  if (a.dictionary > 0)  // the directions, and the LP's K×n constraint matrix
+    RequireMemory(SaturatingAdd(ArrayBytes({a.dictionary, ds.d()}, sizeof(double)),
+                                ArrayBytes({a.dictionary, ds.n()}, sizeof(double))),
+                  "--dictionary " + std::to_string(a.dictionary) + " on n = " + std::to_string(ds.n()));
   L1SvmResult r;
   std::string method;
   if (a.dictionary > 0) {
@@ -130,9 +147,8 @@ void RunL1(const L1Args& a) {
                       {"network_width", net.width()},
                       {"network_margin", net.width() > 0 ? Num(net.NormalizedMargin(ds.X, ds.y)) : nullptr},
                       {"max_margin_bracket", {r.gamma_lo / 2, Num(r.gamma_hi / 2)}}};
-  if (!a.params.empty()) {
-    const TwoLayerNet trained = LoadTwoLayerNet(a.params, a.key, a.trial);
-    const double gm = trained.NormalizedMargin(ds.X, ds.y);
+  if (trained) {
+    const double gm = trained->NormalizedMargin(ds.X, ds.y);
     j["params"] = a.params;
     j["params_margin"] = gm;
     j["margin_gap"] = {{"value", Num(r.gamma_hi / 2 - gm)},
@@ -236,7 +252,7 @@ void RegisterMargin(CLI::App& app) {
   s->add_option("--params", ia->params, "a trained two-layer network (.npz): report its margin gap");
   s->add_option("--key", ia->key, "npz prefix of the network (final, init)");
   s->add_option("--trial", ia->trial, "trial index in a multi-trial .npz");
-  s->add_option("--seed", ia->seed, "seed of random dictionaries");
+  s->add_option("--seed", ia->seed, "seed of random dictionaries")->check(NonNegativeInteger());
   s->add_flag("--json", ia->json, "machine-readable output");
   s->callback([ia] { RunL1(*ia); });
 
@@ -245,7 +261,7 @@ void RegisterMargin(CLI::App& app) {
   AddDataOption(*n, &na->data);
   n->add_option("--samples", na->opts.samples, "Monte-Carlo samples z ~ N(0, I)");
   n->add_option("--iterations", na->opts.iterations, "mirror-descent steps");
-  n->add_option("--seed", na->opts.seed, "seed");
+  n->add_option("--seed", na->opts.seed, "seed")->check(NonNegativeInteger());
   n->add_flag("--json", na->json, "machine-readable output");
   n->callback([na] { RunNtk(*na); });
 

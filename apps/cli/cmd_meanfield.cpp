@@ -83,7 +83,15 @@ void RunMeanField(const MeanFieldArgs& a) {
   ML_REQUIRE(ds.kind == LabelKind::kBinary)
       << "meanfield: --data " << ds.source << " must have ±1 labels (the logistic loss of Example 3.2)";
   const FlowSummary s = RunFlow(ds.X, ds.y, o);
-  if (!save.empty()) Save(save, s.final);
+  // A diverged flow prints its trace (it shows where) but fails: exit 1, nothing saved.
+  const bool diverged = s.termination == Termination::kDiverged;
+  auto fail_if_diverged = [&] {
+    if (diverged)
+      throw FailedRunError("meanfield: the flow diverged after " + std::to_string(s.steps_done) +
+                           " steps (" + s.message + "); a diverged run is a failure, not a result" +
+                           (save.empty() ? "" : " (nothing was saved)"));
+  };
+  if (!save.empty() && !diverged) Save(save, s.final);
   if (a.json) {
     for (const auto& r : s.trace) PrintJson(RecordJson(r));
     PrintJson({{"type", "summary"},
@@ -103,6 +111,7 @@ void RunMeanField(const MeanFieldArgs& a) {
                {"seconds", s.TotalSeconds()},
                {"particles", s.final.size()},
                {"data", ds.source}});
+    fail_if_diverged();
     return;
   }
   std::cout << "perturbed Wasserstein flow: σ = " << o.sigma << ", η = " << o.eta << ", λ = " << o.lambda
@@ -135,7 +144,8 @@ void RunMeanField(const MeanFieldArgs& a) {
     std::cout << "optimality test: min over the sphere of L′[ρ] ≈ " << s.trace.back().min_first_variation
               << (s.trace.back().min_first_variation >= -1e-6 ? " (≥ 0: optimal)" : " (< 0: not optimal)")
               << (s.trace.back().certified ? "" : " [heuristic oracle]") << "\n";
-  if (!save.empty()) std::cout << "saved particles to " << save << "\n";
+  if (!save.empty() && !diverged) std::cout << "saved particles to " << save << "\n";
+  fail_if_diverged();
 }
 
 }  // namespace

@@ -56,11 +56,16 @@ TEST(CliMeanField, JsonTraceReachesTheCertifiedOptimum) {
 }
 
 // The human table keeps its nine columns apart even when L[ρ] reaches 1e+300 on a run that
-// diverges (a too-large step): every row splits into nine numbers.
+// diverges (a too-large step): every row splits into nine numbers. The diverged run itself is a
+// failure (exit 1, the reason on the last line; issue 18), and --save writes nothing.
 TEST(CliMeanField, TableColumnsStayApartForHugeValues) {
-  const auto r = RunCli("meanfield --data xor:d=2,n=4 --steps 300 --eta 100 --log-points 300");
-  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto dir = testing::ScratchDir();
+  const auto r = RunCli("meanfield --data xor:d=2,n=4 --steps 300 --eta 100 --log-points 300 --save " +
+                        (dir / "mf.npz").string());
+  ASSERT_EQ(r.exit_code, 1) << r.output;
   EXPECT_NE(r.output.find("diverged after"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("marginlab: error: meanfield: the flow diverged"), std::string::npos) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(dir / "mf.npz"));
   std::istringstream in(r.output);
   int rows = 0;
   bool huge = false;

@@ -35,6 +35,8 @@ void RunPythonReport(const std::string& dir) {
   }
   int status = 0;
   waitpid(pid, &status, 0);
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 2)  // the report printed its one-line error
+    throw ReportedError(2, "the report for " + dir + " failed");
   ML_REQUIRE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
       << "the report for " << dir << " failed (" << python << " -m marginlab.report exited with "
       << (WIFEXITED(status) ? WEXITSTATUS(status) : -1) << "; its message is above)";

@@ -2,6 +2,7 @@
 #include <cmath>
 #include <iostream>
 #include <memory>
+#include <set>
 
 #include "command.hpp"
 #include "marginlab/core/error.hpp"
@@ -24,10 +25,12 @@ struct RunArgs {
 // Applies `--set key=value` overrides to every scale's parameters, and records them in the
 // config text so that a results folder is resumed only with the same overrides.
 void ApplyOverrides(ExperimentConfig& config, const std::vector<std::string>& sets) {
+  std::set<std::string> seen;
   for (const auto& s : sets) {
     const std::size_t eq = s.find('=');
     ML_REQUIRE(eq != std::string::npos && eq > 0) << "--set: expected key=value, got '" << s << "'";
     const std::string key = s.substr(0, eq), value = s.substr(eq + 1);
+    ML_REQUIRE(seen.insert(key).second) << "--set: '" << key << "' is given twice";
     config.params.Set(key, value);
     for (auto& [name, scale] : config.scales)
       if (scale.params.Has(key)) scale.params.Set(key, value);
@@ -35,7 +38,8 @@ void ApplyOverrides(ExperimentConfig& config, const std::vector<std::string>& se
   }
 }
 
-void RunRun(const RunArgs& a) {
+void RunRun(const RunArgs& a, bool out_given) {
+  ML_REQUIRE(!out_given || !a.out.empty()) << "--out: expected a folder, got an empty string";
   ExperimentConfig config = LoadExperimentConfig(ResolveExperiment(a.config));
   ApplyOverrides(config, a.sets);
   RunOptions o;
@@ -100,13 +104,14 @@ void RegisterRun(CLI::App& app) {
   run->add_option("CONFIG", a->config, "experiment config file, or the name of a built-in (see `marginlab list`)")
       ->required();
   run->add_option("--scale", a->scale, "smoke (seconds), quick (minutes) or paper (the paper's protocol)");
-  run->add_option("--out", a->out, "results folder (default runs/<name>-<scale>); re-run with the same folder to resume");
-  run->add_option("--threads", a->threads, "parallel trials (0 = all cores)")->check(CLI::NonNegativeNumber);
-  run->add_option("--max-trials", a->max_trials, "stop after running this many trials (resume later)")
-      ->check(CLI::NonNegativeNumber);
+  auto* out = run->add_option("--out", a->out,
+                              "results folder (default runs/<name>-<scale>); re-run with the same folder to resume");
+  run->add_option("--threads", a->threads, "parallel trials (0 = all cores, at most 1024)")->check(CLI::Range(0, 1024));
+  run->add_option("--max-trials", a->max_trials, "stop after running this many trials (resume later; 0 = all)")
+      ->check(CLI::Range(0L, kMaxTrials));
   run->add_option("--set", a->sets, "override a parameter for every trial: --set key=value (repeatable)");
   run->add_flag("--json", a->json, "machine-readable summary");
-  run->callback([a] { RunRun(*a); });
+  run->callback([a, out] { RunRun(*a, out->count() > 0); });
 
   auto list_json = std::make_shared<bool>(false);
   auto* list = app.add_subcommand("list", "List the built-in experiments with their scales and measured times");

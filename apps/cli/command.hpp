@@ -48,11 +48,16 @@ std::string DescribeDatasetText(const Dataset& ds);
 struct FieldFlags {
   std::string config;
   std::vector<std::string> names;                         // field names, in order
+  std::vector<std::string> types;                         // their types (FieldInfo::type)
   std::vector<std::unique_ptr<std::string>> storage;      // the flags' texts
   std::vector<CLI::Option*> options;
 };
 void AddFieldFlags(CLI::App& cmd, FieldFlags& flags, const std::vector<FieldInfo>& fields);
 ParamMap CollectFieldParams(const FieldFlags& flags, const std::string& context);
+
+// Checks that a flag's text is a non-negative integer (digits only), with a message that says
+// so (CLI11's NonNegativeNumber prints DBL_MAX's 309 digits as its bound).
+const CLI::Validator& NonNegativeInteger();
 
 // Prints one JSON document on one line to stdout.
 void PrintJson(const nlohmann::json& j);

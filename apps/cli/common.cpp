@@ -1,7 +1,9 @@
 // Helpers shared by the subcommands (see command.hpp).
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <set>
 #include <iostream>
 #include <sstream>
@@ -92,6 +94,7 @@ void AddFieldFlags(CLI::App& cmd, FieldFlags& a, const std::vector<FieldInfo>& f
       opt = cmd.add_option("--" + Dashed(f.name), *a.storage.back(), doc);
     }
     a.names.push_back(f.name);
+    a.types.push_back(f.type);
     a.options.push_back(opt);
   }
   cmd.add_option("--config", a.config, "TOML file with any of these options as keys");
@@ -101,6 +104,10 @@ ParamMap CollectFieldParams(const FieldFlags& a, const std::string& context) {
   const std::set<std::string> known(a.names.begin(), a.names.end());
   ParamMap p(a.config.empty() ? context : a.config);
   if (!a.config.empty()) {
+    std::error_code ec;
+    ML_REQUIRE(std::filesystem::is_regular_file(a.config, ec))
+        << a.config << ": --config: expected a TOML file, "
+        << (std::filesystem::exists(a.config, ec) ? "got a folder or a special file" : "no such file");
     toml::table t;
     try {
       t = toml::parse_file(a.config);
@@ -116,6 +123,12 @@ ParamMap CollectFieldParams(const FieldFlags& a, const std::string& context) {
         for (const auto& n : known) list += (list.empty() ? "" : ", ") + n;
         throw InputError(where + ": unknown key '" + std::string(k.str()) + "' (expected one of: " + list + ")");
       }
+      // A number or flag written as a string ("3") is a type error, as in experiment configs.
+      const std::size_t at = static_cast<std::size_t>(
+          std::find(a.names.begin(), a.names.end(), key) - a.names.begin());
+      const std::string& type = at < a.types.size() ? a.types[at] : std::string("string");
+      if (type != "string" && node.is_string())
+        throw InputError(where + ": '" + key + "' is of type " + type + ": write it without quotes");
       std::string text;
       auto scalar = [&](const toml::node& n) -> std::string {
         if (n.is_string()) return *n.value<std::string>();
@@ -142,6 +155,16 @@ ParamMap CollectFieldParams(const FieldFlags& a, const std::string& context) {
     p = merged;
   }
   return p;
+}
+
+const CLI::Validator& NonNegativeInteger() {
+  static const CLI::Validator v(
+      [](std::string& s) {
+        const bool ok = !s.empty() && s.size() <= 20 && s.find_first_not_of("0123456789") == std::string::npos;
+        return ok ? std::string() : "expected a non-negative integer, got '" + s + "'";
+      },
+      "UINT");
+  return v;
 }
 
 void PrintJson(const nlohmann::json& j) { std::cout << j.dump() << std::endl; }

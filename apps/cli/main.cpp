@@ -35,15 +35,15 @@ int main(int argc, char** argv) {
   app.fallthrough();
   int threads = 1;
   app.add_option("--threads", threads,
-                 "threads for parallel work and BLAS (0 = all cores); results do not depend on it")
-      ->check(CLI::NonNegativeNumber);
+                 "threads for parallel work and BLAS (0 = all cores, at most 1024); results do not depend on it")
+      ->check(CLI::Range(0, 1024));
   std::string memory_budget;
-  app.add_option("--memory-budget", memory_budget,
+  auto* budget_opt = app.add_option("--memory-budget", memory_budget,
                  "largest single allocation an input may ask for, e.g. 4G or 512M (default: the "
                  "memory available, or MARGINLAB_MEMORY_BUDGET); checked before allocating");
-  app.parse_complete_callback([&threads, &memory_budget] {
+  app.parse_complete_callback([&threads, &memory_budget, budget_opt] {
     marginlab::SetNumThreads(threads);
-    if (!memory_budget.empty())
+    if (budget_opt->count() > 0)  // given, even as "": parsed (an empty text is an error)
       marginlab::SetMemoryBudget(marginlab::ParseByteSize(memory_budget, "--memory-budget"));
   });
   marginlab::cli::RegisterAll(app);
@@ -61,6 +61,8 @@ int main(int argc, char** argv) {
     return Fail(2, e.what());
   } catch (const marginlab::UnavailableError& e) {
     return Fail(2, e.what());
+  } catch (const marginlab::ReportedError& e) {
+    return e.code();
   } catch (const marginlab::FailedRunError& e) {
     return Fail(1, e.what());
   } catch (const marginlab::InternalError& e) {

@@ -143,12 +143,12 @@ def make_report(directory):
     try:
         module = importlib.import_module(f"marginlab.analyses.{name.replace('-', '_')}")
     except ModuleNotFoundError:
-        raise SystemExit(f"marginlab report: no analysis for experiment '{name}' "
+        raise SystemExit(f"no analysis for experiment '{name}' "
                          f"(expected python/marginlab/analyses/{name.replace('-', '_')}.py)")
     fig_dir = res.dir / "figures"
     fig_dir.mkdir(exist_ok=True)
     if not res.done():
-        raise SystemExit(f"marginlab report: {directory}: no finished trials yet")
+        raise SystemExit(f"{directory}: no finished trials yet")
     an = module.analyze(res, fig_dir)
     summary = {"experiment": name, "scale": res.scale, "trials_done": len(res.done()),
                "trials_total": len(res.runs), "claims": [c.as_dict() for c in an.claims]}
@@ -163,16 +163,20 @@ def main(argv):
     if len(argv) != 2:
         print("usage: python3 -m marginlab.report DIR", file=sys.stderr)
         return 2
+    # Errors the user can act on are one line in the CLI's form, exit 2 (the CLI adds nothing).
+    def fail(message):
+        print(f"marginlab: error: report: {message}", file=sys.stderr)
+        return 2
     try:
         res, an = make_report(argv[1])
+    except SystemExit as e:
+        if isinstance(e.code, str):
+            return fail(e.code)
+        raise
     except sqlite3.Error as e:
-        print(f"marginlab report: {argv[1]}/results.sqlite: cannot read the results database: {e}",
-              file=sys.stderr)
-        return 2
+        return fail(f"{argv[1]}/results.sqlite: cannot read the results database: {e}")
     except OSError as e:  # a read-only or full folder: one line naming the file, no traceback
-        print(f"marginlab report: cannot write the report: {e.filename or argv[1]}: {e.strerror or e}",
-              file=sys.stderr)
-        return 2
+        return fail(f"cannot write the report: {e.filename or argv[1]}: {e.strerror or e}")
     print(f"report: {res.dir / 'report.md'}, {res.dir / 'report.html'}, {res.dir / 'summary.json'}, "
           f"{len(an.figures)} figure(s) in {res.dir / 'figures'}")
     for c in an.claims:

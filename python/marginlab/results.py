@@ -80,7 +80,7 @@ def load(directory):
     directory = pathlib.Path(directory)
     path = directory / "results.sqlite"
     if not path.exists():
-        raise SystemExit(f"marginlab report: {directory}: no results.sqlite here (run `marginlab run` first)")
+        raise SystemExit(f"{directory}: no results.sqlite here (run `marginlab run` first)")
     # Read-write where we may: the store is in WAL mode, and only a connection that can write
     # checkpoints the log and removes results.sqlite-wal/-shm when it closes (a read-only one
     # leaves them behind). Reading changes no row. A read-only directory falls back to mode=ro.
@@ -97,7 +97,7 @@ def load(directory):
                 con.close()
             con = None
     if con is None:
-        raise SystemExit(f"marginlab report: {path}: cannot open the results database "
+        raise SystemExit(f"{path}: cannot open the results database "
                          "(not an SQLite store, or unreadable)")
     meta = dict(con.execute("SELECT key, value FROM meta"))
     runs = {}

@@ -437,6 +437,15 @@ Dataset BuildIdxDataset(const RawIdx& img, const RawIdx& lab, const IdxOptions& 
   ML_REQUIRE(!rows.empty()) << img.name << ": no examples left after filtering"
                             << (resolved.pair.empty() ? "" : " (pair=" + resolved.pair + ")")
                             << (resolved.classes.empty() ? "" : " (classes=" + resolved.classes + ")");
+  if (filter.pos >= 0) {  // a binary task needs both classes (pair=3/99 gave 6000 × +1)
+    for (const long c : {filter.pos, filter.neg}) {
+      const bool present = std::any_of(rows.begin(), rows.end(),
+                                       [&](Index i) { return static_cast<long>(lab.At(static_cast<std::size_t>(i))) == c; });
+      ML_REQUIRE(present) << lab.name << ": pair=" << resolved.pair << ": class " << c << " has no examples"
+                          << (filter.limit > 0 ? " among the first kept (limit=" + std::to_string(filter.limit) + ")"
+                                               : std::string(" (labels 0…") + std::to_string(filter.num_classes - 1) + ")");
+    }
+  }
   RequireMemory(ArrayBytes({static_cast<long long>(rows.size()), static_cast<long long>(d) + 1}, sizeof(double)),
                 img.name + ": " + std::to_string(rows.size()) + " examples x " + std::to_string(d) +
                     " features as doubles");

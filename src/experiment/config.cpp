@@ -197,6 +197,12 @@ ExperimentConfig ParseExperimentConfig(const std::string& text, const std::strin
   ML_REQUIRE(seed >= 0) << path << ": [experiment] seed must be a non-negative integer, got " << seed;
   c.seed = static_cast<std::uint64_t>(seed);
   ML_REQUIRE(!c.name.empty()) << path << ": [experiment] needs name = \"…\"";
+  // The name becomes a folder name (runs/<name>-<scale>): no separators, no leading dot.
+  ML_REQUIRE(c.name.size() <= 100 && c.name[0] != '.' &&
+             c.name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") ==
+                 std::string::npos)
+      << path << ": [experiment] name must be letters, digits, '.', '_' or '-' (at most 100, not starting "
+      << "with '.'), got '" << c.name << "'";
   ML_REQUIRE(!c.kind.empty()) << path << ": [experiment] needs kind = \"…\" (a trial kind)";
   if (const toml::node* p = root.get("params")) c.params = ReadParams(SubTable(*p, path, "params"), path, "params");
   const toml::node* scales = root.get("scale");

@@ -38,7 +38,7 @@ std::string KernelOptions::Validate() const {
   }
   if (!std::isfinite(rw) || rw < 0) return "rw must be finite and >= 0";
   if (!std::isfinite(ru) || ru < 0) return "ru must be finite and >= 0";
-  if (depth < 1) return "depth must be >= 1";
+  if (depth < 1 || depth > 10'000) return "depth must be from 1 to 10000";
   if (!std::isfinite(w_std) || w_std <= 0) return "w_std must be finite and > 0";
   if (!std::isfinite(b_std) || b_std < 0) return "b_std must be finite and >= 0";
   if (parameterization != "ntk" && parameterization != "standard")

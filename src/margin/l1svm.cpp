@@ -1,5 +1,6 @@
 // The l1-SVM over ReLU features: dictionary LP, column generation, extraction
 // (Wei et al. eq. B.14, Prop. B.10; see the header).
+#include "marginlab/core/memory.hpp"
 #include "marginlab/margin/l1svm.hpp"
 
 #include <cmath>
@@ -19,6 +20,7 @@ std::string L1SvmOptions::Validate() const {
 
 Matrix CircleDictionary(Index K) {
   ML_REQUIRE(K >= 1) << "dictionary size must be ≥ 1";
+  RequireMemory(ArrayBytes({K, 2}, sizeof(double)), "a dictionary of " + std::to_string(K) + " directions");
   Matrix D(K, 2);
   for (Index k = 0; k < K; ++k) {
     const double t = 2 * std::numbers::pi * static_cast<double>(k) / static_cast<double>(K);

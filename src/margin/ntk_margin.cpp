@@ -1,4 +1,5 @@
 // The NTK separation margin by Monte Carlo and mirror descent (see the header).
+#include "marginlab/core/memory.hpp"
 #include "marginlab/margin/ntk_margin.hpp"
 
 #include <cmath>
@@ -19,6 +20,9 @@ NtkMarginResult NtkMargin(const Matrix& X, const Vector& y, const NtkMarginOptio
   ValidateOrThrow(opts, "NTK margin");
   const Matrix Z = SignedRows(X, y, "NTK margin");  // rows y_i x_i
   const Index n = X.rows(), d = X.cols(), M = opts.samples;
+  RequireMemory(SaturatingAdd(ArrayBytes({M, d}, 2 * sizeof(double)), ArrayBytes({M, n}, sizeof(double))),
+                "the NTK margin's " + std::to_string(M) + " Monte-Carlo samples on n = " + std::to_string(n) +
+                    ", d = " + std::to_string(d));
   Rng rng = Rng(opts.seed).Split(Purpose::kMonteCarlo);
   const Matrix G = rng.NormalMatrix(M, d);                      // z_s (rows)
   const Matrix B = ((G * X.transpose()).array() > 0).cast<double>().matrix();  // M×n indicators

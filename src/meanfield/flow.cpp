@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/memory.hpp"
 #include "marginlab/core/threads.hpp"
 #include "marginlab/margin/certify.hpp"
 #include "marginlab/nn/train.hpp"
@@ -31,7 +32,7 @@ std::string FlowOptions::Validate() const {
   if (budget < 1) return "budget must be ≥ 1";
   if (protect < 0) return "protect must be ≥ 0";
   if (threads < 0) return "threads must be ≥ 0";
-  if (log_points < 0) return "log_points must be ≥ 0";
+  if (log_points < 0 || log_points > 1'000'000) return "log_points must be from 0 to 1e6";
   if (log_spacing != "log" && log_spacing != "linear") return "log_spacing must be log or linear";
   if (oracle != "auto" && oracle != "exact" && oracle != "bnb" && oracle != "ascent" && oracle != "none")
     return "oracle must be auto, exact, bnb, ascent or none (got '" + oracle + "')";
@@ -182,6 +183,23 @@ FlowSummary RunFlow(const Matrix& X, const Vector& y, const FlowOptions& opts,
   ValidateOrThrow(opts, "meanfield");
   const Problem p = Problem::Make(X, y, opts.lambda);
   const Rng root(opts.seed);
+  {
+    // The most particles the flow can hold: the start, then (append) up to `budget` kept plus
+    // the `inject` of one step, but never more than the start plus every injection; a particle
+    // is its direction, mass and a few per-particle work vectors.
+    const std::uint64_t start_m = start ? static_cast<std::uint64_t>(start->size())
+                                        : static_cast<std::uint64_t>(opts.init.particles);
+    std::uint64_t most = start_m;
+    if (opts.injection == "append" && opts.sigma > 0) {
+      const std::uint64_t grown = SaturatingAdd(start_m, SaturatingMul(static_cast<std::uint64_t>(opts.steps),
+                                                                        static_cast<std::uint64_t>(opts.inject)));
+      most = std::max(start_m, std::min(grown, SaturatingAdd(static_cast<std::uint64_t>(opts.budget),
+                                                              static_cast<std::uint64_t>(opts.inject))));
+    }
+    RequireMemory(SaturatingMul(most, SaturatingMul(static_cast<std::uint64_t>(p.d()) + 8, 3 * sizeof(double))),
+                  "meanfield: up to " + std::to_string(most) + " particles in d = " + std::to_string(p.d()) +
+                      " (particles, inject, budget)");
+  }
   ParticleMeasure rho = start ? *start : InitialMeasure(p.d(), opts.init, root.Split(Purpose::kInit));
   rho.Check();
   ML_REQUIRE(rho.dim() == p.d()) << "meanfield: the start has dimension " << rho.dim()

@@ -22,7 +22,7 @@ namespace marginlab::nn {
 
 std::string TrainOptions::Validate() const {
   std::ostringstream e;
-  if (depth < 1) return "depth must be ≥ 1";
+  if (depth < 1 || depth > 1000) return "depth must be from 1 to 1000";
   if (depth >= 2 && width.size() != 1 && static_cast<long>(width.size()) != depth - 1)
     return "width: expected one value or depth-1 = " + std::to_string(depth - 1) + " values";
   for (double w : width)
@@ -48,17 +48,18 @@ std::string TrainOptions::Validate() const {
   if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1)) return "beta1, beta2 must be in [0, 1)";
   if (!(eps > 0)) return "eps must be > 0";
   if (schedule == "step" && decay_every <= 0) return "schedule step needs decay_every > 0";
+  if (!(decay_factor > 0) || !std::isfinite(decay_factor)) return "decay_factor must be > 0";
   if (!(target_loss >= 0)) return "target_loss must be ≥ 0";
   if (!(time_limit >= 0)) return "time_limit must be ≥ 0";
   if (init_std.size() != 1 && static_cast<long>(init_std.size()) != depth)
     return "init_std: expected one value or depth = " + std::to_string(depth) + " values";
   for (double s : init_std)
     if (!(s >= 0)) return "init_std must be ≥ 0";
-  if (trials < 1) return "trials must be ≥ 1";
+  if (trials < 1 || trials > 1'000'000) return "trials must be from 1 to 1e6";
   if (trial_offset < 0) return "trial_offset must be ≥ 0";
   if (dtype != "double" && dtype != "float32" && dtype != "float")
     return "dtype: expected double or float32, got '" + dtype + "'";
-  if (log_points < 0) return "log_points must be ≥ 0";
+  if (log_points < 0 || log_points > 1'000'000) return "log_points must be from 0 to 1e6";
   if (log_spacing != "log" && log_spacing != "linear")
     return "log_spacing: expected log or linear, got '" + log_spacing + "'";
   if (freeze_output && depth < 2) return "freeze_output needs depth ≥ 2";
@@ -346,9 +347,16 @@ std::vector<TrainSummary> Train(const TrainOptions& opts, const std::vector<cons
       bytes = SaturatingAdd(bytes, SaturatingMul(6, ArrayBytes({n_eval, shape.dims[k + 1]}, elem)));
     }
     const long parallel = std::min<long>(std::max(1, NumThreads()), T);
-    RequireMemory(SaturatingMul(bytes, static_cast<std::uint64_t>(parallel)),
-                  "training a network " + shape.Describe() + " on n = " + std::to_string(n_eval) +
-                      " examples (" + std::to_string(parallel) + " trial(s) at once)");
+    // Every trial's summary: Θ₀ and Θ in double and a trace record per logged step.
+    std::uint64_t kept = 0;
+    for (int k = 0; k < shape.depth(); ++k)
+      kept = SaturatingAdd(kept, ArrayBytes({shape.dims[k + 1], shape.dims[k]}, 2 * sizeof(double)));
+    kept = SaturatingAdd(kept, SaturatingMul(static_cast<std::uint64_t>(opts.log_points) + 2,
+                                             256 + 8 * static_cast<std::uint64_t>(shape.depth())));
+    RequireMemory(SaturatingAdd(SaturatingMul(bytes, static_cast<std::uint64_t>(parallel)),
+                                SaturatingMul(kept, static_cast<std::uint64_t>(T))),
+                  "training " + std::to_string(T) + " network(s) " + shape.Describe() + " on n = " +
+                      std::to_string(n_eval) + " examples (" + std::to_string(parallel) + " at once)");
   }
   std::vector<TrainSummary> out(static_cast<std::size_t>(T));
   const int workers = static_cast<int>(std::min<long>(NumThreads(), T));

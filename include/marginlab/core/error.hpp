@@ -46,6 +46,17 @@ class FailedRunError : public Error {
   using Error::Error;
 };
 
+// An error whose one-line message was already printed (by a child process such as the Python
+// report); the CLI exits with `code` and prints nothing more.
+class ReportedError : public Error {
+ public:
+  ReportedError(int code, const std::string& what) : Error(what), code_(code) {}
+  int code() const { return code_; }
+
+ private:
+  int code_;
+};
+
 namespace detail {
 // Collects a message with operator<< and throws when destroyed at the end of
 // the full expression (used by ML_CHECK and ML_THROW_INPUT).

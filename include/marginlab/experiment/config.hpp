@@ -55,7 +55,7 @@ namespace marginlab {
 
 // Limits checked before anything is expanded or stored: trials of one scale (sweep points ×
 // trials per point), and the length of a parameter's text after {…} substitution.
-inline constexpr long kMaxTrials = 10'000'000;
+inline constexpr long kMaxTrials = 1'000'000;
 inline constexpr std::size_t kMaxParamText = 1 << 16;
 
 struct ScaleConfig {
