@@ -168,6 +168,9 @@ def main():
     regression("npy", "shape-0-by-2pow64m1.npy", npy("<f8", [0, 2 ** 64 - 1], b""))
     regression("npy", "shape-product-overflow.npy", npy("<f8", [65536] * 5, b""))
     regression("npy", "nan-values.npy", npy("<f8", [2], f8([float("nan"), float("inf")])))
+    # Found by scripts/fuzz 600: strchr("fiub", '\0') is not null, so descr '<\x009' passed as a
+    # 9-byte kind and the value load shifted by 64 (UBSan).
+    regression("npy", "descr-nul-kind.npy", npy("<\x009", [], b"\0" * 9))
 
     # --- npz
     a = npy("<f8", [2, 3], f8([0, 1, 2, 3, 4, 5]))

@@ -143,7 +143,9 @@ TEST(CliReliability, CampaignFindingsAreOneLineErrors) {
     SCOPED_TRACE(args);
     const auto start = std::chrono::steady_clock::now();
     ExpectOneLineError(RunCli(args), 2, fragment);
-    EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 10.0);
+    // A hang guard, not a speed test: each takes ~50 ms; l1svm used to solve for 25–31 s (100+ s
+    // under the sanitizers) before reading --params, and log_points = 9e12 never returned.
+    EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 20.0);
   }
   EXPECT_FALSE(fs::exists(dir / "o"));
   EXPECT_FALSE(fs::exists(fs::path("runs") / "ok-smoke"));

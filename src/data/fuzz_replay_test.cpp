@@ -51,7 +51,8 @@ void Replay(const std::string& target) {
         ADD_FAILURE() << file.string() << ": " << e.what();
       }
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      EXPECT_LT(seconds, 5.0) << file.string();
+      // A hang guard at libFuzzer's own -timeout (scripts/fuzz), not a speed test.
+      EXPECT_LT(seconds, 10.0) << file.string();
       ++count;
     }
   }

@@ -61,20 +61,14 @@ std::string SpecError(const std::string& spec) {
   return msg;
 }
 
-double SecondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
 #define EXPECT_HAS(text, part) EXPECT_NE(std::string(text).find(part), std::string::npos) << (text)
 
 TEST(Linear, ImpossibleAcceptanceRatesFailInValidate) {
   // d = 1649: P(|u*.x| >= 0.1) = 4.8e-5, below 1/max_draws_per_example = 1e-4.
-  // It used to take 31 s (10^6 draws) to give up.
-  const auto start = std::chrono::steady_clock::now();
+  // It used to take 31 s (10^6 draws) to give up; now Validate() refuses it before any draw.
   const std::string msg = SpecError("linear:d=1649");
   EXPECT_HAS(msg, "--data 'linear:d=1649': margin=0.1 with d=1649 keeps a fraction 4.");
   EXPECT_HAS(msg, "more than max_draws_per_example=10000 draws per example on average");
-  EXPECT_LT(SecondsSince(start), 0.1);
   EXPECT_NO_THROW(LoadData("linear:d=400,n=20"));  // 4.6e-2: fine
   EXPECT_HAS(SpecError("linear:n=100,max_draws_per_example=100000000000000000"),
              "max_draws_per_example must be in [1, 1000000000], got 100000000000000000");

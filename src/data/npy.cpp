@@ -197,14 +197,19 @@ Dtype ParseDtype(const PyValue& descr, const std::string& name) {
       << name << ": unsupported dtype: structured or non-string 'descr' (expected " << kSupported << ")";
   const std::string& s = descr.str;
   Dtype dt;
-  bool ok = s.size() == 3 && std::strchr("<>|=", s[0]) != nullptr && std::strchr("fiub", s[1]) != nullptr;
+  // (string_view::find, not strchr: strchr finds a NUL byte in every string — a descr '<\09'
+  // passed as kind NUL of size 9, and the 9-byte load shifted by 64: found by fuzzing.)
+  const std::string_view orders = "<>|=", kinds = "fiub";
+  bool ok = s.size() == 3 && orders.find(s[0]) != std::string_view::npos &&
+            kinds.find(s[1]) != std::string_view::npos;
   if (ok) {
     dt.kind = s[1];
     dt.size = s[2] - '0';
     dt.big_endian = s[0] == '>' || (s[0] != '<' && std::endian::native == std::endian::big);
     if (dt.kind == 'f') ok = dt.size == 4 || dt.size == 8;
-    if (dt.kind == 'i' || dt.kind == 'u') ok = dt.size == 1 || dt.size == 2 || dt.size == 4 || dt.size == 8;
-    if (dt.kind == 'b') ok = dt.size == 1;
+    else if (dt.kind == 'i' || dt.kind == 'u') ok = dt.size == 1 || dt.size == 2 || dt.size == 4 || dt.size == 8;
+    else if (dt.kind == 'b') ok = dt.size == 1;
+    else ok = false;
   }
   ML_REQUIRE(ok) << name << ": unsupported dtype '" << Printable(s) << "' (expected " << kSupported << ")";
   return dt;
