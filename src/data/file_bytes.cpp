@@ -12,7 +12,10 @@ namespace fs = std::filesystem;
 
 std::string ReadFileBytes(const fs::path& path) {
   std::error_code ec;
-  ML_REQUIRE(fs::is_regular_file(path, ec)) << path.string() << ": no such file";
+  ML_REQUIRE(fs::is_regular_file(path, ec))
+      << path.string() << ": " << (fs::is_directory(path, ec) ? "is a folder, expected a file"
+                                   : fs::exists(path, ec)     ? "is not a regular file (a device or pipe?)"
+                                                              : "no such file");
   const std::uintmax_t size = fs::file_size(path, ec);
   ML_REQUIRE(!ec) << path.string() << ": cannot read its size: " << ec.message();
   RequireMemory(size, path.string() + " (" + std::to_string(size) + " bytes, read whole)");
