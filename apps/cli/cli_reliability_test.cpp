@@ -73,6 +73,11 @@ TEST(CliReliability, BadConfigsAndTrialParametersFailBeforeTheResultsFolderExist
       {"[experiment]\nname = \"t\"\nkind = \"nn-train\"\nseed = \"abc\"\n[scale.smoke]\n", "seed must be an integer"},
       {head + "stepz = 3\n[scale.smoke]\ntrials = 2\n", "stepz"},
       {head + "[scale.smoke]\ntrials = 2\n[scale.smoke.params]\nsteps = -1\n", "steps must be ≥ 0"},
+      // Data specs too: a number, an unknown generator parameter, a size beyond the budget.
+      {head + "[scale.smoke]\ntrials = 1\n[scale.smoke.params]\ndata = 5\n", "'5'"},
+      {head + "[scale.smoke]\ntrials = 1\n[scale.smoke.params]\ndata = \"wei-d:n=20,dd=3\"\n", "'dd'"},
+      {head + "[scale.smoke]\ntrials = 1\n[scale.smoke.params]\ntest_data = \"wei-d:n=10000000000000\"\n",
+       "memory budget"},
   };
   for (std::size_t i = 0; i < cases.size(); ++i) {
     const fs::path out = dir / ("out" + std::to_string(i));

@@ -35,6 +35,10 @@ DataSource Entry(std::string name, std::string kind, std::string summary, Fn fn)
     ApplyParams(params, opts);
     return fn(opts);
   };
+  s.check = [](const ParamMap& params) {
+    Opts opts;
+    ApplyParams(params, opts);  // parse and Validate() (sizes against the budget), no data
+  };
   return s;
 }
 
@@ -163,22 +167,19 @@ const std::vector<DataSource>& DataSources() {
   return sources;
 }
 
-Dataset LoadData(const std::string& arg, const std::string& what) {
+namespace {
+// The source a spec names, with its parameters in *params; nullptr for an existing path.
+// Throws InputError for an empty argument or an unknown name.
+const DataSource* Resolve(const std::string& arg, const std::string& what, ParamMap* params) {
   ML_REQUIRE(!arg.empty()) << what << ": expected a generator spec, a file or a folder, got ''";
   std::error_code ec;
-  if (fs::exists(arg, ec)) {
-    Dataset ds = LoadPath(arg, what);
-    ds.Validate();
-    return ds;
-  }
+  if (fs::exists(arg, ec)) return nullptr;
   const std::size_t colon = arg.find(':');
   const std::string name = arg.substr(0, colon);
   for (const auto& src : DataSources()) {
     if (src.name != name) continue;
-    const std::string params = colon == std::string::npos ? "" : arg.substr(colon + 1);
-    Dataset ds = src.load(ParamMap::Parse(params, what + " '" + arg + "'"));
-    ds.Validate();
-    return ds;
+    *params = ParamMap::Parse(colon == std::string::npos ? "" : arg.substr(colon + 1), what + " '" + arg + "'");
+    return &src;
   }
   std::string known;
   for (const auto& src : DataSources()) known += (known.empty() ? "" : ", ") + src.name;
@@ -186,6 +187,20 @@ Dataset LoadData(const std::string& arg, const std::string& what) {
     throw InputError(what + " '" + arg + "': no such file or folder");
   throw InputError(what + " '" + arg + "': not a file or folder, and '" + name +
                    "' is not a known data source (known: " + known + ")");
+}
+}  // namespace
+
+Dataset LoadData(const std::string& arg, const std::string& what) {
+  ParamMap params;
+  const DataSource* src = Resolve(arg, what, &params);
+  Dataset ds = src ? src->load(params) : LoadPath(arg, what);
+  ds.Validate();
+  return ds;
+}
+
+void CheckDataSpec(const std::string& arg, const std::string& what) {
+  ParamMap params;
+  if (const DataSource* src = Resolve(arg, what, &params)) src->check(params);
 }
 
 }  // namespace marginlab

@@ -50,6 +50,7 @@ nn::TrainOptions AlignmentOptions(const TrialSpec& spec, std::string* data) {
 void CheckAlignmentTrial(const TrialSpec& spec) {
   std::string data;
   AlignmentOptions(spec, &data);
+  CheckDataSpec(data, spec.params.context() + " data");
 }
 
 TrialResult RunAlignmentTrial(const TrialSpec& spec) {

@@ -37,6 +37,7 @@ meanfield::FlowOptions FlowOptionsForTrial(const TrialSpec& spec, std::string* d
 void CheckMeanFieldFlowTrial(const TrialSpec& spec) {
   std::string data;
   FlowOptionsForTrial(spec, &data);
+  CheckDataSpec(data, spec.params.context() + " data");
 }
 
 TrialResult RunMeanFieldFlowTrial(const TrialSpec& spec) {

@@ -47,6 +47,8 @@ nn::TrainOptions TrainOptionsForTrial(const TrialSpec& spec, ParamMap params, st
 void CheckTrainParams(const TrialSpec& spec, const ParamMap& params) {
   std::string data, test_data;
   TrainOptionsForTrial(spec, params, &data, &test_data);
+  CheckDataSpec(data, params.context() + " data");
+  if (!test_data.empty()) CheckDataSpec(test_data, params.context() + " test_data");
 }
 
 nn::TrainSummary TrainForTrial(const TrialSpec& spec, ParamMap params, Dataset* train_out,

@@ -45,7 +45,8 @@ NtkExtras TakeNtkExtras(ParamMap& params) {
 
 void CheckNtkRegimeTrial(const TrialSpec& spec) {
   ParamMap params = spec.params;
-  TakeNtkExtras(params);
+  const NtkExtras extras = TakeNtkExtras(params);
+  CheckDataSpec(extras.margin_data, params.context() + " margin_data");
   CheckTrainParams(spec, params);
 }
 

@@ -24,6 +24,7 @@ struct DataSource {
   std::string summary;  // one line
   std::vector<FieldInfo> params;
   std::function<Dataset(const ParamMap&)> load;
+  std::function<void(const ParamMap&)> check;  // parse and validate only (CheckDataSpec)
 };
 
 const std::vector<DataSource>& DataSources();
@@ -31,6 +32,11 @@ const std::vector<DataSource>& DataSources();
 // Resolves `arg` as described above. `what` names the argument in errors
 // (e.g. "--data"). Throws InputError.
 Dataset LoadData(const std::string& arg, const std::string& what = "--data");
+
+// Checks `arg` without loading or generating anything: the source name, its parameters' names
+// and values (a generator's sizes against the memory budget included); a path only for being
+// there (its contents are read by LoadData). For pre-flight checks (experiment trial kinds).
+void CheckDataSpec(const std::string& arg, const std::string& what = "--data");
 
 // Where Debian's dataset-fashion-mnist package puts its IDX files.
 inline constexpr const char* kFashionMnistDir = "/usr/share/datasets/fashion-mnist";
