@@ -141,7 +141,8 @@ TEST(CliReliability, CampaignFindingsAreOneLineErrors) {
       {"--threads 3000 version", "--threads"},
       {"--memory-budget '' version", "--memory-budget"},
       {"run " + d + "/traversal.toml --scale smoke", "name must be letters"},
-      {"run " + d + "/ok.toml --scale smoke --out ''", "--out: expected a folder"},
+      {"run " + d + "/ok.toml --scale smoke --out ''", "--out: expected a value, got an empty string"},
+      {"kernel fit --data wei-d:n=20,d=5 --lambdas ''", "--lambdas: expected a value"},
       {"run " + d + "/ok.toml --scale smoke --set steps=3 --set steps=4 --out " + d + "/o", "given twice"},
   };
   for (const auto& [args, fragment] : cases) {
@@ -153,6 +154,11 @@ TEST(CliReliability, CampaignFindingsAreOneLineErrors) {
     EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 20.0);
   }
   EXPECT_FALSE(fs::exists(dir / "o"));
+  // A failed run names its first failure's reason, not only where the errors are stored.
+  std::ofstream(dir / "lr.toml") << "[experiment]\nname = \"lr\"\nkind = \"nn-train\"\n[params]\n"
+                                    "data = \"wei-d:n=20,d=5\"\nlr = 1e308\nsteps = 3\n[scale.smoke]\ntrials = 2\n";
+  ExpectOneLineError(RunCli("run " + d + "/lr.toml --scale smoke --out " + d + "/lr"), 1,
+                     "2 trial(s) failed (the first: point 0 trial 0: " + d + "/lr.toml point 0: the network diverged");
   EXPECT_FALSE(fs::exists(fs::path("runs") / "ok-smoke"));
 }
 

@@ -445,7 +445,8 @@ void RegisterKernel(CLI::App& app) {
                 "ridge, falkon: (K + lambda I) beta = y; logistic: mean loss + lambda/2 ||f||^2")
       ->capture_default_str();
   f->add_option("--lambdas", fit->lambdas,
-                "a comma-separated lambda path (ridge: one eigendecomposition; falkon: one solve each)");
+                "a comma-separated lambda path (ridge: one eigendecomposition; falkon: one solve each)")
+      ->check(NonEmptyText());
   for (const FieldInfo& info : DescribeFields(FalkonOptions{})) {
     if (info.name == "lambda") continue;
     FieldFlag flag{info.name, std::make_unique<std::string>(), nullptr};

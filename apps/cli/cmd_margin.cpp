@@ -244,7 +244,7 @@ void RegisterMargin(CLI::App& app) {
   auto* s = m->add_subcommand("l1svm", "l1-SVM over ReLU features (Wei et al. B.14) and γ* = γ_ℓ1/2");
   AddDataOption(*s, &ia->data);
   s->add_option("--dictionary", ia->dictionary,
-                "solve over K fixed directions (d = 2: evenly spaced on the circle, Wei et al. F.4; "
+                "solve over K fixed directions (d = 2: evenly spaced on the circle, Wei et al. F.4; 0 = column generation; "
                 "else random) instead of column generation");
   s->add_option("--oracle", ia->oracle, "best-neuron oracle: auto | exact | bnb | ascent (uncertified)")
       ->check(CLI::IsMember({"auto", "exact", "bnb", "ascent"}));

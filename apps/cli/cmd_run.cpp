@@ -38,8 +38,7 @@ void ApplyOverrides(ExperimentConfig& config, const std::vector<std::string>& se
   }
 }
 
-void RunRun(const RunArgs& a, bool out_given) {
-  ML_REQUIRE(!out_given || !a.out.empty()) << "--out: expected a folder, got an empty string";
+void RunRun(const RunArgs& a) {
   ExperimentConfig config = LoadExperimentConfig(ResolveExperiment(a.config));
   ApplyOverrides(config, a.sets);
   RunOptions o;
@@ -61,8 +60,10 @@ void RunRun(const RunArgs& a, bool out_given) {
               << ", " << (s.out / "trace.csv").string() << "\n";
     if (s.failed > 0) std::cout << "some trials failed: see the 'error' column of the runs table\n";
   }
-  if (s.failed > 0) throw FailedRunError(std::to_string(s.failed) + " trial(s) failed; their errors are stored in " +
-                                     (s.out / "results.sqlite").string() + " (runs.error); re-run to retry them");
+  if (s.failed > 0)
+    throw FailedRunError(std::to_string(s.failed) + " trial(s) failed (the first: " + s.first_error +
+                         "); every error is stored in " + (s.out / "results.sqlite").string() +
+                         " (runs.error); re-run to retry them");
 }
 
 void RunList(bool json) {
@@ -104,14 +105,14 @@ void RegisterRun(CLI::App& app) {
   run->add_option("CONFIG", a->config, "experiment config file, or the name of a built-in (see `marginlab list`)")
       ->required();
   run->add_option("--scale", a->scale, "smoke (seconds), quick (minutes) or paper (the paper's protocol)");
-  auto* out = run->add_option("--out", a->out,
-                              "results folder (default runs/<name>-<scale>); re-run with the same folder to resume");
+  run->add_option("--out", a->out, "results folder (default runs/<name>-<scale>); re-run with the same folder to resume")
+      ->check(NonEmptyText());
   run->add_option("--threads", a->threads, "parallel trials (0 = all cores, at most 1024)")->check(CLI::Range(0, 1024));
   run->add_option("--max-trials", a->max_trials, "stop after running this many trials (resume later; 0 = all)")
       ->check(CLI::Range(0L, kMaxTrials));
   run->add_option("--set", a->sets, "override a parameter for every trial: --set key=value (repeatable)");
   run->add_flag("--json", a->json, "machine-readable summary");
-  run->callback([a, out] { RunRun(*a, out->count() > 0); });
+  run->callback([a] { RunRun(*a); });
 
   auto list_json = std::make_shared<bool>(false);
   auto* list = app.add_subcommand("list", "List the built-in experiments with their scales and measured times");

@@ -58,6 +58,8 @@ ParamMap CollectFieldParams(const FieldFlags& flags, const std::string& context)
 // Checks that a flag's text is a non-negative integer (digits only), with a message that says
 // so (CLI11's NonNegativeNumber prints DBL_MAX's 309 digits as its bound).
 const CLI::Validator& NonNegativeInteger();
+// Refuses an empty text (`--lambdas ''` would otherwise read as "not given").
+const CLI::Validator& NonEmptyText();
 
 // Prints one JSON document on one line to stdout.
 void PrintJson(const nlohmann::json& j);

@@ -167,6 +167,13 @@ const CLI::Validator& NonNegativeInteger() {
   return v;
 }
 
+const CLI::Validator& NonEmptyText() {
+  static const CLI::Validator v(
+      [](std::string& s) { return s.empty() ? std::string("expected a value, got an empty string") : std::string(); },
+      "");
+  return v;
+}
+
 void PrintJson(const nlohmann::json& j) { std::cout << j.dump() << std::endl; }
 
 }  // namespace marginlab::cli

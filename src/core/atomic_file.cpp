@@ -25,16 +25,18 @@ constexpr std::size_t kPathMax = 4096;
 struct Slot {
   std::atomic<bool> used{false};
   std::atomic<bool> ready{false};
+  bool folder = false;  // a folder to remove if empty (rmdir), else a file (unlink)
   char path[kPathMax];
 };
 Slot g_slots[kSlots];
 
-int Register(const fs::path& p) {
+int Register(const fs::path& p, bool folder = false) {
   const std::string& s = p.native();
   if (s.size() >= kPathMax) return -1;
   for (int i = 0; i < kSlots; ++i) {
     bool expected = false;
     if (g_slots[i].used.compare_exchange_strong(expected, true)) {
+      g_slots[i].folder = folder;
       std::memcpy(g_slots[i].path, s.c_str(), s.size() + 1);
       g_slots[i].ready.store(true, std::memory_order_release);
       return i;
@@ -60,14 +62,51 @@ void WriteAll(const char* s) {
 }
 
 extern "C" void OnTerminatingSignal(int sig) {
-  for (auto& slot : g_slots)
-    if (slot.ready.load(std::memory_order_acquire)) ::unlink(slot.path);
+  for (auto& slot : g_slots)  // files first, then the folders made for them (deepest last made)
+    if (slot.ready.load(std::memory_order_acquire) && !slot.folder) ::unlink(slot.path);
+  for (int i = kSlots - 1; i >= 0; --i)
+    if (g_slots[i].ready.load(std::memory_order_acquire) && g_slots[i].folder) ::rmdir(g_slots[i].path);
   WriteAll("marginlab: error: interrupted by ");
   WriteAll(sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP");
   WriteAll("; partial output files removed, finished results kept (re-run to resume)\n");
   ::_exit(2);
 }
 }  // namespace
+
+NewFolder::NewFolder(const fs::path& dir) {
+  std::error_code ec;
+  for (fs::path p = dir; !p.empty() && !fs::exists(p, ec); p = p.parent_path()) {
+    created_.insert(created_.begin(), p);
+    if (p == p.parent_path()) break;
+  }
+  for (const fs::path& p : created_) {
+    slots_.push_back(Register(p, true));  // before it exists, so a signal never misses it
+    if (!fs::create_directory(p, ec) && !fs::is_directory(p)) {
+      const std::string why = ec ? ec.message() : "a file of that name is in the way";
+      RemoveCreated();
+      throw InputError(dir.string() + ": cannot create folder: " + why);
+    }
+  }
+  ML_REQUIRE(fs::is_directory(dir, ec)) << dir.string() << ": not a folder";
+}
+
+NewFolder::~NewFolder() { RemoveCreated(); }
+
+void NewFolder::RemoveCreated() {
+  for (std::size_t i = created_.size(); i-- > 0;) {
+    std::error_code ec;
+    fs::remove(created_[i], ec);  // removes only an empty folder
+    Unregister(slots_.size() > i ? slots_[i] : -1);
+  }
+  created_.clear();
+  slots_.clear();
+}
+
+void NewFolder::Keep() {
+  for (int s : slots_) Unregister(s);
+  created_.clear();
+  slots_.clear();
+}
 
 void InstallSignalCleanup() {
   struct sigaction sa {};

@@ -65,6 +65,9 @@ TEST(AtomicFileDeathTest, ATerminatingSignalRemovesPartialFilesAndExits2) {
     EXPECT_EXIT(
         {
           InstallSignalCleanup();
+          NewFolder made(dir / "new" / "deeper");  // removed too: no empty output folder left
+          AtomicFile g(dir / "new" / "deeper" / "X.npy");
+          g.stream() << "partial";
           AtomicFile f(dir / "out.bin");
           f.stream() << std::string(1 << 20, 'x');
           f.stream().flush();
@@ -83,6 +86,19 @@ TEST(AtomicFileDeathTest, ATerminatingSignalRemovesPartialFilesAndExits2) {
   EXPECT_EQ(OpenTemporaryFiles(), 0);
   EXPECT_TRUE(fs::exists(dir / "a.txt"));
   EXPECT_FALSE(fs::exists(dir / "b.txt"));
+  {  // a folder made for a write that then fails goes again; a kept one stays
+    try {
+      NewFolder made(dir / "x" / "y");
+      EXPECT_TRUE(fs::is_directory(dir / "x" / "y"));
+      throw InputError("the write failed");
+    } catch (const InputError&) {
+    }
+    EXPECT_FALSE(fs::exists(dir / "x"));
+    NewFolder kept(dir / "k");
+    kept.Keep();
+  }
+  EXPECT_TRUE(fs::is_directory(dir / "k"));
+  EXPECT_EQ(OpenTemporaryFiles(), 0);
 }
 
 }  // namespace

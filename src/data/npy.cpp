@@ -441,9 +441,7 @@ Dataset LoadNpyDataset(const fs::path& x_path, const fs::path& y_path, const std
 void WriteNpyDataset(const fs::path& dir, const Dataset& ds) {
   ML_REQUIRE(ds.X.rows() == ds.y.size())
       << dir.string() << ": cannot write " << ds.X.rows() << " examples with " << ds.y.size() << " labels";
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  ML_REQUIRE(!ec && fs::is_directory(dir)) << dir.string() << ": cannot create folder: " << ec.message();
+  NewFolder folder(dir);  // removed again if the write fails or is interrupted
   AtomicFile fx(dir / "X.npy"), fy(dir / "y.npy");
   const std::string x = EncodeNpy(ds.X), y = EncodeNpy(ds.y);
   fx.Write(x.data(), x.size());
@@ -453,6 +451,7 @@ void WriteNpyDataset(const fs::path& dir, const Dataset& ds) {
       << dir.string() << ": write failed (disk full?); nothing was replaced";
   fx.Commit();
   fy.Commit();
+  folder.Keep();
 }
 
 }  // namespace marginlab

@@ -98,6 +98,10 @@ RunSummary RunExperiment(const ExperimentConfig& config, const RunOptions& opts,
         } else {
           store.FailRun(claim->first, error, t.Seconds());
           ++failed;
+          std::lock_guard lock(mu);
+          if (summary.first_error.empty())
+            summary.first_error = "point " + std::to_string(claim->second.point) + " trial " +
+                                  std::to_string(claim->second.trial) + ": " + error;
         }
         ++ran;
         cv.notify_all();

@@ -16,8 +16,26 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 namespace marginlab {
+
+// Creates a folder (and its missing parents) for output files. Until Keep(), an exception
+// (the destructor) or a terminating signal removes the folders it created, if still empty — a
+// failed or interrupted write leaves no empty output folder behind.
+class NewFolder {
+ public:
+  explicit NewFolder(const std::filesystem::path& dir);  // InputError naming dir if it cannot
+  ~NewFolder();
+  NewFolder(const NewFolder&) = delete;
+  NewFolder& operator=(const NewFolder&) = delete;
+  void Keep();
+
+ private:
+  void RemoveCreated();
+  std::vector<std::filesystem::path> created_;  // outermost first
+  std::vector<int> slots_;
+};
 
 // Installs the handlers described above (the CLI calls it once, first thing).
 void InstallSignalCleanup();
