@@ -77,6 +77,7 @@ RunSummary RunExperiment(const ExperimentConfig& config, const RunOptions& opts,
   // a lost lock) is not: it stops every worker, and RunExperiment rethrows it once they have
   // joined — an exception never escapes a worker thread, and no trial is claimed after it.
   std::atomic<bool> stop{false};
+  std::pair<long, long> first_failed{0, 0};  // (point, trial) of summary.first_error
   std::exception_ptr store_error;
   auto worker = [&] {
     try {
@@ -98,10 +99,15 @@ RunSummary RunExperiment(const ExperimentConfig& config, const RunOptions& opts,
         } else {
           store.FailRun(claim->first, error, t.Seconds());
           ++failed;
+          // The failure of the lowest (point, trial), so the message is the same whatever the
+          // thread count or the order the trials finished in.
+          const std::pair<long, long> key{claim->second.point, claim->second.trial};
           std::lock_guard lock(mu);
-          if (summary.first_error.empty())
-            summary.first_error = "point " + std::to_string(claim->second.point) + " trial " +
-                                  std::to_string(claim->second.trial) + ": " + error;
+          if (summary.first_error.empty() || key < first_failed) {
+            first_failed = key;
+            summary.first_error = "point " + std::to_string(key.first) + " trial " +
+                                  std::to_string(key.second) + ": " + error;
+          }
         }
         ++ran;
         cv.notify_all();

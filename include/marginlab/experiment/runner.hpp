@@ -35,7 +35,7 @@ struct RunSummary : SummaryBase {
   long ran = 0;           // run (to completion or failure) by this run
   long failed = 0;        // failed in this run
   long remaining = 0;     // not done when this run ended
-  std::string first_error;  // "point P trial T: <reason>" of the first trial that failed in this run
+  std::string first_error;  // "point P trial T: <reason>" of the lowest (P, T) that failed in this run
 };
 
 // Runs with the registered trial kind named by config.kind.
