@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "data/spec_error_test_util.hpp"
+
 #include <cmath>
 #include <limits>
 
@@ -11,6 +13,7 @@
 
 namespace marginlab {
 namespace {
+using testing::SpecError;
 
 TEST(Line1d, EvenlySpacedPointsWithBiasAndAlternatingBlocks) {
   Line1dOptions o;  // n = 8 on [-1, 1], blocks of 2
@@ -46,24 +49,7 @@ TEST(Line1d, RejectsBadParameters) {
 }
 
 
-// The one-line InputError message of LoadData(spec) under an 8 GiB budget.
-std::string SpecError(const std::string& spec) {
-  SetMemoryBudget(std::uint64_t{8} << 30);
-  std::string msg;
-  try {
-    LoadData(spec, "--data");
-    ADD_FAILURE() << spec << ": no error";
-  } catch (const InputError& e) {
-    msg = e.what();
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << spec << ": not an InputError: " << e.what();
-  }
-  SetMemoryBudget(0);
-  EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
-  return msg;
-}
 
-#define EXPECT_HAS(text, part) EXPECT_NE(std::string(text).find(part), std::string::npos) << (text)
 
 TEST(Line1d, SizesBeyondTheBudgetAndNonFiniteEndsFailInValidate) {
   EXPECT_HAS(SpecError("line1d:n=1000000000"), "n=1000000000 and d=2");

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "data/spec_error_test_util.hpp"
+
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -14,6 +16,7 @@
 
 namespace marginlab {
 namespace {
+using testing::SpecError;
 
 TEST(Linear, SeparableByTheTeacherWithTheRequestedMargin) {
   LinearOptions o;
@@ -44,24 +47,7 @@ TEST(Linear, RejectsImpossibleMargin) {
 }
 
 
-// The one-line InputError message of LoadData(spec) under an 8 GiB budget.
-std::string SpecError(const std::string& spec) {
-  SetMemoryBudget(std::uint64_t{8} << 30);
-  std::string msg;
-  try {
-    LoadData(spec, "--data");
-    ADD_FAILURE() << spec << ": no error";
-  } catch (const InputError& e) {
-    msg = e.what();
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << spec << ": not an InputError: " << e.what();
-  }
-  SetMemoryBudget(0);
-  EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
-  return msg;
-}
 
-#define EXPECT_HAS(text, part) EXPECT_NE(std::string(text).find(part), std::string::npos) << (text)
 
 TEST(Linear, ImpossibleAcceptanceRatesFailInValidate) {
   // d = 1649: P(|u*.x| >= 0.1) = 4.8e-5, below 1/max_draws_per_example = 1e-4.

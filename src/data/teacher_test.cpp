@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "data/spec_error_test_util.hpp"
+
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -13,6 +15,7 @@
 
 namespace marginlab {
 namespace {
+using testing::SpecError;
 
 TEST(Teacher, EverySampleHasMarginAtLeastGamma0) {
   TeacherOptions o;
@@ -93,24 +96,7 @@ TEST(Teacher, RejectsBadParameters) {
 }
 
 
-// The one-line InputError message of LoadData(spec) under an 8 GiB budget.
-std::string SpecError(const std::string& spec) {
-  SetMemoryBudget(std::uint64_t{8} << 30);
-  std::string msg;
-  try {
-    LoadData(spec, "--data");
-    ADD_FAILURE() << spec << ": no error";
-  } catch (const InputError& e) {
-    msg = e.what();
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << spec << ": not an InputError: " << e.what();
-  }
-  SetMemoryBudget(0);
-  EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
-  return msg;
-}
 
-#define EXPECT_HAS(text, part) EXPECT_NE(std::string(text).find(part), std::string::npos) << (text)
 
 TEST(Teacher, SizesAndDrawLimitsFailInValidate) {
   EXPECT_HAS(SpecError("teacher:n=10000000000"), "n=10000000000 and d=20");

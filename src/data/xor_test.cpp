@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "data/spec_error_test_util.hpp"
+
 #include <cmath>
 
 #include "marginlab/core/error.hpp"
@@ -10,6 +12,7 @@
 
 namespace marginlab {
 namespace {
+using testing::SpecError;
 
 TEST(Xor, LabelIsProductOfFirstTwoCoordinates) {
   XorOptions o;
@@ -42,24 +45,7 @@ TEST(Xor, RejectsBadDimension) {
 }
 
 
-// The one-line InputError message of LoadData(spec) under an 8 GiB budget.
-std::string SpecError(const std::string& spec) {
-  SetMemoryBudget(std::uint64_t{8} << 30);
-  std::string msg;
-  try {
-    LoadData(spec, "--data");
-    ADD_FAILURE() << spec << ": no error";
-  } catch (const InputError& e) {
-    msg = e.what();
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << spec << ": not an InputError: " << e.what();
-  }
-  SetMemoryBudget(0);
-  EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
-  return msg;
-}
 
-#define EXPECT_HAS(text, part) EXPECT_NE(std::string(text).find(part), std::string::npos) << (text)
 
 TEST(Xor, SizesBeyondTheBudgetFailInValidate) {
   // n·d = 2^80 overflowed 64 bits.
