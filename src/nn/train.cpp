@@ -137,8 +137,8 @@ std::string NormOverflow(const MlpShape& shape, const Weights<T>& W, bool single
 
 // "" when every metric a finished run reports is a number where it should be.
 std::string NonFiniteRecord(const TrainRecord& r) {
-  if (std::isnan(r.data_loss) || std::isinf(r.data_loss)) return "the final data loss is not finite";
-  if (std::isnan(r.objective) || std::isinf(r.objective)) return "the final objective is not finite";
+  if (!std::isfinite(r.data_loss)) return "the final data loss is not finite";
+  if (!std::isfinite(r.objective)) return "the final objective is not finite";
   if (!std::isfinite(r.norm)) return "the final parameters are not finite";
   return "";
 }
