@@ -1,8 +1,12 @@
-// `marginlab certify`: the certified optimality gap of a trained two-layer
-// network on the l2-regularized objective (docs/margin.md), and optionally the
-// global optimum itself.
+// `marginlab certify`: the optimality gap of a trained two-layer network on the
+// l2-regularized objective, and with --global the global optimum Θ_λ itself
+// (docs/margin.md). A value is called a bound only when it is certified (an
+// exact or branch-and-bound oracle); with the heuristic oracle it is an
+// estimate, in the text and in the JSON (`lower_estimate`, `certified: false`).
+#include <cmath>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "command.hpp"
 #include "marginlab/core/error.hpp"
@@ -16,56 +20,107 @@ namespace {
 using namespace marginlab::margin;
 
 struct CertifyArgs {
-  std::string data, params, key = "final";
+  std::string data, test_data, params, key = "final", save;
   long trial = 0;
   CertifyOptions opts;
   bool global = false, json = false;
 };
 
+// "lower_bound" when certified, else "lower_estimate": an uncertified value is never named a bound.
+const char* LowerKey(bool certified) { return certified ? "lower_bound" : "lower_estimate"; }
+
 void RunCertify(const CertifyArgs& a) {
   ValidateOrThrow(a.opts, "certify");
+  ML_REQUIRE(!a.params.empty() || a.global)
+      << "certify: give --params NET.npz (the gap of a trained network) and/or --global (the global optimum)";
+  ML_REQUIRE(a.save.empty() || a.global) << "--save: writes the global optimum's network; add --global";
   const Dataset ds = LoadData(a.data, "--data");
-  const TwoLayerNet net = LoadTwoLayerNet(a.params, a.key, a.trial);
-  const GapCertificate c = CertifyNetwork(net, ds.X, ds.y, a.opts);
-  nlohmann::json j = {{"command", "certify"},
-                      {"data", ds.source},
-                      {"params", a.params},
-                      {"loss", a.opts.loss},
-                      {"lambda", a.opts.lambda},
-                      {"width", net.width()},
-                      {"objective", c.objective},
-                      {"data_loss", c.data_loss},
-                      {"lower_bound", c.lower_bound},
-                      {"value", c.gap},
-                      {"gap", c.gap},
-                      {"bracket", {c.lower_bound, c.objective}},
-                      {"bracket_of", "the global minimum over all widths >= n+1"},
-                      {"certified", c.certified},
-                      {"oracle", c.oracle_mode},
-                      {"oracle_value", c.oracle_value},
-                      {"oracle_upper", c.oracle_upper},
-                      {"dual_scale", c.dual_scale}};
+  std::optional<Dataset> test;
+  if (!a.test_data.empty()) {
+    test = LoadData(a.test_data, "--test-data");
+    ML_REQUIRE(test->d() == ds.d()) << "--test-data: " << test->source << " has " << test->d()
+                                    << " features, --data has " << ds.d();
+  }
+  // The network is read and checked against the data before any solve (which can take minutes).
+  std::optional<TwoLayerNet> net;
+  if (!a.params.empty()) {
+    net = LoadTwoLayerNet(a.params, a.key, a.trial);
+    ML_REQUIRE(net->U.cols() == ds.d()) << a.params << ": the network has input dimension " << net->U.cols()
+                                        << ", the data " << ds.source << " have " << ds.d() << " features";
+  }
+  nlohmann::json j = {{"command", "certify"}, {"data", ds.source}, {"loss", a.opts.loss}, {"lambda", a.opts.lambda}};
+  std::optional<GapCertificate> c;
+  if (net) {
+    c = CertifyNetwork(*net, ds.X, ds.y, a.opts);
+    j["params"] = a.params;
+    j["network"] = NetworkJson(*net, ds, test ? &*test : nullptr, a.opts.loss);
+    j["objective"] = c->objective;
+    j["data_loss"] = c->data_loss;
+    j[LowerKey(c->certified)] = c->lower_bound;
+    j["value"] = c->gap;
+    j[c->certified ? "gap" : "gap_estimate"] = c->gap;
+    j["bracket"] = {c->lower_bound, c->objective};
+    j["bracket_of"] = "the global minimum over all widths >= n+1";
+    j["certified"] = c->certified;
+    j["oracle"] = c->oracle_mode;
+    j["oracle_value"] = c->oracle_value;
+    if (c->certified) j["oracle_upper"] = c->oracle_upper;
+    j["dual_scale"] = c->dual_scale;
+  }
+  std::optional<GlobalOptimumResult> g;
   if (a.global) {
-    ML_REQUIRE(net.output_scale == 1.0) << "certify --global: the global optimum is computed for "
-                                           "the standard parameterization (output scale 1)";
-    const GlobalOptimumResult g = GlobalOptimum(ds.X, ds.y, a.opts);
-    j["global"] = {{"bracket", {g.lower, g.upper}},
-                   {"certified", g.certified},
-                   {"termination", ToString(g.termination)},
-                   {"rounds", g.rounds},
-                   {"width", g.network.width()},
-                   {"gap_to_global_upper", c.objective - g.upper},
-                   {"gap_to_global_lower", c.objective - g.lower}};
+    ML_REQUIRE(!net || net->output_scale == 1.0) << "certify --global: the global optimum is computed for "
+                                                    "the standard parameterization (output scale 1)";
+    g = GlobalOptimum(ds.X, ds.y, a.opts);
+    nlohmann::json gj = {{"objective", g->upper},
+                         {LowerKey(g->certified), g->lower},
+                         {"bracket", {g->lower, g->upper}},
+                         {"certified", g->certified},
+                         {"oracle", g->oracle_mode},
+                         {"termination", ToString(g->termination)},
+                         {"message", g->message},
+                         {"rounds", g->rounds},
+                         {"columns", g->directions.rows()},
+                         {"oracle_evaluations", g->oracle_evaluations},
+                         {"seconds", g->TotalSeconds()},
+                         {"network", NetworkJson(g->network, ds, test ? &*test : nullptr, a.opts.loss)}};
+    if (c) gj["objective_minus_global"] = c->objective - g->upper;
+    if (!a.save.empty()) {
+      SaveTwoLayerNet(a.save, g->network);
+      gj["saved"] = a.save;
+    }
+    j["global"] = gj;
+    if (!net) {
+      j["value"] = g->upper;
+      j["bracket"] = gj["bracket"];
+      j["bracket_of"] = "the global minimum over all widths >= n+1";
+      j["certified"] = g->certified;
+    }
   }
   if (a.json) return PrintJson(j);
-  const char* tag = c.certified ? "certified" : "uncertified (heuristic oracle)";
-  std::cout << "objective L(Θ) = " << c.objective << "  (data loss " << c.data_loss << ", width "
-            << net.width() << ")\n"
-            << "global minimum ≥ " << c.lower_bound << "  → optimality gap ≤ " << c.gap << "  ["
-            << tag << ", oracle " << c.oracle_mode << "]\n";
-  if (a.global)
-    std::cout << "global minimum ∈ [" << j["global"]["bracket"][0] << ", " << j["global"]["bracket"][1]
-              << "] (" << (j["global"]["certified"].get<bool>() ? "certified" : "uncertified") << ")\n";
+  if (c) {
+    std::cout << "objective L(Θ) = " << c->objective << "  (data loss " << c->data_loss << ", width "
+              << net->width() << ")\n";
+    if (c->certified)
+      std::cout << "global minimum ≥ " << c->lower_bound << "  → optimality gap ≤ " << c->gap
+                << "  [certified, oracle " << c->oracle_mode << "]\n";
+    else
+      std::cout << "dual estimate " << c->lower_bound << "  → estimated gap " << c->gap
+                << "  [heuristic oracle: an estimate, not a bound]\n";
+  }
+  if (g) {
+    std::cout << "global optimum Θ_λ: objective " << g->upper << ", width " << g->network.width() << ", "
+              << g->rounds << " rounds (" << ToString(g->termination) << ")\n";
+    if (g->certified)
+      std::cout << "  certified: global minimum ∈ [" << g->lower << ", " << g->upper << "]\n";
+    else
+      std::cout << "  dual estimate " << g->lower << " (heuristic oracle: an estimate, not a bound)\n";
+    const auto& nj = j["global"]["network"];
+    std::cout << "  train error " << nj["train_error"];
+    if (test) std::cout << ", test error " << nj["test_error"] << ", test loss " << nj["test_loss"];
+    std::cout << "\n";
+    if (!a.save.empty()) std::cout << "  saved the network to " << a.save << "\n";
+  }
 }
 
 }  // namespace
@@ -73,17 +128,21 @@ void RunCertify(const CertifyArgs& a) {
 void RegisterCertify(CLI::App& app) {
   auto a = std::make_shared<CertifyArgs>();
   auto* c = app.add_subcommand(
-      "certify", "Certified optimality gap of a trained two-layer network (l2-regularized loss)");
-  c->add_option("--params", a->params, "network (.npz from marginlab train --save)")->required();
+      "certify", "Optimality gap of a trained two-layer network, and the global optimum (l2-regularized loss)");
+  c->add_option("--params", a->params, "network (.npz from marginlab train --save)");
   AddDataOption(*c, &a->data);
+  AddDataOption(*c, &a->test_data, "--test-data", false);
   c->add_option("--lambda", a->opts.lambda, "λ of λ‖Θ‖² (with the mean data loss)")->required();
   c->add_option("--loss", a->opts.loss, "logistic | squared")
       ->check(CLI::IsMember({"logistic", "squared"}));
-  c->add_option("--oracle", a->opts.oracle.method, "auto | exact | bnb | ascent (uncertified)")
+  c->add_option("--oracle", a->opts.oracle.method, "auto | exact | bnb | ascent (an estimate, not a bound)")
       ->check(CLI::IsMember({"auto", "exact", "bnb", "ascent"}));
+  c->add_option("--max-rounds", a->opts.max_rounds, "--global: column-generation rounds")
+      ->check(CLI::PositiveNumber);
   c->add_option("--key", a->key, "npz prefix of the network (final, init)");
   c->add_option("--trial", a->trial, "trial index in a multi-trial .npz");
-  c->add_flag("--global", a->global, "also compute the global optimum (column generation)");
+  c->add_flag("--global", a->global, "compute the global optimum Θ_λ (column generation)");
+  c->add_option("--save", a->save, "--global: write the optimum's network (train --save format)");
   c->add_flag("--json", a->json, "machine-readable output");
   c->callback([a] { RunCertify(*a); });
 }

@@ -82,7 +82,7 @@ void RunLinear(const LinearArgs& a) {
 }
 
 struct L1Args {
-  std::string data, params, oracle = "auto", key = "final";
+  std::string data, test_data, save, params, oracle = "auto", key = "final";
   long dictionary = 0, max_rounds = 500, trial = 0;
   std::uint64_t seed = 0;
   bool json = false;
@@ -92,6 +92,12 @@ void RunL1(const L1Args& a) {
   ML_REQUIRE(a.dictionary >= 0) << "--dictionary: expected a number of directions ≥ 1 (or 0 for column "
                                    "generation), got " << a.dictionary;
   const Dataset ds = LoadBinary(a.data);
+  std::optional<Dataset> test;
+  if (!a.test_data.empty()) {
+    test = LoadBinary(a.test_data);
+    ML_REQUIRE(test->d() == ds.d()) << "--test-data: " << test->source << " has " << test->d()
+                                    << " features, --data has " << ds.d();
+  }
   auto lp = MakeLpBackend();
   L1SvmOptions opts;
   opts.oracle.method = a.oracle;
@@ -125,7 +131,7 @@ void RunL1(const L1Args& a) {
     }
     r = L1SvmDictionary(ds.X, ds.y, D, *lp);
     // An upper bound on γ_ℓ1 from the LP's dual point.
-    const OracleResult o = BestNeuron(ds.X, r.q.cwiseProduct(ds.y), opts.oracle);
+    const OracleResult o = BestNeuron(ds.X, r.q.cwiseProduct(ds.y), opts.oracle, SupportDirections(r));
     r.oracle_mode = o.mode;
     r.certified = o.mode != "heuristic";
     r.gamma_hi = std::max(r.gamma_lo, r.certified ? o.upper : o.value);
@@ -134,19 +140,31 @@ void RunL1(const L1Args& a) {
     method = "column generation";
   }
   const TwoLayerNet net = ExtractNetwork(r);
+  // γ_hi is an upper bound only when certified; otherwise an estimate, and named so.
+  const char* upper_key = r.certified ? "upper_bound" : "upper_estimate";
   nlohmann::json j = {{"command", "margin l1svm"},
                       {"data", ds.source},
                       {"method", method},
                       {"value", r.gamma_lo},
+                      {"attained", r.gamma_lo},  // by the extracted measure: a lower bound in every mode
+                      {upper_key, Num(r.gamma_hi)},
                       {"bracket", {r.gamma_lo, Num(r.gamma_hi)}},
                       {"certified", r.certified},
                       {"oracle", r.oracle_mode},
                       {"columns", r.directions.rows()},
                       {"rounds", r.trace.size()},
+                      {"oracle_evaluations", r.oracle_evaluations},
+                      {"seconds", r.TotalSeconds()},
                       {"termination", ToString(r.termination)},
+                      {"message", r.message},
+                      {"network", NetworkJson(net, ds, test ? &*test : nullptr, "logistic")},
                       {"network_width", net.width()},
                       {"network_margin", net.width() > 0 ? Num(net.NormalizedMargin(ds.X, ds.y)) : nullptr},
                       {"max_margin_bracket", {r.gamma_lo / 2, Num(r.gamma_hi / 2)}}};
+  if (!a.save.empty()) {
+    SaveTwoLayerNet(a.save, net);
+    j["saved"] = a.save;
+  }
   if (trained) {
     const double gm = trained->NormalizedMargin(ds.X, ds.y);
     j["params"] = a.params;
@@ -156,17 +174,23 @@ void RunL1(const L1Args& a) {
                        {"certified", r.certified}};
   }
   if (a.json) return PrintJson(j);
-  const char* tag = r.certified ? "certified" : "uncertified";
-  std::cout << "l1-SVM over ReLU features (" << method << ")\n"
-            << "  γ_ℓ1 ∈ [" << r.gamma_lo << ", " << r.gamma_hi << "]  (" << tag << ", oracle "
-            << r.oracle_mode << ")\n"
-            << "  max two-layer margin γ* = γ_ℓ1/2 ∈ [" << r.gamma_lo / 2 << ", " << r.gamma_hi / 2
-            << "]\n"
-            << "  extracted network: width " << net.width() << ", normalized margin "
-            << (net.width() > 0 ? net.NormalizedMargin(ds.X, ds.y) : 0.0) << "\n";
+  std::cout << "l1-SVM over ReLU features (" << method << ", " << ToString(r.termination) << ")\n";
+  if (r.certified)
+    std::cout << "  γ_ℓ1 ∈ [" << r.gamma_lo << ", " << r.gamma_hi << "]  (certified, oracle " << r.oracle_mode
+              << ")\n  max two-layer margin γ* = γ_ℓ1/2 ∈ [" << r.gamma_lo / 2 << ", " << r.gamma_hi / 2 << "]\n";
+  else
+    std::cout << "  γ_ℓ1 ≥ " << r.gamma_lo << " (attained); upper estimate " << r.gamma_hi
+              << "  (heuristic oracle: an estimate, not a bound)\n  max two-layer margin γ* = γ_ℓ1/2 ≥ "
+              << r.gamma_lo / 2 << " (estimate " << r.gamma_hi / 2 << ")\n";
+  const auto& nj = j["network"];
+  std::cout << "  extracted network: width " << net.width() << ", normalized margin " << nj["normalized_margin"]
+            << ", train error " << nj["train_error"];
+  if (test) std::cout << ", test error " << nj["test_error"];
+  std::cout << "\n";
+  if (!a.save.empty()) std::cout << "  saved the network to " << a.save << "\n";
   if (!a.params.empty())
-    std::cout << "  " << a.params << ": normalized margin " << j["params_margin"]
-              << ", margin gap ≤ " << j["margin_gap"]["value"] << " (" << tag << ")\n";
+    std::cout << "  " << a.params << ": normalized margin " << j["params_margin"] << ", margin gap "
+              << (r.certified ? "≤ " : "estimate ") << j["margin_gap"]["value"] << "\n";
 }
 
 struct NtkArgs {
@@ -246,13 +270,15 @@ void RegisterMargin(CLI::App& app) {
   s->add_option("--dictionary", ia->dictionary,
                 "solve over K fixed directions (d = 2: evenly spaced on the circle, Wei et al. F.4; 0 = column generation; "
                 "else random) instead of column generation");
-  s->add_option("--oracle", ia->oracle, "best-neuron oracle: auto | exact | bnb | ascent (uncertified)")
+  s->add_option("--oracle", ia->oracle, "best-neuron oracle: auto | exact | bnb | ascent (an estimate, not a bound)")
       ->check(CLI::IsMember({"auto", "exact", "bnb", "ascent"}));
-  s->add_option("--max-rounds", ia->max_rounds, "column-generation rounds");
+  s->add_option("--max-rounds", ia->max_rounds, "column-generation rounds")->check(CLI::PositiveNumber);
   s->add_option("--params", ia->params, "a trained two-layer network (.npz): report its margin gap");
   s->add_option("--key", ia->key, "npz prefix of the network (final, init)");
   s->add_option("--trial", ia->trial, "trial index in a multi-trial .npz");
   s->add_option("--seed", ia->seed, "seed of random dictionaries")->check(NonNegativeInteger());
+  AddDataOption(*s, &ia->test_data, "--test-data", false);
+  s->add_option("--save", ia->save, "write the extracted network (train --save format)");
   s->add_flag("--json", ia->json, "machine-readable output");
   s->callback([ia] { RunL1(*ia); });
 

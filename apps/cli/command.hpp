@@ -16,6 +16,10 @@
 #include "marginlab/core/params.hpp"
 #include "marginlab/data/dataset.hpp"
 
+namespace marginlab::margin {
+struct TwoLayerNet;
+}
+
 namespace marginlab::cli {
 
 void RegisterAll(CLI::App& app);
@@ -35,6 +39,11 @@ void RunPythonReport(const std::string& dir);
 // Adds `--data SPEC` (generator spec, file or folder) to a command.
 CLI::Option* AddDataOption(CLI::App& cmd, std::string* target, const std::string& name = "--data",
                            bool required = true);
+
+// A two-layer network's summary on its training data (and test data if given):
+// width, ‖Θ‖², normalized margin, train error, test error and mean test loss.
+nlohmann::json NetworkJson(const margin::TwoLayerNet& net, const Dataset& train, const Dataset* test,
+                           const std::string& loss);
 
 // A JSON description of a data set (n, d, label kind, source, stats).
 nlohmann::json DescribeDataset(const Dataset& ds);

@@ -8,9 +8,12 @@
 #include <iostream>
 #include <sstream>
 
+#include <cmath>
+
 #include "command.hpp"
 #include "marginlab/core/error.hpp"
 #include "marginlab/core/params.hpp"
+#include "marginlab/margin/two_layer.hpp"
 
 namespace marginlab::cli {
 
@@ -22,6 +25,24 @@ CLI::Option* AddDataOption(CLI::App& cmd, std::string* target, const std::string
                              "(csv:/idx:/npy:/fashion-mnist:); see `marginlab data list`");
   if (required) opt->required();
   return opt;
+}
+
+nlohmann::json NetworkJson(const margin::TwoLayerNet& net, const Dataset& train, const Dataset* test,
+                       const std::string& loss) {
+  nlohmann::json j = {{"width", net.width()},
+                      {"squared_norm", net.SquaredNorm()},
+                      {"normalized_margin", nullptr},
+                      {"train_error", margin::EvaluateTwoLayerNet(net, train.X, train.y, loss).error}};
+  if (train.kind == LabelKind::kBinary && net.width() > 0) {
+    const double g = net.NormalizedMargin(train.X, train.y);
+    if (std::isfinite(g)) j["normalized_margin"] = g;
+  }
+  if (test) {
+    const margin::NetEvaluation e = margin::EvaluateTwoLayerNet(net, test->X, test->y, loss);
+    j["test_error"] = e.error;
+    j["test_loss"] = e.loss;
+  }
+  return j;
 }
 
 nlohmann::json DescribeDataset(const Dataset& ds) {

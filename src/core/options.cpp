@@ -12,6 +12,7 @@ const char* ToString(Termination t) {
     case Termination::kMaxIterations: return "max-iterations";
     case Termination::kTimeLimit: return "time-limit";
     case Termination::kTargetReached: return "target-reached";
+    case Termination::kStalled: return "stalled";
     case Termination::kDiverged: return "diverged";
     case Termination::kFailed: return "failed";
   }

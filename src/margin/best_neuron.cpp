@@ -14,7 +14,9 @@ std::string OracleOptions::Validate() const {
   if (bnb_max_dim < 0) return "bnb_max_dim must be ≥ 0";
   if (bnb_max_nodes < 1) return "bnb_max_nodes must be ≥ 1";
   if (!(tolerance >= 0)) return "tolerance must be ≥ 0";
-  if (ascent_starts < 1 || ascent_iterations < 1) return "ascent_starts and ascent_iterations must be ≥ 1";
+  if (ascent_starts < 0 || data_starts < 0) return "ascent_starts and data_starts must be ≥ 0";
+  if (ascent_iterations < 1) return "ascent_iterations must be ≥ 1";
+  if (candidates < 1) return "candidates must be ≥ 1";
   return "";
 }
 
@@ -38,7 +40,8 @@ Matrix RowSpaceBasis(const Matrix& X) {
 }
 }  // namespace detail
 
-OracleResult BestNeuron(const Matrix& X, const Vector& alpha, const OracleOptions& opts) {
+OracleResult BestNeuron(const Matrix& X, const Vector& alpha, const OracleOptions& opts,
+                        const Matrix& seeds) {
   ValidateOrThrow(opts, "best-neuron oracle");
   ML_REQUIRE(alpha.size() == X.rows()) << "best-neuron oracle: α has " << alpha.size()
                                        << " entries, X has " << X.rows() << " rows";
@@ -48,8 +51,8 @@ OracleResult BestNeuron(const Matrix& X, const Vector& alpha, const OracleOption
     method = r <= 3 ? "exact" : (r <= opts.bnb_max_dim ? "bnb" : "ascent");
   }
   if (method == "exact") return BestNeuronExact(X, alpha);
-  if (method == "bnb") return BestNeuronBranchBound(X, alpha, opts);
-  return BestNeuronAscent(X, alpha, opts);
+  if (method == "bnb") return BestNeuronBranchBound(X, alpha, opts, seeds);
+  return BestNeuronAscent(X, alpha, opts, seeds);
 }
 
 }  // namespace marginlab::margin

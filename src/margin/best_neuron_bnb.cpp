@@ -30,7 +30,8 @@ struct Node {
 
 }  // namespace
 
-OracleResult BestNeuronBranchBound(const Matrix& X, const Vector& alpha, const OracleOptions& opts) {
+OracleResult BestNeuronBranchBound(const Matrix& X, const Vector& alpha, const OracleOptions& opts,
+                                   const Matrix& seeds) {
   ValidateOrThrow(opts, "best-neuron oracle");
   ML_REQUIRE(alpha.size() == X.rows()) << "best-neuron oracle: α has " << alpha.size()
                                        << " entries, X has " << X.rows() << " rows";
@@ -53,10 +54,13 @@ OracleResult BestNeuronBranchBound(const Matrix& X, const Vector& alpha, const O
   }
   const double tol = opts.tolerance * scale + 1e-300;
 
-  // Warm start with the ascent's best point (a valid lower bound).
+  // Warm start with the ascent's best point (a valid lower bound), seeded in the row space.
   OracleOptions aopts = opts;
   aopts.ascent_starts = std::min(opts.ascent_starts, 16);
-  const OracleResult warm = BestNeuronAscent(A, alpha, aopts);
+  aopts.candidates = 1;
+  const OracleResult warm =
+      BestNeuronAscent(A, alpha, aopts, seeds.size() > 0 ? Matrix(seeds * V) : Matrix());
+  res.evaluations = warm.evaluations;
   double best = warm.value;
   Vector best_u = warm.u;
   int best_sign = warm.sign;
@@ -146,6 +150,8 @@ OracleResult BestNeuronBranchBound(const Matrix& X, const Vector& alpha, const O
   res.sign = best_sign;
   if (best_u.norm() > 0) res.u = V * best_u / best_u.norm();
   res.value = std::max(0.0, res.sign * NeuronValue(X, alpha, res.u));
+  res.candidates = res.u.transpose();
+  res.candidate_values = Vector::Constant(1, res.value);
   return res;
 }
 

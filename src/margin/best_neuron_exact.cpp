@@ -204,6 +204,8 @@ OracleResult BestNeuronExact(const Matrix& X, const Vector& alpha) {
   double scale = 0;
   for (Index i = 0; i < X.rows(); ++i) scale += std::abs(alpha[i]) * X.row(i).norm();
   res.upper = res.value + 1e-12 * scale;  // rounding slack
+  res.candidates = res.u.transpose();
+  res.candidate_values = Vector::Constant(1, res.value);
   return res;
 }
 

@@ -171,5 +171,57 @@ TEST(BestNeuronTest, ZeroAndOneDimensional) {
   EXPECT_NEAR(BestNeuronExact(X1, a).value, 2, 1e-15);
 }
 
+TEST(BestNeuronTest, AscentIsNeverBelowItsSeedsAndReportsItsWork) {
+  Rng rng(21);
+  const Index n = 60, d = 12;
+  const Matrix X = rng.NormalMatrix(n, d, 1.0);
+  for (int t = 0; t < 10; ++t) {
+    const Vector a = RandomAlpha(rng, n);
+    const Matrix seeds = rng.NormalMatrix(7, d, 1.0);
+    OracleOptions o;
+    o.method = "ascent";
+    o.candidates = 5;
+    const OracleResult r = BestNeuron(X, a, o, seeds);
+    double best_seed = 0;
+    for (Index k = 0; k < seeds.rows(); ++k)
+      best_seed = std::max(best_seed, std::abs(NeuronValue(X, a, seeds.row(k).transpose().normalized())));
+    EXPECT_GE(r.value, best_seed) << t;
+    EXPECT_EQ(r.mode, "heuristic");
+    EXPECT_FALSE(r.certified);
+    EXPECT_TRUE(std::isinf(r.upper));
+    EXPECT_GT(r.starts, seeds.rows());
+    EXPECT_GE(r.evaluations, r.starts);
+    // The value is attained at u, candidates are distinct and best first.
+    EXPECT_NEAR(std::abs(NeuronValue(X, a, r.u)), r.value, 1e-12 * Lipschitz(X, a));
+    ASSERT_GE(r.candidates.rows(), 1);
+    for (Index k = 0; k < r.candidates.rows(); ++k) {
+      EXPECT_NEAR(std::abs(NeuronValue(X, a, r.candidates.row(k).transpose())), r.candidate_values[k],
+                  1e-12 * Lipschitz(X, a));
+      if (k > 0) EXPECT_LE(r.candidate_values[k], r.candidate_values[k - 1]);
+    }
+  }
+}
+
+TEST(BestNeuronTest, HeuristicNeverExceedsExactAndUsuallyMatchesIt) {
+  // Effective dimension ≤ 3: the exact oracle is the reference.
+  Rng rng(23);
+  int equal = 0, total = 0;
+  for (int t = 0; t < 200; ++t) {
+    const Index n = 10 + t % 30, d = t % 2 == 0 ? 2 : 3;
+    const Matrix X = rng.NormalMatrix(n, d, 1.0);
+    const Vector a = RandomAlpha(rng, n);
+    const OracleResult e = BestNeuronExact(X, a);
+    OracleOptions o;
+    o.method = "ascent";
+    o.seed = static_cast<std::uint64_t>(t);
+    const OracleResult h = BestNeuron(X, a, o);
+    const double scale = Lipschitz(X, a);
+    EXPECT_LE(h.value, e.value + 1e-12 * scale) << t;
+    ++total;
+    equal += h.value >= e.value - 1e-9 * scale;
+  }
+  EXPECT_GE(equal, 0.95 * total) << equal << " of " << total;
+}
+
 }  // namespace
 }  // namespace marginlab::margin

@@ -1,6 +1,8 @@
 // End-to-end tests of `marginlab margin …` and `marginlab certify`.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include <nlohmann/json.hpp>
 
 #include "marginlab/core/features.hpp"
@@ -80,6 +82,86 @@ TEST(MarginCliTest, CertifyTheGlobalOptimum) {
   const auto bad = RunCli("certify --params " + (dir / "missing.npz").string() +
                           " --data line1d:n=8 --lambda 0.01");
   EXPECT_NE(bad.exit_code, 0);
+}
+
+// Every JSON object whose "certified" is false: no key names a bound.
+void ExpectNoBoundWhenUncertified(const nlohmann::json& j, const std::string& where) {
+  if (j.is_object()) {
+    const bool uncertified = j.contains("certified") && j["certified"].is_boolean() && !j["certified"].get<bool>();
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      if (uncertified) EXPECT_EQ(it.key().find("bound"), std::string::npos) << where << ": key " << it.key();
+      ExpectNoBoundWhenUncertified(it.value(), where + "." + it.key());
+    }
+  } else if (j.is_array()) {
+    for (const auto& v : j) ExpectNoBoundWhenUncertified(v, where);
+  }
+}
+
+TEST(MarginCliTest, AnEstimateIsNeverLabelledABound) {
+  if (!HaveFeature("clp")) GTEST_SKIP() << "built without Clp";
+  const auto dir = ScratchDir();
+  const std::string net = (dir / "opt.npz").string();
+  const auto l1 = RunCli("margin l1svm --data wei-d:d=8,n=60,seed=2 --oracle ascent --save " + net + " --json");
+  ASSERT_EQ(l1.exit_code, 0) << l1.output;
+  const auto j1 = LastJson(l1.output);
+  EXPECT_FALSE(j1["certified"].get<bool>());
+  EXPECT_TRUE(j1.contains("upper_estimate"));
+  ExpectNoBoundWhenUncertified(j1, "l1svm");
+  // The saved network is readable by certify, whose heuristic values are estimates too.
+  const auto c = RunCli("certify --params " + net + " --data wei-d:d=8,n=60,seed=2 --lambda 1e-3 --oracle ascent "
+                        "--global --test-data wei-d:d=8,n=200,seed=2,sample=1 --json");
+  ASSERT_EQ(c.exit_code, 0) << c.output;
+  const auto jc = LastJson(c.output);
+  EXPECT_FALSE(jc["certified"].get<bool>());
+  EXPECT_TRUE(jc.contains("lower_estimate"));
+  EXPECT_TRUE(jc["global"].contains("lower_estimate"));
+  EXPECT_TRUE(jc["global"]["network"].contains("test_error"));
+  EXPECT_LE(jc["lower_estimate"].get<double>(), jc["objective"].get<double>());
+  ExpectNoBoundWhenUncertified(jc, "certify");
+  // The text output says "estimate" and never "≥" / "bound" except to deny it.
+  const auto text = RunCli("certify --params " + net + " --data wei-d:d=8,n=60,seed=2 --lambda 1e-3 --oracle ascent");
+  ASSERT_EQ(text.exit_code, 0) << text.output;
+  EXPECT_NE(text.output.find("an estimate, not a bound"), std::string::npos) << text.output;
+  EXPECT_EQ(text.output.find("≥"), std::string::npos) << text.output;
+  // Certified runs name their bounds.
+  const auto exact = RunCli("certify --global --data line1d:n=8 --lambda 0.01 --json");
+  ASSERT_EQ(exact.exit_code, 0) << exact.output;
+  const auto je = LastJson(exact.output);
+  EXPECT_TRUE(je["certified"].get<bool>());
+  EXPECT_TRUE(je["global"].contains("lower_bound"));
+}
+
+TEST(MarginCliTest, BadInputExitsTwoNamingIt) {
+  if (!HaveFeature("clp")) GTEST_SKIP() << "built without Clp";
+  const auto dir = ScratchDir();
+  const std::string net = (dir / "line.npz").string();
+  ASSERT_EQ(RunCli("certify --global --data line1d:n=8 --lambda 0.01 --save " + net).exit_code, 0);
+  // A saved net of another input dimension.
+  const auto shape = RunCli("certify --params " + net + " --data wei-d:d=5,n=20 --lambda 0.01");
+  EXPECT_EQ(shape.exit_code, 2) << shape.output;
+  EXPECT_NE(shape.output.find("line.npz"), std::string::npos) << shape.output;
+  const auto shape2 = RunCli("margin l1svm --params " + net + " --data wei-d:d=5,n=20");
+  EXPECT_EQ(shape2.exit_code, 2) << shape2.output;
+  EXPECT_NE(shape2.output.find("line.npz"), std::string::npos) << shape2.output;
+  // λ ≤ 0 or NaN.
+  for (const char* lam : {"0", "-1", "nan"}) {
+    const auto r = RunCli(std::string("certify --global --data line1d:n=8 --lambda ") + lam);
+    EXPECT_EQ(r.exit_code, 2) << lam << ": " << r.output;
+    EXPECT_NE(r.output.find("lambda"), std::string::npos) << r.output;
+  }
+  // Neither --params nor --global.
+  const auto none = RunCli("certify --data line1d:n=8 --lambda 0.01");
+  EXPECT_EQ(none.exit_code, 2) << none.output;
+  EXPECT_NE(none.output.find("--global"), std::string::npos) << none.output;
+  // Not separable by ReLU features: x and 2x with opposite labels.
+  const std::string csv = (dir / "ray.csv").string();
+  {
+    std::ofstream f(csv);
+    f << "x1,x2,y\n1,1,1\n2,2,-1\n-1,0,1\n";
+  }
+  const auto ray = RunCli("margin l1svm --data " + csv);
+  EXPECT_EQ(ray.exit_code, 2) << ray.output;
+  EXPECT_NE(ray.output.find("one ray"), std::string::npos) << ray.output;
 }
 
 }  // namespace

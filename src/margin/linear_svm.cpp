@@ -11,6 +11,7 @@ Matrix SignedRows(const Matrix& X, const Vector& y, const char* what) {
   ML_REQUIRE(X.rows() == y.size()) << what << ": X has " << X.rows() << " rows but y has "
                                    << y.size() << " labels";
   ML_REQUIRE(X.rows() >= 1) << what << ": no examples";
+  ML_REQUIRE(X.allFinite()) << what << ": the inputs contain NaN or Inf";
   for (Index i = 0; i < y.size(); ++i)
     ML_REQUIRE(y[i] == 1.0 || y[i] == -1.0)
         << what << ": label " << i << " is " << y[i] << "; expected binary labels ±1";

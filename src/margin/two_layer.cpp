@@ -5,6 +5,7 @@
 
 #include "marginlab/core/error.hpp"
 #include "marginlab/data/npz.hpp"
+#include "marginlab/margin/objective.hpp"
 #include "marginlab/nn/mlp.hpp"
 
 namespace marginlab::margin {
@@ -97,6 +98,31 @@ TwoLayerNet LoadTwoLayerNet(const std::filesystem::path& path, const std::string
   if (auto it = members.find("meta/output_scale"); it != members.end() && !it->second.data.empty())
     net.output_scale = it->second.data[0];
   return net;
+}
+
+void SaveTwoLayerNet(const std::filesystem::path& path, const TwoLayerNet& net) {
+  NpzWriter w;
+  w.Add("final/W1", net.U);
+  w.Add("final/W2", Matrix(net.w.transpose()));
+  Vector dims(3);
+  dims << static_cast<double>(net.U.cols()), static_cast<double>(net.width()), 1.0;
+  w.Add("meta/dims", dims);
+  w.Add("meta/output_scale", Vector(Vector::Constant(1, net.output_scale)));
+  w.Add("meta/frozen_output", Vector(Vector::Constant(1, 0.0)));
+  w.Write(path);
+}
+
+NetEvaluation EvaluateTwoLayerNet(const TwoLayerNet& net, const Matrix& X, const Vector& y,
+                                  const std::string& loss) {
+  const MarginLoss L(loss);
+  const Vector f = net.Outputs(X);
+  ML_REQUIRE(f.size() == y.size() && y.size() > 0) << "labels and data disagree in size";
+  NetEvaluation e;
+  Index wrong = 0;
+  for (Index i = 0; i < f.size(); ++i) wrong += !(std::isfinite(f[i]) && y[i] * f[i] > 0);
+  e.error = static_cast<double>(wrong) / static_cast<double>(f.size());
+  e.loss = MeanLoss(L, f, y);
+  return e;
 }
 
 }  // namespace marginlab::margin

@@ -16,6 +16,7 @@
 #include "marginlab/core/memory.hpp"
 #include "marginlab/core/threads.hpp"
 #include "marginlab/margin/certify.hpp"
+#include "marginlab/margin/objective.hpp"
 #include "marginlab/nn/train.hpp"
 
 namespace marginlab::meanfield {
@@ -87,14 +88,13 @@ double ReturnRoundingResidue(ParticleMeasure& rho) {
 Reference ComputeReference(const Problem& p, const std::string& oracle) {
   margin::CertifyOptions c;
   c.loss = "logistic";
-  c.lambda = p.lambda / static_cast<double>(p.n());  // L[ρ] = n · (mean loss + (λ/n)‖Θ‖²)
+  c.lambda = margin::MeanConventionLambda(p.lambda, p.n());  // Example 3.2's λ → eq. (2.2)'s
   c.oracle = OracleFor(oracle == "none" ? "auto" : oracle);
   const margin::GlobalOptimumResult g = margin::GlobalOptimum(p.X, p.y, c);
   Reference r;
   r.available = true;
-  const double nn = static_cast<double>(p.n());
-  r.lower = nn * g.lower;
-  r.upper = nn * g.upper;
+  r.lower = margin::SumConventionObjective(g.lower, p.n());
+  r.upper = margin::SumConventionObjective(g.upper, p.n());
   r.certified = g.certified;
   r.rounds = g.rounds;
   r.oracle_mode = g.certified ? "certified" : "heuristic";
@@ -151,7 +151,7 @@ void Diagnose(const Problem& p, const ParticleMeasure& rho, const Evaluation& e,
   if (oracle == "none") return;
   margin::CertifyOptions c;
   c.loss = "logistic";
-  c.lambda = p.lambda / static_cast<double>(p.n());
+  c.lambda = margin::MeanConventionLambda(p.lambda, p.n());
   c.oracle = OracleFor(oracle);
   const margin::GapCertificate g = margin::CertifyNetwork(EquivalentNetwork(rho), p.X, p.y, c);
   // CertifyNetwork's oracle prices β = α/n: M(α) = n · M(β).

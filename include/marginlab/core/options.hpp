@@ -28,6 +28,7 @@ enum class Termination {
   kTargetReached,  // a user target (e.g. a loss value) was reached
   kDiverged,       // a non-finite value appeared
   kFailed,         // the backend reported failure
+  kStalled,        // no progress over several iterations (the message says which)
 };
 const char* ToString(Termination t);
 

@@ -29,10 +29,21 @@
 //             and below. It stops when the best upper bound is within the
 //             tolerance of the best value found (certified) or at the node
 //             budget (then `upper` is still a valid, looser bound).
-//   ascent  — multi-start projected ascent (fixed-point steps u ← ĝ_{D(u)}
-//             with backtracking toward u + t g_{D(u)}), from random starts and
-//             ±x̂_i. A lower estimate only: "uncertified" wherever reported.
+//   ascent  — seeded multi-start ascent on the sphere (best_neuron_ascent.cpp):
+//             starts at what is known — the caller's seeds (the current
+//             column-generation support, a certified net's own neurons), ±x̂_i
+//             of the inputs with the largest |α_i|‖x_i‖, ±e_k, and seeded
+//             random directions — and climbs cell-wise from each (fixed point
+//             u ← ĝ_{D(u)}, else a backtracking step along the cell gradient
+//             u + t g_{D(u)}, renormalized), all starts at once with blocked
+//             matrix products. Its value is never below its best seed. A lower
+//             estimate only: "heuristic", upper = +inf, never called a bound.
 //   auto    — exact for r ≤ 3, bnb for r ≤ bnb_max_dim, ascent otherwise.
+// Seeds matter for honesty as well as speed: a dual value built from the
+// oracle is ≤ the objective of a measure whose atoms were all seeds (its
+// atoms then satisfy |F(ū_j)| ≤ the oracle's value), so seeding with the
+// certified net's neurons, or the current support, keeps an estimate from
+// exceeding a primal value the run knows.
 #pragma once
 
 #include <cstdint>
@@ -48,8 +59,11 @@ struct OracleOptions {
   int bnb_max_dim = 5;          // auto uses bnb up to this effective dimension
   long bnb_max_nodes = 200000;  // node budget of the branch-and-bound
   double tolerance = 1e-7;      // bnb: stop when upper − value ≤ tol · Σ|α_i|‖x_i‖
-  int ascent_starts = 64;       // random starts (plus ±x̂_i, up to 2n more)
-  int ascent_iterations = 200;
+  int ascent_starts = 32;       // random starts (each climbed with both signs of α)
+  int data_starts = 64;         // ±x̂_i of this many inputs, largest |α_i|‖x_i‖ first
+  bool axis_starts = true;      // ±e_k
+  int ascent_iterations = 200;  // steps per start
+  int candidates = 1;           // distinct best directions returned (column generation)
   std::uint64_t seed = 0;
   template <class V>
   void Fields(V& v) {
@@ -57,8 +71,11 @@ struct OracleOptions {
     v("bnb_max_dim", bnb_max_dim, "auto: branch-and-bound up to this effective dimension");
     v("bnb_max_nodes", bnb_max_nodes, "branch-and-bound node budget");
     v("tolerance", tolerance, "bnb: relative gap (to Σ|α_i|‖x_i‖) that certifies");
-    v("ascent_starts", ascent_starts, "projected ascent: random starts");
-    v("ascent_iterations", ascent_iterations, "projected ascent: steps per start");
+    v("ascent_starts", ascent_starts, "ascent: random starts (both signs)");
+    v("data_starts", data_starts, "ascent: starts ±x̂_i of the inputs with the largest |α_i|‖x_i‖");
+    v("axis_starts", axis_starts, "ascent: start from ±e_k");
+    v("ascent_iterations", ascent_iterations, "ascent: steps per start");
+    v("candidates", candidates, "distinct best directions returned");
     v("seed", seed, "random starts");
   }
   std::string Validate() const;
@@ -72,18 +89,29 @@ struct OracleResult {
   Vector u;           // d, unit norm (or zero when M = 0)
   int sign = 1;       // F(u) = sign · value
   int effective_dim = 0;
-  long nodes = 0;     // bnb nodes / ascent steps
+  long nodes = 0;        // bnb nodes / ascent iterations (over all starts)
+  long starts = 0;       // ascent: starting directions climbed
+  long evaluations = 0;  // directions at which F was evaluated (ascent and its warm starts)
+  // Up to `candidates` distinct directions, best first (row 0 is u), with
+  // their |F|; column generation adds every one that prices out.
+  Matrix candidates;     // k×d, unit rows
+  Vector candidate_values;
 };
 
 // F(u) = Σ_i α_i relu(u·x_i).
 double NeuronValue(const Matrix& X, const Vector& alpha, const Vector& u);
 
-OracleResult BestNeuron(const Matrix& X, const Vector& alpha, const OracleOptions& opts = {});
+// `seeds` (K×d, any norm; zero rows ignored): directions the ascent starts
+// from and the branch-and-bound's warm start; the exact method ignores them.
+OracleResult BestNeuron(const Matrix& X, const Vector& alpha, const OracleOptions& opts = {},
+                        const Matrix& seeds = Matrix());
 
 // The methods directly (X already any shape; each reduces to the row space).
 OracleResult BestNeuronExact(const Matrix& X, const Vector& alpha);
-OracleResult BestNeuronBranchBound(const Matrix& X, const Vector& alpha, const OracleOptions& opts);
-OracleResult BestNeuronAscent(const Matrix& X, const Vector& alpha, const OracleOptions& opts);
+OracleResult BestNeuronBranchBound(const Matrix& X, const Vector& alpha, const OracleOptions& opts,
+                                   const Matrix& seeds = Matrix());
+OracleResult BestNeuronAscent(const Matrix& X, const Vector& alpha, const OracleOptions& opts,
+                              const Matrix& seeds = Matrix());
 
 namespace detail {
 // Orthonormal basis V (d×r) of X's row space (rows with ‖x‖ = 0 ignored).

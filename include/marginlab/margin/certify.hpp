@@ -14,17 +14,16 @@
 //     logistic ℓ_i*(v) = t log t + (1−t) log(1−t),  t = −y_i v ∈ [0, 1],
 //     squared  ℓ_i*(v) = v y_i + v²/4.
 // The certificate of a trained network takes β = ∇R(f(X)) (its residuals,
-// (1/n) ℓ_i'(f_i)), scales it by min(1, (2λ/s)/M̄(β)) with M̄ an upper bound
-// from the oracle, and reports D ≤ min P ≤ L(Θ) and gap = L(Θ) − D. It is
-// certified when M̄ is (exact oracle or branch-and-bound upper bound); with the
-// heuristic oracle the lower bound is an estimate ("uncertified"). At the
-// global optimum β is the optimal dual point and the gap is 0.
+// (1/n) ℓ_i'(f_i)), scales it by min(1, (2λ/s)/M̄(β)) and reports
+// D ≤ min P ≤ L(Θ) and gap = L(Θ) − D. It is certified when M̄ is an upper
+// bound on M (exact oracle or branch-and-bound). With the heuristic oracle M̄
+// is the oracle's value, D is only an ESTIMATE of a lower bound (never called
+// one) and `certified` is false. The oracle is seeded with the network's own
+// neurons, so M̄ ≥ max_j |Σ_i β_i relu(û_j·x_i)| and, by Fenchel–Young, even
+// the estimate never exceeds L(Θ) (checked). At the global optimum β is the
+// optimal dual point and the gap is 0.
 //
-// GlobalOptimum (s = 1) solves min_c P by column generation: the restricted
-// problem min_a R(Φ_S a) + 2λ‖a‖₁ over unit directions S by proximal
-// coordinate descent, then the oracle's argmax of |Σ β_i relu(u·x_i)| joins S
-// until M(β) ≤ 2λ (1 + tolerance); each round gives a bracket
-// [D(β scaled), P(a)] on the global minimum.
+// GlobalOptimum (global_optimum.hpp) computes the global minimum itself.
 #pragma once
 
 #include <string>
@@ -33,6 +32,8 @@
 #include "marginlab/core/options.hpp"
 #include "marginlab/core/types.hpp"
 #include "marginlab/margin/best_neuron.hpp"
+#include "marginlab/margin/objective.hpp"
+#include "marginlab/margin/global_optimum.hpp"
 #include "marginlab/margin/two_layer.hpp"
 
 namespace marginlab::margin {
@@ -44,6 +45,8 @@ struct CertifyOptions {
   long max_rounds = 300;          // GlobalOptimum: column-generation rounds
   long cd_sweeps = 2000;          // GlobalOptimum: coordinate-descent sweeps per round (max)
   double tolerance = 1e-10;       // GlobalOptimum: stop when the gap ≤ tolerance · max(1, |P|)
+  int columns_per_round = 8;      // GlobalOptimum: directions added per round (at most)
+  long initial_inputs = 256;      // GlobalOptimum: first columns ±x̂_i of this many inputs, ±e_k
   template <class V>
   void Fields(V& v) {
     v("loss", loss, "logistic | squared");
@@ -51,6 +54,7 @@ struct CertifyOptions {
     v("oracle", oracle.method, "auto | exact | bnb | ascent (uncertified)");
     v("max_rounds", max_rounds, "global optimum: column-generation rounds");
     v("tolerance", tolerance, "global optimum: relative gap that stops");
+    v("columns_per_round", columns_per_round, "global optimum: directions added per round");
   }
   std::string Validate() const;
 };
@@ -58,27 +62,26 @@ struct CertifyOptions {
 struct GapCertificate {
   double objective = 0;     // L(Θ) of the network (or P of the measure)
   double data_loss = 0;     // (1/n) Σ ℓ_i
-  double lower_bound = 0;   // D(β scaled) ≤ global minimum
-  double gap = 0;           // objective − lower_bound
+  double lower_bound = 0;   // D(β scaled): ≤ the global minimum when certified, else an estimate
+  double gap = 0;           // objective − lower_bound (an estimate unless certified)
   bool certified = false;
   std::string oracle_mode;  // exact | bound | heuristic
   double oracle_value = 0, oracle_upper = 0;  // M(β) found / bounded
   double dual_scale = 1;    // min(1, (2λ/s)/M̄)
 };
 
+// Checks shapes, finiteness, and ±1 labels for the logistic loss (InputError naming `what`).
+void CheckCertifyData(const Matrix& X, const Vector& y, const MarginLoss& loss, const char* what);
+
 GapCertificate CertifyNetwork(const TwoLayerNet& net, const Matrix& X, const Vector& y,
                               const CertifyOptions& opts);
 
-struct GlobalOptimumResult : SummaryBase {
-  double lower = 0, upper = 0;  // bracket on min_c P = inf_Θ L(Θ)
-  bool certified = false;
-  TwoLayerNet network;          // balanced network of the final measure (value `upper`)
-  Matrix directions;            // K×d columns
-  Vector weights;               // K signed masses a_j
-  long rounds = 0;
-};
-
-GlobalOptimumResult GlobalOptimum(const Matrix& X, const Vector& y, const CertifyOptions& opts);
+// The dual value at outputs f for the problem with TV weight mu (= 2λ/s):
+// β = ∇R(f) scaled into {M ≤ mu}, the oracle seeded with `atoms` (directions of
+// the measure that produced f). Fills lower_bound, certified, oracle_*, dual_scale.
+GapCertificate DualAtOutputs(const MarginLoss& loss, const Matrix& X, const Vector& y,
+                             const Vector& f, double mu, const OracleOptions& oracle,
+                             const Matrix& atoms, long* evaluations = nullptr);
 
 // The margin gap of a network: γ_hi/2 − γ(Θ) (Wei et al. Prop. B.10: γ_hi/2
 // bounds the normalized margin of every two-layer network from above).

@@ -7,13 +7,20 @@
 //     evenly spaced (w, b) on the circle, CircleDictionary): the LP
 //        max t  s.t.  y_i Σ_j relu(ū_j·x_i)(a⁺_j − a⁻_j) ≥ t,  Σ_j (a⁺_j + a⁻_j) ≤ 1,
 //     a± ≥ 0, solved by the LP backend; q ∈ Δ_n are its row duals.
-// (b) Column generation: solve (a) on the current columns (γ_lo, a lower bound:
-//     the restricted μ is feasible for B.14), price with the oracle
-//     (γ_hi = min over rounds of the oracle's upper bound on M(q∘y), an upper
-//     bound by weak duality), add the oracle's ū, repeat until
-//     γ_hi − γ_lo ≤ tolerance. The bracket is certified when every γ_hi came
-//     from a certified oracle (exact, or a finished branch-and-bound); with the
-//     heuristic oracle γ_hi is only an estimate ("uncertified").
+// (b) Column generation: solve (a) on the current columns — one signed column
+//     per direction, a_j ≥ 0 with feature s_j relu(ū_j·x_i), in an LP model kept
+//     between rounds (warm-started Clp) — for γ_lo (a lower bound: the
+//     restricted μ is feasible for B.14; recomputed from the weights), price
+//     with the oracle at α = q∘y seeded with the current support, add every
+//     candidate direction that prices out (s·F(ū) > γ_lo, up to
+//     `columns_per_round`), repeat until γ_hi − γ_lo ≤ tolerance or no column
+//     prices out. The first columns are `initial`, or what is known: ±x̂_i of
+//     up to `initial_inputs` inputs (all when n is at most that; else an evenly
+//     strided subset) and ±e_k, each with both signs. With an exact or branch-and-bound oracle
+//     γ_hi = min over rounds of the oracle's upper bound on M(q∘y) (weak
+//     duality), a certified bracket. With the heuristic oracle there is no
+//     upper bound: γ_hi is the *estimate* M̂(q∘y) at the final q (≥ γ_lo,
+//     because the support seeds the oracle), reported as uncertified.
 // (c) The network of the LP's vertex solution: width ≤ n + 1 (a basic solution
 //     of n + 1 rows), neurons u_j = √|a_j| ū_j, w_j = sign(a_j)√|a_j| (balanced),
 //     so ‖Θ‖² = 2‖a‖₁ = 2 and its normalized margin is γ_lo/2 (Prop. B.10).
@@ -33,11 +40,15 @@ namespace marginlab::margin {
 struct L1SvmOptions {
   long max_rounds = 500;        // column-generation rounds
   double tolerance = 1e-9;      // stop when γ_hi − γ_lo ≤ tolerance · max_i ‖x_i‖
+  int columns_per_round = 8;    // candidate directions added per round (at most)
+  long initial_inputs = 32;     // first columns: ±x̂_i of this many inputs (and ±e_k)
   OracleOptions oracle;         // pricing
   template <class V>
   void Fields(V& v) {
     v("max_rounds", max_rounds, "column-generation rounds");
     v("tolerance", tolerance, "stop when γ_hi − γ_lo ≤ tolerance · max‖x_i‖");
+    v("columns_per_round", columns_per_round, "directions added per round (at most)");
+    v("initial_inputs", initial_inputs, "first columns: ±x̂_i of this many inputs, and ±e_k");
     v("oracle", oracle.method, "pricing oracle: auto | exact | bnb | ascent (uncertified)");
   }
   std::string Validate() const;
@@ -46,12 +57,14 @@ struct L1SvmOptions {
 struct L1SvmRound {
   long columns = 0;
   double gamma_lo = 0, gamma_hi = 0, oracle_value = 0;
+  long lp_iterations = 0, oracle_evaluations = 0;
 };
 
 struct L1SvmResult : SummaryBase {
   double gamma_lo = 0;       // the LP value on the final columns (attained by `weights`)
-  double gamma_hi = 0;       // an upper bound on γ_ℓ1 (+inf if none was computed)
+  double gamma_hi = 0;       // certified: an upper bound on γ_ℓ1; else an estimate (+inf: none)
   bool certified = false;    // γ_hi is a proven bound (see the header)
+  long oracle_evaluations = 0;  // directions at which the oracle evaluated F, all rounds
   std::string oracle_mode;   // "exact" | "bound" | "heuristic" | "" (dictionary only)
   Matrix directions;         // K×d unit columns ū_j used (all of them)
   Vector weights;            // K, signed a_j, Σ|a_j| ≤ 1 (the vertex solution)
@@ -68,6 +81,14 @@ L1SvmResult L1SvmDictionary(const Matrix& X, const Vector& y, const Matrix& D, L
 // (b): column generation from `initial` columns (K₀×d; empty: ±x̂_i).
 L1SvmResult L1SvmColumnGeneration(const Matrix& X, const Vector& y, LpBackend& lp,
                                   const L1SvmOptions& opts = {}, const Matrix& initial = Matrix());
+
+// Directions known before any pricing: ±x̂_i of up to `max_inputs` inputs
+// (evenly strided) and ±e_k (rows, unit). The first columns of the column
+// generations of this module and certify.hpp.
+Matrix KnownDirections(const Matrix& X, long max_inputs);
+
+// The directions with a nonzero weight (the support; seeds for the oracle).
+Matrix SupportDirections(const L1SvmResult& r);
 
 // (c): the balanced network of the nonzero weights (width = their number).
 TwoLayerNet ExtractNetwork(const L1SvmResult& r);

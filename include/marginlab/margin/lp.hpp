@@ -9,6 +9,12 @@
 // active lower bound "≥", y_r ≤ 0 on an active upper bound "≤"), the reduced
 // costs r = c − Aᵀy, and the objective value.
 //
+// Column generation keeps a model between solves (LpBackend::Start → LpModel):
+// columns are appended and each Solve() restarts from the last optimal basis,
+// which stays primal feasible because new columns enter nonbasic at a bound
+// (Clp: warm-started primal simplex; the default LpModel re-solves from
+// scratch, so every backend supports it).
+//
 // Backends implement LpBackend::Solve; MakeLpBackend("clp") returns the COIN-OR
 // Clp backend (dual simplex), or throws UnavailableError when this build has no
 // Clp (-DMARGINLAB_WITH_CLP=ON). Solvers in the margin module take an
@@ -52,11 +58,26 @@ struct LpSolution {
   long iterations = 0;
 };
 
+// An LP kept between solves: columns are appended, the rows stay.
+class LpModel {
+ public:
+  virtual ~LpModel() = default;
+  // Appends k columns: A (rows × k), costs c, bounds lower ≤ x ≤ upper (k each).
+  virtual void AddColumns(const Matrix& A, const Vector& c, const Vector& lower,
+                          const Vector& upper) = 0;
+  virtual LpSolution Solve() = 0;
+  virtual Index rows() const = 0;
+  virtual Index cols() const = 0;
+};
+
 class LpBackend {
  public:
   virtual ~LpBackend() = default;
   virtual std::string Name() const = 0;
   virtual LpSolution Solve(const LpProblem& lp) = 0;
+  // A model of `lp` for column generation. The default keeps the LpProblem and
+  // calls Solve on the whole problem each time.
+  virtual std::unique_ptr<LpModel> Start(const LpProblem& lp);
 };
 
 // "clp". Throws UnavailableError (Clp not built) or InputError (unknown name).

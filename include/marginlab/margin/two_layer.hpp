@@ -39,4 +39,19 @@ TwoLayerNet BalancedNetwork(const Matrix& directions, const Vector& weights);
 TwoLayerNet LoadTwoLayerNet(const std::filesystem::path& path, const std::string& key = "final",
                             long trial = 0);
 
+// Writes `net` in the format of `marginlab train --save` (one trial): final/W1
+// (m×d), final/W2 (1×m), meta/dims [d, m, 1], meta/output_scale, meta/frozen_output 0,
+// so that `certify --params`, `kernel gram --net`, `margin l1svm --params` and the
+// Python side read it. There is no init/ (an optimum has no initialization).
+// Atomic (a temporary file renamed into place).
+void SaveTwoLayerNet(const std::filesystem::path& path, const TwoLayerNet& net);
+
+// Test metrics of a network for binary labels ±1: the 0-1 error (y f ≤ 0 or f
+// not finite counts as wrong) and the mean loss ("logistic" | "squared").
+struct NetEvaluation {
+  double error = 0, loss = 0;
+};
+NetEvaluation EvaluateTwoLayerNet(const TwoLayerNet& net, const Matrix& X, const Vector& y,
+                                  const std::string& loss);
+
 }  // namespace marginlab::margin
