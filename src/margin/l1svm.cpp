@@ -11,6 +11,8 @@
 
 #include "marginlab/core/error.hpp"
 #include "marginlab/margin/linear_svm.hpp"
+#include "marginlab/margin/objective.hpp"
+#include "restricted_fit.hpp"
 
 namespace marginlab::margin {
 
@@ -87,6 +89,7 @@ class L1Lp {
   }
 
   Index size() const { return dirs_.rows(); }
+  const Matrix& Directions() const { return dirs_; }
 
   // Solves; fills gamma_lo (the attained margin of the weights), directions, weights, q.
   long Solve(L1SvmResult* res) {
@@ -225,6 +228,7 @@ L1SvmResult L1SvmColumnGeneration(const Matrix& X, const Vector& y, LpBackend& b
   // into the optimal face. Every q ∈ Δ gives γ_ℓ1 ≤ M(q∘y), so the best over
   // rounds bounds (or, heuristic, estimates) γ_ℓ1.
   constexpr double kTheta = 0.8;  // measured on wei-d d = 16, n = 200: 0.5 and 0.95 converge slower
+  constexpr double kCenterMu = 1e-4;  // (×max‖x‖²) measured on wei-d: 2e-6 cost 280 s of fitting at n = 6400
   Vector q_center;
   auto price = [&](const Vector& q, const Matrix& support) {
     t.Restart();
@@ -256,7 +260,25 @@ L1SvmResult L1SvmColumnGeneration(const Matrix& X, const Vector& y, LpBackend& b
       }
     return U;
   };
+  // Centers from the logistic path: as λ → 0 the weights of the regularized
+  // logistic fit concentrate on the minimum-margin points in proportion to a
+  // max-margin dual (Rosset, Zhu & Hastie 2004), so β = ∇R of a rough restricted
+  // fit on the current columns (λ = 5e-5·max‖x‖², 3 active-set passes of 20
+  // sweeps), normalized, is a dual point with small M — priced before round 0
+  // and every kRecenter rounds. Any q ∈ Δ is valid: this only saves rounds
+  // (wei-d d = 16, n = 1600: 1 round instead of > 280).
+  constexpr long kRecenter = 20;
+  auto logistic_center = [&]() {
+    const MarginLoss logistic("logistic");
+    const Matrix Phi = (X * lp.Directions().transpose()).cwiseMax(0.0);
+    Vector a = Vector::Zero(Phi.cols()), f;
+    detail::FitRestricted(logistic, Phi, y, kCenterMu * scale * scale, 20, &a, &f, 3);
+    const Vector beta = LossGradient(logistic, f, y).cwiseAbs();
+    if (beta.sum() > 0) (void)price(beta / beta.sum(), Matrix(0, d));
+  };
+  logistic_center();
   for (long round = 0; round < opts.max_rounds; ++round) {
+    if (round > 0 && round % kRecenter == 0) logistic_center();
     t.Restart();
     const long lp_iterations = lp.Solve(&res);
     lp_seconds += t.Seconds();

@@ -208,10 +208,10 @@ void SolveOnColumns(const MarginLoss& L, const Matrix& Phi, const Vector& y, dou
 }  // namespace
 
 void FitRestricted(const MarginLoss& L, const Matrix& Phi, const Vector& y, double mu, long sweeps,
-                   Vector* a, Vector* f) {
+                   Vector* a, Vector* f, int passes) {
   const Index K = Phi.cols();
   *f = Phi * *a;
-  for (int pass = 0; pass < 100; ++pass) {
+  for (int pass = 0; pass < passes; ++pass) {
     // The working set: the support and every KKT violator (|∇_j R| > μ off the support).
     const Vector g = Phi.transpose() * LossGradient(L, *f, y);
     std::vector<Index> W;

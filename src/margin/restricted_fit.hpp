@@ -24,8 +24,9 @@ namespace marginlab::margin::detail {
 inline double KktSlack(double mu) { return 1e-11 * mu; }
 
 // a (K): the start, overwritten with the solution; f (n) = Φa on return.
-// `sweeps` bounds the coordinate-descent sweeps of each active-set pass.
+// `sweeps` bounds the coordinate-descent sweeps of each active-set pass, `passes`
+// the passes (a rough fit, e.g. a starting point, takes few).
 void FitRestricted(const MarginLoss& loss, const Matrix& Phi, const Vector& y, double mu,
-                   long sweeps, Vector* a, Vector* f);
+                   long sweeps, Vector* a, Vector* f, int passes = 100);
 
 }  // namespace marginlab::margin::detail
