@@ -205,23 +205,30 @@ void SolveOnColumns(const MarginLoss& L, const Matrix& Phi, const Vector& y, dou
   }
 }
 
+constexpr size_t kNewPerPass = 16;
+
 }  // namespace
 
 void FitRestricted(const MarginLoss& L, const Matrix& Phi, const Vector& y, double mu, long sweeps,
                    Vector* a, Vector* f, int passes) {
   const Index K = Phi.cols();
   *f = Phi * *a;
-  for (int pass = 0; pass < passes; ++pass) {
-    // The working set: the support and every KKT violator (|∇_j R| > μ off the support).
+  for (int pass = 0; pass < passes; ++pass) {  // a pass adds ≤ kNewPerPass columns
+    // The working set: the support and the worst KKT violators (|∇_j R| > μ off
+    // the support), at most kNewPerPass of them a pass: with hundreds of columns
+    // at a = 0, coordinate descent over all of them crawled (wei-d d = 16,
+    // n = 1600: 70 s for one round, 4 columns in the answer).
     const Vector g = Phi.transpose() * LossGradient(L, *f, y);
-    std::vector<Index> W;
-    bool violated = false;
+    std::vector<Index> W, violators;
     for (Index j = 0; j < K; ++j) {
-      const bool viol = (*a)[j] == 0 && std::abs(g[j]) > mu + KktSlack(mu);
-      violated = violated || viol;
-      if ((*a)[j] != 0 || viol) W.push_back(j);
+      if ((*a)[j] != 0) W.push_back(j);
+      else if (std::abs(g[j]) > mu + KktSlack(mu)) violators.push_back(j);
     }
-    if ((pass > 0 && !violated) || W.empty()) return;
+    if ((pass > 0 && violators.empty()) || (W.empty() && violators.empty())) return;
+    const size_t take = std::min<size_t>(violators.size(), kNewPerPass);
+    std::partial_sort(violators.begin(), violators.begin() + static_cast<std::ptrdiff_t>(take), violators.end(),
+                      [&](Index p, Index q) { return std::abs(g[p]) > std::abs(g[q]) || (std::abs(g[p]) == std::abs(g[q]) && p < q); });
+    W.insert(W.end(), violators.begin(), violators.begin() + static_cast<std::ptrdiff_t>(take));
     Matrix PW(Phi.rows(), static_cast<Index>(W.size()));
     Vector aW(static_cast<Index>(W.size()));
     for (size_t k = 0; k < W.size(); ++k) {
