@@ -395,8 +395,8 @@ def markdown(doc):
           "## Θ_λ: global optimum of mean logistic loss + λ‖Θ‖², λ = 1e-4 (marginlab `certify --global`)", "",
           "objective = the attained value (upper end); the lower end is a heuristic-oracle ESTIMATE (certified:",
           "false). No peer runs this problem. `reported s` = `global.seconds`, which sums the phases",
-          "`restricted`, `oracle` and `total` (src/margin/global_optimum.cpp), so it counts the run about twice;",
-          "wall s is the time to trust.", "",
+          "`restricted`, `oracle` and `other` (src/margin/global_optimum.cpp; they sum to the solver's wall",
+          "time since 0b57027, which fixed a double count); wall s adds process start and data generation.", "",
           "| d | n | objective | lower est. | rounds | columns | oracle evaluations | width | termination |"
           " wall s | reported s |",
           "|---|---|---|---|---|---|---|---|---|---|---|"]
