@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "margin_test_util.hpp"
+
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -82,15 +84,7 @@ TEST(ActivationPatternsTest, ConeProjectionSatisfiesMoreau) {
   }
 }
 
-void LineData(Index n, Matrix* X, Vector* y) {  // rows (t_i, 1), labels + + − − …
-  X->resize(n, 2);
-  y->resize(n);
-  for (Index i = 0; i < n; ++i) {
-    (*X)(i, 0) = -1 + 2.0 * static_cast<double>(i) / static_cast<double>(n - 1);
-    (*X)(i, 1) = 1;
-    (*y)[i] = (i / 2) % 2 == 0 ? 1 : -1;
-  }
-}
+using testing::LineData;
 
 void SphereData(Index n, Index d, std::uint64_t seed, Matrix* X, Vector* y) {
   Rng rng(seed);

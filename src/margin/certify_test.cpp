@@ -2,20 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include "margin_test_util.hpp"
+
 #include "marginlab/core/rng.hpp"
 
 namespace marginlab::margin {
 namespace {
 
-void LineData(Index n, Matrix* X, Vector* y) {
-  X->resize(n, 2);
-  y->resize(n);
-  for (Index i = 0; i < n; ++i) {
-    (*X)(i, 0) = -1 + 2.0 * static_cast<double>(i) / static_cast<double>(n - 1);
-    (*X)(i, 1) = 1;
-    (*y)[i] = (i / 2) % 2 == 0 ? 1 : -1;
-  }
-}
+using testing::LineData;
 
 TwoLayerNet Perturbed(const TwoLayerNet& net, Rng& rng, double eps) {
   TwoLayerNet p = net;

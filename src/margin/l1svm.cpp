@@ -220,7 +220,7 @@ L1SvmResult L1SvmColumnGeneration(const Matrix& X, const Vector& y, LpBackend& b
     s << Vector::Ones(U0.rows()), -Vector::Ones(U0.rows());
     lp.Add(both, s);
   }
-  oracle_seconds += t.Seconds();
+  lp_seconds += t.Seconds();  // the first columns: features and the LP model
   // Prices at the smoothed dual q_s = θ q_c + (1 − θ) q_lp (Wentges 1997): q_c is
   // the simplex point with the best (lowest) M so far, q_lp the restricted LP's
   // dual. The LP's dual is degenerate wherever the primal is (wei-d: γ_lo is

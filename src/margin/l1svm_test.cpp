@@ -2,22 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include "margin_test_util.hpp"
+
 #include "marginlab/core/features.hpp"
 #include "marginlab/core/rng.hpp"
 
 namespace marginlab::margin {
 namespace {
 
-// Wei et al. F.4-style data: n points on [−1, 1] with a bias, labels + + − − ….
-void LineData(Index n, Matrix* X, Vector* y) {
-  X->resize(n, 2);
-  y->resize(n);
-  for (Index i = 0; i < n; ++i) {
-    (*X)(i, 0) = -1 + 2.0 * static_cast<double>(i) / static_cast<double>(n - 1);
-    (*X)(i, 1) = 1;
-    (*y)[i] = (i / 2) % 2 == 0 ? 1 : -1;
-  }
-}
+using testing::LineData;
 
 TEST(L1SvmTest, ColumnGenerationBracketsAndBeatsDictionaries) {
   if (!HaveFeature("clp")) GTEST_SKIP();
