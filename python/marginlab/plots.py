@@ -15,6 +15,12 @@ def panels(n, width=4.6, height=3.6):
     return fig, axes[0]
 
 
+def grid(rows, cols, width=4.6, height=3.6):
+    """rows × cols panels as a list of rows (each a list of axes)."""
+    fig, axes = plt.subplots(rows, cols, figsize=(width * cols, height * rows), squeeze=False)
+    return fig, [list(r) for r in axes]
+
+
 def band_plot(ax, series_list, label, color, transform=None):
     """Mean line with a min–max band over trials."""
     steps, mean, lo, hi = stats.band(series_list)

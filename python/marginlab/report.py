@@ -15,6 +15,10 @@ from dataclasses import dataclass, field
 from . import results as results_mod
 
 VERDICTS = ("supported", "not supported", "inconclusive", "not measured")
+# A claim is evidence about a paper's statement, or a sanity check: an identity or a consequence
+# of how marginlab computes things (a certified bound holding, mass conservation), reported so a
+# broken computation shows, but never counted as evidence for the paper.
+KINDS = ("evidence", "sanity check")
 
 
 @dataclass
@@ -25,10 +29,17 @@ class Claim:
     value: object       # the measured value (number, or a short text)
     verdict: str        # one of VERDICTS
     detail: str = ""    # how the verdict was reached
+    kind: str = "evidence"  # one of KINDS
+
+    def __post_init__(self):
+        if self.verdict not in VERDICTS:
+            raise ValueError(f"claim '{self.claim}': verdict '{self.verdict}' is not one of {VERDICTS}")
+        if self.kind not in KINDS:
+            raise ValueError(f"claim '{self.claim}': kind '{self.kind}' is not one of {KINDS}")
 
     def as_dict(self):
         return {"claim": self.claim, "source": self.source, "metric": self.metric,
-                "value": self.value, "verdict": self.verdict, "detail": self.detail}
+                "value": self.value, "verdict": self.verdict, "detail": self.detail, "kind": self.kind}
 
 
 @dataclass
@@ -51,14 +62,19 @@ def markdown(res, an, config_text):
     done = len(res.done())
     lines += [f"Results folder: `{res.dir}`; {done} of {len(runs)} trials done; "
               f"marginlab {res.meta.get('marginlab_version', '?')}; config `{res.meta.get('config_path', '')}`.", ""]
-    lines += ["## Claims", "", "| claim | source | metric | value | verdict |", "|---|---|---|---|---|"]
-    for c in an.claims:
-        lines.append(f"| {c.claim} | {c.source} | {c.metric} | {fmt(c.value)} | **{c.verdict}** |")
-    lines.append("")
-    for c in an.claims:
-        if c.detail:
-            lines.append(f"- *{c.claim}*: {c.detail}")
-    lines.append("")
+    evidence = [c for c in an.claims if c.kind == "evidence"]
+    checks = [c for c in an.claims if c.kind != "evidence"]
+    for title, group in (("Claims", evidence), ("Sanity checks (identities and certificates, not evidence)", checks)):
+        if not group:
+            continue
+        lines += [f"## {title}", "", "| claim | source | metric | value | verdict |", "|---|---|---|---|---|"]
+        for c in group:
+            lines.append(f"| {c.claim} | {c.source} | {c.metric} | {fmt(c.value)} | **{c.verdict}** |")
+        lines.append("")
+        for c in group:
+            if c.detail:
+                lines.append(f"- *{c.claim}*: {c.detail}")
+        lines.append("")
     if an.figures:
         lines += ["## Figures", ""]
         for caption, stem in an.figures:
@@ -180,7 +196,8 @@ def main(argv):
     print(f"report: {res.dir / 'report.md'}, {res.dir / 'report.html'}, {res.dir / 'summary.json'}, "
           f"{len(an.figures)} figure(s) in {res.dir / 'figures'}")
     for c in an.claims:
-        print(f"  [{c.verdict}] {c.claim} ({c.source}): {c.metric} = {fmt(c.value)}")
+        tag = "" if c.kind == "evidence" else " (sanity check)"
+        print(f"  [{c.verdict}]{tag} {c.claim} ({c.source}): {c.metric} = {fmt(c.value)}")
     return 0
 
 

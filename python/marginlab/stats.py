@@ -43,6 +43,58 @@ def verdict_less(diff_values, level=0.95):
     return m, (lo, hi), "not supported"
 
 
+def verdict_interval(lo, hi, threshold, direction, n=None):
+    """Three-way verdict for 'the quantity is above threshold' (direction = +1) or 'below
+    threshold' (direction = -1) from an interval [lo, hi] that carries every source of noise:
+    supported when the whole interval is on the claim's side, not supported when the whole
+    interval is on the other side (the data contradict the claim), inconclusive otherwise.
+    With n < MIN_TRIALS independent trials a claim is never supported (at most inconclusive)."""
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        return "not measured"
+    if direction > 0:
+        good, bad = lo > threshold, hi < threshold
+    else:
+        good, bad = hi < threshold, lo > threshold
+    if bad:
+        return "not supported"
+    if good and (n is None or n >= MIN_TRIALS):
+        return "supported"
+    return "inconclusive"
+
+
+def binomial_se(p, n):
+    """Standard error of an error rate p measured on n independent test examples."""
+    p = min(max(float(p), 0.0), 1.0)
+    return math.sqrt(max(p * (1 - p), 1.0 / n) / n) if n and n > 0 else math.nan
+
+
+def slope_interval(x, groups, n_test=None, level=0.95, n_boot=1000):
+    """Slope of the per-x means of `groups` (a list of per-trial value lists, one per x) against x,
+    with an interval that carries both sources of noise present: a bootstrap over the trials at
+    each x, and, when n_test is given (the values are test error rates), a binomial resampling of
+    each value's test-set sampling error. With one trial per x only the test-set term remains."""
+    keep = [(xi, np.asarray(g, float)) for xi, g in zip(x, groups) if finite(g).size]
+    if len(keep) < 2:
+        return math.nan, (math.nan, math.nan)
+    xs = np.array([k[0] for k in keep], float)
+    vals = [finite(k[1]) for k in keep]
+    point = float(np.polyfit(xs, [v.mean() for v in vals], 1)[0])
+    if all(v.size == 1 for v in vals) and not n_test:
+        return point, (math.nan, math.nan)  # no noise model: no interval
+    rng = np.random.default_rng(RNG_SEED)
+    boots = np.empty(n_boot)
+    for b in range(n_boot):
+        means = []
+        for v in vals:
+            s = v[rng.integers(0, v.size, size=v.size)] if v.size > 1 else v
+            if n_test:
+                s = rng.binomial(int(n_test), np.clip(s, 0, 1)) / float(n_test)
+            means.append(s.mean())
+        boots[b] = np.polyfit(xs, means, 1)[0]
+    lo, hi = np.quantile(boots, [(1 - level) / 2, (1 + level) / 2])
+    return point, (float(lo), float(hi))
+
+
 def loglog_slope(x, y):
     x, y = np.asarray(x, float), np.asarray(y, float)
     ok = np.isfinite(x) & np.isfinite(y) & (x > 0) & (y > 0)

@@ -8,7 +8,8 @@
 // dictionary of `dictionary` evenly spaced directions on the circle (d = 2 only) and (b) exactly
 // by column generation with the best-neuron oracle (γ_lo ≤ γ_ℓ1 ≤ γ_hi, certified when the
 // oracle is exact). Finals: margin (the net's), gamma_l1_dictionary, gamma_l1_lo,
-// gamma_l1_hi, gamma_l1_certified, target (= γ_ℓ1 / 2) and the nn-train finals. Artifact
+// gamma_l1_hi, gamma_l1_certified, target (= γ_ℓ1 / 2), n, the nn-train finals, and Θ_λ at the
+// trial's λ (reference.hpp: opt_*, certified with the exact oracle in d = 2). Artifact
 // "functions": the normalized functions f/‖Θ‖² of the net and of the l1-SVM's width ≤ n + 1
 // network on a grid of the first coordinate (d = 2 with a constant second coordinate).
 #include <cmath>
@@ -16,6 +17,7 @@
 
 #include "marginlab/core/error.hpp"
 #include "marginlab/experiment/kinds.hpp"
+#include "marginlab/experiment/reference.hpp"
 #include "marginlab/margin/l1svm.hpp"
 #include "marginlab/margin/lp.hpp"
 #include "marginlab/nn/mlp.hpp"
@@ -37,14 +39,18 @@ long TakeDictionary(ParamMap& params) {
 void CheckL1MarginTrial(const TrialSpec& spec) {
   ParamMap params = spec.params;
   TakeDictionary(params);
+  TakeReferenceOptions(params);
   CheckTrainParams(spec, params);
 }
 
 TrialResult RunL1MarginTrial(const TrialSpec& spec) {
   ParamMap params = spec.params;
   const long dictionary = TakeDictionary(params);
+  ReferenceOptions ro = TakeReferenceOptions(params);
+  ro.max_margin = false;  // the kind's own l1-SVM below is γ*
   Dataset train;
-  const nn::TrainSummary s = TrainForTrial(spec, params, &train, nullptr);
+  nn::TrainOptions opts;
+  const nn::TrainSummary s = TrainForTrial(spec, params, &train, nullptr, &opts);
   ML_REQUIRE(s.shape.depth() == 2 && s.shape.output_dim() == 1)
       << params.context() << ": l1-margin needs a two-layer net with one output";
   TrialResult r = NnTrainResult(s);
@@ -58,6 +64,8 @@ TrialResult RunL1MarginTrial(const TrialSpec& spec) {
   r.AddFinal("gamma_l1_hi", cg.gamma_hi);
   r.AddFinal("gamma_l1_certified", cg.certified ? 1.0 : 0.0);
   r.AddFinal("target", cg.gamma_lo / 2);
+  r.AddFinal("n", static_cast<double>(train.n()));
+  AddReferences(ro, opts, s, train, nullptr, r);
 
   if (train.d() == 2) {
     // Normalized functions on a grid of x (second coordinate held at the data's constant).

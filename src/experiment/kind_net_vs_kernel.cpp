@@ -17,6 +17,17 @@
 //               so a capped solve is still a kernel predictor; the cap bounds the cost);
 // and `<kernel>_best_test_<metric>` is the best of them — an oracle choice on the test set,
 // which favours the kernels (conservative for claims that the network does better).
+//   oracle      classification, kernel_oracle = true and n ≤ n_test / 2 only: Thm 2.1's
+//               "for all β" — β fitted to the TEST labels by least squares, β =
+//               argmin ‖K_test β − y_test‖² (column-pivoted QR), so f = K(·, X_train) β is
+//               still a predictor in the span of the training kernel columns. Not a
+//               learner: a favour to the kernel. Its test error is an upper estimate of the
+//               best any β attains (the exact minimum of the 0-1 error over β is a hard
+//               combinatorial problem); with n ≥ n_test it could interpolate the test set,
+//               hence the n ≤ n_test / 2 limit. Stored as <kernel>_oracle_test_error, not
+//               part of "best".
+// With the ReferenceOptions fields (experiment/reference.hpp) the trial also stores Θ_λ of
+// the network's objective and the max-margin net (opt_*, mm_*), on the same test set.
 // Finals: nn_test_error | nn_test_mse, nn_test_truncated_mse, nn_train_error, nn_margin;
 // <kernel>_<predictor>_test_<metric>, <kernel>_best_test_<metric>, <kernel>_svm_rkhs_margin;
 // timings.
@@ -27,6 +38,7 @@
 #include "marginlab/core/error.hpp"
 #include "marginlab/data/source.hpp"
 #include "marginlab/experiment/kinds.hpp"
+#include "marginlab/experiment/reference.hpp"
 #include "marginlab/kernel/gram.hpp"
 #include "marginlab/kernel/kernel_svm.hpp"
 #include "marginlab/kernel/ridge.hpp"
@@ -40,12 +52,14 @@ struct NetVsKernelOptions {
   std::vector<double> ridge_lambdas{1e-6, 1e-4, 1e-2, 1e-1, 1.0};
   bool svm = true;
   long svm_max_epochs = 300;
+  bool kernel_oracle = true;
   template <class V>
   void Fields(V& v) {
     v("kernels", kernels, "kernels to compare, separated by ';' (ntk, relu)");
     v("ridge_lambdas", ridge_lambdas, "ridge λ grid relative to tr(K)/n (a;b;c)");
     v("svm", svm, "classification: also fit the hard-margin kernel SVM");
     v("svm_max_epochs", svm_max_epochs, "SVM coordinate-ascent passes");
+    v("kernel_oracle", kernel_oracle, "classification: also β fitted to the test labels (Thm 2.1's 'for all β')");
   }
   std::string Validate() const { return svm_max_epochs >= 1 ? "" : "svm_max_epochs must be >= 1"; }
 };
@@ -102,6 +116,12 @@ void KernelPredictors(const std::string& name, const NetVsKernelOptions& o, cons
     best = std::min(best, record("svm", (Kt * model.beta).array() + model.b));
     r.AddFinal(name + "_svm_rkhs_margin", RkhsNormalizedMargin(K, model.beta, model.b, train.y));
   }
+  if (o.kernel_oracle && metric.classification && 2 * train.n() <= test.n()) {
+    const Vector beta = Kt.colPivHouseholderQr().solve(test.y);
+    const double e = metric.Primary(Kt * beta, test.y);
+    if (std::isnan(e)) throw Error("net-vs-kernel: the " + name + " test-label oracle produced non-finite predictions");
+    r.AddFinal(name + "_oracle" + m, e);
+  }
   r.AddFinal(name + "_best" + m, best);
 }
 
@@ -109,14 +129,10 @@ void KernelPredictors(const std::string& name, const NetVsKernelOptions& o, cons
 
 namespace {
 // Splits the NetVsKernelOptions fields off the training params and checks them.
-NetVsKernelOptions TakeNetVsKernelOptions(ParamMap& params) {
-  ParamMap mine(params.context());
-  for (const auto& f : DescribeFields(NetVsKernelOptions{})) {
-    std::string v;
-    if (params.Take(f.name, &v)) mine.Set(f.name, v);
-  }
-  NetVsKernelOptions o;
-  ApplyParams(mine, o);
+NetVsKernelOptions TakeNetVsKernelOptions(ParamMap& params, ReferenceOptions* ro = nullptr) {
+  const ReferenceOptions ref = TakeReferenceOptions(params);
+  if (ro) *ro = ref;
+  const NetVsKernelOptions o = TakeParams<NetVsKernelOptions>(params);
   ML_REQUIRE(params.Has("test_data")) << params.context() << ": net-vs-kernel needs 'test_data'";
   return o;
 }
@@ -130,10 +146,12 @@ void CheckNetVsKernelTrial(const TrialSpec& spec) {
 
 TrialResult RunNetVsKernelTrial(const TrialSpec& spec) {
   ParamMap params = spec.params;
-  const NetVsKernelOptions o = TakeNetVsKernelOptions(params);
+  ReferenceOptions ro;
+  const NetVsKernelOptions o = TakeNetVsKernelOptions(params, &ro);
   Dataset train, test;
   Stopwatch clock;
-  const nn::TrainSummary s = TrainForTrial(spec, params, &train, &test);
+  nn::TrainOptions topts;
+  const nn::TrainSummary s = TrainForTrial(spec, params, &train, &test, &topts);
   const Metric metric{train.kind == LabelKind::kBinary};
   ML_REQUIRE(metric.classification || train.kind == LabelKind::kReal)
       << params.context() << ": net-vs-kernel needs binary (±1) or real labels";
@@ -156,6 +174,7 @@ TrialResult RunNetVsKernelTrial(const TrialSpec& spec) {
     rest = semi == std::string::npos ? "" : rest.substr(semi + 1);
   }
   r.AddFinal("kernel_seconds", clock.Seconds());
+  AddReferences(ro, topts, s, train, &test, r);
   return r;
 }
 

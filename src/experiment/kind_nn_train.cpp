@@ -5,13 +5,16 @@
 // plus every TrainOptions field (nn/train.hpp) under its own name. The trial's
 // seed becomes TrainOptions::seed (trials = 1, trial_offset = 0), so trial t
 // of every sweep point starts from the same initialization.
-// Trace: the TrainRecord fields at the logged steps. Finals: the last record,
+// Also every ReferenceOptions field (experiment/reference.hpp): Θ_λ of the trial's objective
+// (on by default) and the max-margin net (max_margin = true), with their finals.
+// Trace: the TrainRecord fields at the logged steps. Finals: the last record, n_train, n_test,
 // plus steps_done, diverged (always 0: a run that diverges or produces a non-finite
 // number fails the trial with its reason and step; the column stays for old stores)
 // and the seconds spent training.
 #include "marginlab/experiment/kinds.hpp"
 
 #include "marginlab/data/source.hpp"
+#include "marginlab/experiment/reference.hpp"
 #include "marginlab/nn/train.hpp"
 
 namespace marginlab {
@@ -52,9 +55,10 @@ void CheckTrainParams(const TrialSpec& spec, const ParamMap& params) {
 }
 
 nn::TrainSummary TrainForTrial(const TrialSpec& spec, ParamMap params, Dataset* train_out,
-                               Dataset* test_out) {
+                               Dataset* test_out, nn::TrainOptions* opts_out) {
   std::string data, test_data;
   const nn::TrainOptions opts = TrainOptionsForTrial(spec, params, &data, &test_data);
+  if (opts_out) *opts_out = opts;
   Dataset train = LoadData(data, params.context() + " data");
   Dataset test;
   if (!test_data.empty()) test = LoadData(test_data, params.context() + " test_data");
@@ -65,8 +69,23 @@ nn::TrainSummary TrainForTrial(const TrialSpec& spec, ParamMap params, Dataset* 
   return s;
 }
 
+void CheckNnTrainTrial(const TrialSpec& spec) {
+  ParamMap params = spec.params;
+  TakeReferenceOptions(params);
+  CheckTrainParams(spec, params);
+}
+
 TrialResult RunNnTrainTrial(const TrialSpec& spec) {
-  return NnTrainResult(TrainForTrial(spec, spec.params, nullptr, nullptr));
+  ParamMap params = spec.params;
+  const ReferenceOptions ro = TakeReferenceOptions(params);
+  Dataset train, test;
+  nn::TrainOptions opts;
+  const nn::TrainSummary s = TrainForTrial(spec, params, &train, &test, &opts);
+  TrialResult r = NnTrainResult(s);
+  r.AddFinal("n_train", static_cast<double>(train.n()));
+  if (test.n() > 0) r.AddFinal("n_test", static_cast<double>(test.n()));
+  AddReferences(ro, opts, s, train, test.n() > 0 ? &test : nullptr, r);
+  return r;
 }
 
 void RequireNotDiverged(const nn::TrainSummary& s, const std::string& context) {

@@ -122,6 +122,22 @@ std::vector<FieldInfo> DescribeFields(Opts opts) {
   return lister.fields;
 }
 
+// Moves the entries of `params` that name a field of Opts into a new Opts (applied and
+// validated; InputError naming params.context()), leaving the rest in `params` — for a
+// component that owns some of a parameter table's keys (a trial kind's own options beside
+// TrainOptions).
+template <class Opts>
+Opts TakeParams(ParamMap& params) {
+  ParamMap mine(params.context());
+  for (const auto& f : DescribeFields(Opts{})) {
+    std::string v;
+    if (params.Take(f.name, &v)) mine.Set(f.name, v);
+  }
+  Opts o;
+  ApplyParams(mine, o);
+  return o;
+}
+
 // The fields of opts as "k=v" text (every field, in declaration order).
 template <class Opts>
 ParamMap ToParamMap(Opts opts, std::string context = {}) {

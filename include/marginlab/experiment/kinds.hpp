@@ -41,6 +41,7 @@ nn::TrainOptions TrainOptionsForTrial(const TrialSpec& spec, ParamMap params, st
 void CheckTrainParams(const TrialSpec& spec, const ParamMap& params);
 
 // Pre-flight checks (TrialKind::check) of the kinds that take more than TrainOptions.
+void CheckNnTrainTrial(const TrialSpec& spec);
 void CheckNetVsKernelTrial(const TrialSpec& spec);
 void CheckAlignmentTrial(const TrialSpec& spec);
 void CheckL1MarginTrial(const TrialSpec& spec);
@@ -59,6 +60,6 @@ TrialResult NnTrainResult(const nn::TrainSummary& s);
 // trial's seed, loads the data, trains, and hands back the data sets. A diverged run
 // throws (RequireNotDiverged).
 nn::TrainSummary TrainForTrial(const TrialSpec& spec, ParamMap params, Dataset* train_out,
-                               Dataset* test_out);
+                               Dataset* test_out, nn::TrainOptions* opts_out = nullptr);
 
 }  // namespace marginlab

@@ -1,0 +1,208 @@
+// Θ_λ and γ* beside a trained two-layer net (see reference.hpp for the finals and the rules
+// of applicability). The net's own certificate (certify.hpp, CertifyNetwork) is one pricing
+// at its residuals; Θ_λ (global_optimum.hpp) and the l1-SVM (l1svm.hpp) are column
+// generations, computed once per training set and process and shared (a width sweep trains
+// several nets on the same data).
+#include "marginlab/experiment/reference.hpp"
+
+#include <cmath>
+#include <cstring>
+#include <deque>
+#include <future>
+#include <map>
+#include <mutex>
+#include <tuple>
+
+#include "marginlab/core/error.hpp"
+#include "marginlab/core/options.hpp"
+#include "marginlab/margin/certify.hpp"
+#include "marginlab/margin/global_optimum.hpp"
+#include "marginlab/margin/l1svm.hpp"
+#include "marginlab/margin/lp.hpp"
+#include "marginlab/margin/objective.hpp"
+#include "marginlab/margin/two_layer.hpp"
+
+namespace marginlab {
+
+std::string ReferenceOptions::Validate() const {
+  if (oracle != "auto" && oracle != "exact" && oracle != "bnb" && oracle != "ascent")
+    return "reference_oracle: expected auto, exact, bnb or ascent, got '" + oracle + "'";
+  if (optimum_max_rounds < 1) return "optimum_max_rounds must be >= 1";
+  if (max_margin_max_rounds < 1) return "max_margin_max_rounds must be >= 1";
+  return "";
+}
+
+ReferenceOptions TakeReferenceOptions(ParamMap& params) { return TakeParams<ReferenceOptions>(params); }
+
+namespace {
+
+bool BinaryLabels(const Dataset& ds) { return ds.kind == LabelKind::kBinary; }
+
+double ErrorRate(const Vector& f, const Vector& y) {
+  Index wrong = 0;
+  for (Index i = 0; i < f.size(); ++i) wrong += !(std::isfinite(f[i]) && y[i] * f[i] > 0);
+  return static_cast<double>(wrong) / static_cast<double>(f.size());
+}
+
+// Test-set metrics of a reference network: 0-1 error (binary labels) and mean loss.
+void AddTestMetrics(const std::string& prefix, const margin::TwoLayerNet& net, const Dataset* test,
+                    const std::string& loss, TrialResult& r) {
+  if (test == nullptr || test->n() == 0) return;
+  const Vector f = net.Outputs(test->X);
+  if (BinaryLabels(*test)) r.AddFinal(prefix + "_test_error", ErrorRate(f, test->y));
+  if (!loss.empty()) r.AddFinal(prefix + "_test_loss", margin::MeanLoss(margin::MarginLoss(loss), f, test->y));
+}
+
+// FNV-1a over the bytes of X and y: the identity of a training set.
+std::uint64_t DataHash(const Dataset& ds) {
+  std::uint64_t h = 1469598103934665603ull;
+  auto mix = [&h](const double* p, Index count) {
+    const auto* b = reinterpret_cast<const unsigned char*>(p);
+    for (std::size_t k = 0; k < static_cast<std::size_t>(count) * sizeof(double); ++k) h = (h ^ b[k]) * 1099511628211ull;
+  };
+  mix(ds.X.data(), ds.X.size());
+  mix(ds.y.data(), ds.y.size());
+  return h ^ static_cast<std::uint64_t>(ds.X.rows()) * 31 ^ static_cast<std::uint64_t>(ds.X.cols());
+}
+
+// A bounded, thread-safe cache of computed references: the first caller computes, callers with
+// the same key wait for its result (a shared_future); a failure is rethrown to each.
+template <class Value>
+class ReferenceCache {
+ public:
+  using Key = std::tuple<std::uint64_t, std::string, double, std::string, long>;
+  template <class Fn>
+  Value Get(const Key& key, Fn compute, bool* computed) {
+    std::promise<Value> promise;
+    std::shared_future<Value> future;
+    bool mine = false;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = map_.find(key);
+      if (it != map_.end()) {
+        future = it->second;
+      } else {
+        future = promise.get_future().share();
+        map_.emplace(key, future);
+        order_.push_back(key);
+        if (order_.size() > kCapacity) {
+          map_.erase(order_.front());
+          order_.pop_front();
+        }
+        mine = true;
+      }
+    }
+    *computed = mine;
+    if (mine) {
+      try {
+        promise.set_value(compute());
+      } catch (...) {
+        promise.set_exception(std::current_exception());
+        std::lock_guard<std::mutex> lock(mu_);
+        map_.erase(key);  // a later trial may try again
+      }
+    }
+    return future.get();
+  }
+
+ private:
+  static constexpr std::size_t kCapacity = 64;
+  std::mutex mu_;
+  std::map<Key, std::shared_future<Value>> map_;
+  std::deque<Key> order_;
+};
+
+struct OptimumValue {
+  margin::GlobalOptimumResult g;
+  double seconds = 0;
+};
+struct MaxMarginValue {
+  margin::L1SvmResult cg;
+  double seconds = 0;
+};
+
+}  // namespace
+
+void AddReferences(const ReferenceOptions& o, const nn::TrainOptions& t, const nn::TrainSummary& s,
+                   const Dataset& train, const Dataset* test, TrialResult& r) {
+  const bool two_layer = s.shape.depth() == 2 && s.shape.output_dim() == 1 && t.scaling == "standard" &&
+                         !t.freeze_output && s.final.size() == 2;
+  if (!two_layer) return;
+  margin::TwoLayerNet net;
+  net.U = s.final[0];
+  net.w = s.final[1].row(0).transpose();
+  const bool binary = BinaryLabels(train);
+  r.AddFinal("max_input_norm", train.X.rowwise().norm().maxCoeff());
+  const bool regularized = t.lambda > 0 && t.reg_power == 2 && (t.loss == "logistic" ? binary : t.loss == "squared");
+  margin::CertifyOptions co;
+  co.loss = t.loss;
+  co.lambda = t.lambda;
+  co.oracle.method = o.oracle;
+  co.max_rounds = o.optimum_max_rounds;
+  const std::uint64_t hash = DataHash(train);
+  double net_objective = NAN, net_dual = NAN;
+  if (regularized && (o.optimality_gap || o.optimum)) {
+    const margin::GapCertificate c = margin::CertifyNetwork(net, train.X, train.y, co);
+    net_objective = c.objective;
+    net_dual = c.lower_bound;
+    r.AddFinal("net_objective", c.objective);
+    r.AddFinal("net_dual", c.lower_bound);
+    r.AddFinal("net_gap", c.gap);
+    r.AddFinal("net_gap_certified", c.certified ? 1.0 : 0.0);
+  }
+  if (regularized && o.optimum) {
+    static ReferenceCache<OptimumValue> cache;
+    bool computed = false;
+    const OptimumValue v = cache.Get({hash, t.loss, t.lambda, o.oracle, o.optimum_max_rounds}, [&] {
+      Stopwatch clock;
+      OptimumValue out{margin::GlobalOptimum(train.X, train.y, co), 0};
+      out.seconds = clock.Seconds();
+      return out;
+    }, &computed);
+    const margin::GlobalOptimumResult& g = v.g;
+    if (!std::isfinite(g.upper) || !std::isfinite(g.lower))
+      throw Error("reference Θ_λ: the global optimum's bracket is not finite (" + g.message + ")");
+    r.AddFinal("opt_objective", g.upper);
+    r.AddFinal("opt_lower", g.lower);
+    r.AddFinal("opt_certified", g.certified ? 1.0 : 0.0);
+    r.AddFinal("opt_converged", g.termination == Termination::kConverged ? 1.0 : 0.0);
+    r.AddFinal("opt_gap", net_objective - std::max(g.lower, net_dual));
+    if (binary) {
+      r.AddFinal("opt_train_error", ErrorRate(g.network.Outputs(train.X), train.y));
+      r.AddFinal("opt_margin", g.network.NormalizedMargin(train.X, train.y));
+    }
+    AddTestMetrics("opt", g.network, test, t.loss, r);
+    r.AddFinal("opt_norm_sq", g.network.SquaredNorm());
+    r.AddFinal("opt_width", static_cast<double>(g.network.width()));
+    r.AddFinal("opt_rounds", static_cast<double>(g.rounds));
+    r.AddFinal("opt_seconds", computed ? v.seconds : 0.0);
+  }
+  if (o.max_margin && binary) {
+    static ReferenceCache<MaxMarginValue> cache;
+    bool computed = false;
+    const MaxMarginValue v = cache.Get({hash, "l1svm", 0.0, o.oracle, o.max_margin_max_rounds}, [&] {
+      margin::L1SvmOptions lo;
+      lo.max_rounds = o.max_margin_max_rounds;
+      lo.oracle.method = o.oracle;
+      auto lp = margin::MakeLpBackend("clp");
+      Stopwatch clock;
+      MaxMarginValue out{margin::L1SvmColumnGeneration(train.X, train.y, *lp, lo), 0};
+      out.seconds = clock.Seconds();
+      return out;
+    }, &computed);
+    const margin::L1SvmResult& cg = v.cg;
+    r.AddFinal("mm_gamma_lo", cg.gamma_lo);
+    if (std::isfinite(cg.gamma_hi)) r.AddFinal("mm_gamma_hi", cg.gamma_hi);
+    r.AddFinal("mm_certified", cg.certified ? 1.0 : 0.0);
+    r.AddFinal("mm_target", cg.gamma_lo / 2);
+    if (cg.gamma_lo > 0) {
+      const margin::TwoLayerNet mm = margin::ExtractNetwork(cg);
+      r.AddFinal("mm_train_error", ErrorRate(mm.Outputs(train.X), train.y));
+      AddTestMetrics("mm", mm, test, "", r);
+      r.AddFinal("mm_width", static_cast<double>(mm.width()));
+    }
+    r.AddFinal("mm_seconds", computed ? v.seconds : 0.0);
+  }
+}
+
+}  // namespace marginlab
