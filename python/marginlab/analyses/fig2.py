@@ -42,6 +42,7 @@ def analyze(res, fig_dir):
             ax[1].axhline(v.mean(), color=color, ls="--", lw=1.2, label=label)
     for a, t in zip(ax, ("test accuracy", "normalized margin", "% activation patterns changed")):
         a.set_xscale("symlog", linthresh=10)
+        a.set_xlim(left=0)  # reference lines must not widen the step axis
         a.set_xlabel("training step")
         a.set_title(t)
         a.legend(fontsize=7)

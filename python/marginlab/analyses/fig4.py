@@ -80,7 +80,8 @@ def _paired_difference(runs, metric):
 def analyze(res, fig_dir):
     an = Analysis()
     fig, ax = plots.panels(2)
-    rows = ["| task | n | net (mean) | kernel (mean) | trials |", "|---|---|---|---|---|"]
+    rows = ["| task | n | net (mean) | kernel (mean) | trials | net's optimality gap L(Θ) − dual (mean; certified?) |",
+            "|---|---|---|---|---|---|"]
     for i, (task, metric, label) in enumerate(PANELS):
         runs = [r for r in res.done() if r.params.get("_task") == task]
         ns = sorted({int(r.params["_n"]) for r in runs})
@@ -97,7 +98,10 @@ def analyze(res, fig_dir):
             at = [r for r in runs if int(r.params["_n"]) == n]
             net = [r.final(f"nn_test_{metric}") for r in at]
             ker = [r.final(f"relu_best_test_{metric}") for r in at]
-            rows.append(f"| {task} | {n} | {np.nanmean(net):.4g} | {np.nanmean(ker):.4g} | {len(at)} |")
+            gaps = stats.finite([r.final("net_gap") for r in at])
+            cert = "certified" if gaps.size and all(r.final("net_gap_certified") == 1 for r in at) else "estimate"
+            gap = f"{gaps.mean():.3g} ({cert})" if gaps.size else "not stored"
+            rows.append(f"| {task} | {n} | {np.nanmean(net):.4g} | {np.nanmean(ker):.4g} | {len(at)} | {gap} |")
         n_mid = ns[len(ns) // 2]
         big = [r for r in runs if int(r.params["_n"]) >= n_mid]
         m, ci, n_tr, single = _paired_difference(big, metric)

@@ -251,6 +251,7 @@ def _analyze(res, fig_dir):
     ax.set_yscale("log")
     ax.set_xlabel("training examples n")
     ax.set_title("Θ_λ test error (solid), Prop. D.1 (dashed)")
+    ax.set_ylabel("test error (0 drawn at 1e-4) / bound")
     ax.legend(fontsize=7)
     for j in range(3, len(axes[1])):
         axes[1][j].axis("off")
