@@ -18,7 +18,7 @@ def gd_reaches(groups, tolerance=GD_TOLERANCE):
     """Per group of trials (a sweep point): the mean objective ratio L(GD)/L(Θ_λ) to the ATTAINED
     optimum (≥ 1 means GD is provably above the global minimum by that factor) and to the lower
     bracket end (a bound when certified, else an estimate). A point is 'not reached' when the
-    bootstrap interval of the first ratio lies above `tolerance`, 'reached' when the interval of
+    95% t interval of the first ratio lies above `tolerance`, 'reached' when the interval of
     the second lies at or below it, undecided otherwise. Returns (verdict, rows) with rows
     (key, mean ratio to attained, mean ratio to lower, point verdict, certified, trials)."""
     rows = []

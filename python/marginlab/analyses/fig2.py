@@ -56,7 +56,7 @@ def analyze(res, fig_dir):
     m, ci, v = stats.verdict_less(diff("test_error"))
     an.claims.append(Claim("An explicit regularizer improves generalization", SOURCE,
                            "mean paired difference in final test error (reg − unreg)", m, v,
-                           f"95% bootstrap interval [{ci[0]:.4g}, {ci[1]:.4g}] over {len(paired)} paired trials"))
+                           f"95% t interval [{ci[0]:.4g}, {ci[1]:.4g}] over {len(paired)} paired trials"))
     m, ci, v = stats.verdict_less([-d for d in diff("margin")])
     an.claims.append(Claim("An explicit regularizer improves the normalized margin", SOURCE,
                            "mean paired difference in final normalized margin (reg − unreg)", -m, v,

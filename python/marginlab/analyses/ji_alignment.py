@@ -9,7 +9,7 @@ Verdict rules (issue 20; each claim can come out supported, not supported or inc
 - The trend statistics use the second half of training in log time, t ≥ √T (T the last logged
   step), inside the fitted phase: the log-log slope of the misalignment 1 − cos(Θ_t, −∇L) and of
   the directional change against t, one slope per run. Runs of one depth are independent trials;
-  the interval is the bootstrap interval of the mean slope over them (stats.mean_ci), per depth.
+  the interval is the Student-t interval of the mean slope over them (stats.mean_ci), per depth.
 - A claim is supported when every depth supports it (with ≥ stats.MIN_TRIALS runs each), not
   supported when some depth contradicts it, inconclusive otherwise.
 """

@@ -4,7 +4,7 @@ against d.
 
 Verdict rules (issue 20): trials (a new initialization, teacher and 2-XOR sample each) are the
 noise. The rate is a with-high-probability bound, checked per trial at the widest m; the lazy
-distance slope is one slope per trial with a bootstrap interval over trials; the margin slope's
+distance slope is one slope per trial with a Student-t interval over trials; the margin slope's
 interval adds each estimate's Monte-Carlo standard error to a bootstrap over trials. Fewer than
 stats.MIN_TRIALS trials never give "supported"."""
 import math
@@ -177,7 +177,7 @@ def analyze(res, fig_dir):
         v = _verdict_band(ci[0], ci[1], LAZY_SLOPE - LAZY_TOL, LAZY_SLOPE + LAZY_TOL, ok.size)
     an.claims.append(Claim("The hidden weights move by O(1/√m) (lazy training)", SOURCE,
                            "log-log slope of the lazy distance against m (mean over trials)", m_, v,
-                           f"95% bootstrap interval [{ci[0]:.3g}, {ci[1]:.3g}] over {ok.size} trials (one slope "
+                           f"95% t interval [{ci[0]:.3g}, {ci[1]:.3g}] over {ok.size} trials (one slope "
                            f"per trial over m = {', '.join(map(str, widths))}); the movement is roughly 1/√m "
                            f"(Ji §3.1; Thm 3.2's bound 4λ/(γ√m)): supported when the interval lies within "
                            f"{LAZY_TOL} of −1/2 (the max over m units adds a slowly growing factor), not "

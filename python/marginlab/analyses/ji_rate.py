@@ -5,7 +5,7 @@ against its minimum γ²/2.
 Verdict rules (issue 20): trials (a new data set each) are the noise; γ is certified by a bracket
 [γ_lo, γ_hi] (gamma_star, gamma_star_upper) and every comparison with γ uses the side of the
 bracket that makes it hardest to conclude. The bound and the dual are checked per trial; the two
-rates are per-trial tail slopes with a bootstrap interval over trials. Fewer than
+rates are per-trial tail slopes with a Student-t interval over trials. Fewer than
 stats.MIN_TRIALS trials never give "supported"."""
 import math
 
@@ -147,7 +147,7 @@ def analyze(res, fig_dir):
             v = stats.verdict_interval(ci[0], ci[1], threshold, direction, ok.size)
         an.claims.append(Claim(text, SOURCE,
                                "log-log slope of the gap over the last decade of steps (mean over trials)", m, v,
-                               f"95% bootstrap interval [{ci[0]:.4g}, {ci[1]:.4g}] over {ok.size} of "
+                               f"95% t interval [{ci[0]:.4g}, {ci[1]:.4g}] over {ok.size} of "
                                f"{len(runs[opt])} trials with ≥ {MIN_POINTS} resolvable gaps in the last decade "
                                f"(gaps below γ's bracket width + {TOL:g} are not resolvable); {why}; "
                                f"inconclusive when it straddles the threshold or with < {stats.MIN_TRIALS} trials"))

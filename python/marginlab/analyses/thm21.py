@@ -328,7 +328,7 @@ def _analyze(res, fig_dir):
         an.claims.append(Claim(
             "Where n ≤ d²/4, Θ_λ is more accurate than the best kernel predictor", SOURCE,
             "mean paired difference Θ_λ − best kernel in test error, n ≤ d²/4", m, v,
-            f"95% bootstrap interval [{ci[0]:.3g}, {ci[1]:.3g}] over {len(stats.finite(diffs))} (trial, d, n) pairs "
+            f"95% t interval [{ci[0]:.3g}, {ci[1]:.3g}] over {len(stats.finite(diffs))} (trial, d, n) pairs "
             f"at {len(cells)} grid points"))
     # 5. GD reaches Θ_λ.
     groups = {(d, n): tab[d][n] for d in dims for n in sorted(tab[d])}

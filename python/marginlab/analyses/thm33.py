@@ -8,7 +8,7 @@ A trial reaches ε when its certified gap min_t L[ρ_t] − L*_lower is ≤ ε a
 when min_t L[ρ_t] − L*_upper > ε. Claims about reaching or missing ε need every trial of a σ to
 agree (≥ stats.MIN_TRIALS trials) to be supported, are not supported when every trial goes the
 other way, and are inconclusive in between; the time-to-ε exponent is a per-trial slope with a
-bootstrap interval over trials. Mass conservation is a sanity check of the scheme, not evidence."""
+Student-t interval over trials. Mass conservation is a sanity check of the scheme, not evidence."""
 import math
 
 import numpy as np
@@ -213,7 +213,7 @@ def analyze(res, fig_dir):
                 m, ci = stats.mean_ci(slopes)
                 v = stats.verdict_interval(ci[0], ci[1], TIME_EXPONENT, -1, stats.finite(slopes).size)
                 metric = f"log-log slope of the time to reach ε against 1/ε (σ = {best_sigma:g}, Dirac start)"
-                text = (f"mean over {len(rs)} trials {m:.3g}, 95% bootstrap interval [{ci[0]:.3g}, {ci[1]:.3g}]; "
+                text = (f"mean over {len(rs)} trials {m:.3g}, 95% t interval [{ci[0]:.3g}, {ci[1]:.3g}]; "
                         "levels reached by every trial (mean time): " + ", ".join(
                             f"ε={e:g}: t={np.mean([r.final(_key(e)) for r in rs]):.3g}" for e in best_levels))
             else:
