@@ -91,7 +91,7 @@ def analyze(res, fig_dir):
     if target > 0:  # the large-λ margins are far below (or undefined): zoom on the approach to γ_ℓ1/2
         ax[0].set_ylim(-0.25 * target, 1.1 * target)
         if np.nanmin(means) < -0.25 * target:
-            ax[0].text(0.02, 0.9, "(margins below −γ/4\nare off the axis)", transform=ax[0].transAxes, fontsize=7)
+            ax[0].text(0.02, 0.5, "(margins below −γ/4\nare off the axis)", transform=ax[0].transAxes, fontsize=7)
     ax[0].legend(fontsize=8)
     ax[0].set_title("margin as λ decreases")
     smallest = by[lams[-1]][0] if lams else None
