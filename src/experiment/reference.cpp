@@ -6,7 +6,6 @@
 #include "marginlab/experiment/reference.hpp"
 
 #include <cmath>
-#include <cstring>
 #include <deque>
 #include <future>
 #include <map>

@@ -3,8 +3,6 @@ net_objective, opt_objective, opt_lower, opt_certified, opt_margin, opt_test_err
 max-margin net (mm_*). Shared by every analysis that judges GD's agreement with Θ_λ."""
 import math
 
-import numpy as np
-
 from .. import stats
 
 GD_TOLERANCE = 1.05  # "GD reaches Θ_λ": its objective within 5% of the optimum

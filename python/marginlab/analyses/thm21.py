@@ -58,9 +58,8 @@ def table(res):
     return out
 
 
-def _values(runs, metric, idx=None):
-    v = np.asarray([r.final(metric) for r in runs], float)
-    return v if idx is None else v[idx % len(v)]
+def _values(runs, metric):
+    return np.asarray([r.final(metric) for r in runs], float)
 
 
 def _arrays(tab, metric):
