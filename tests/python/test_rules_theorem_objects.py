@@ -237,15 +237,21 @@ def test_width_without_max_margin_says_so(tmp_path):
 # ---------------------------------------------------------------- fig2
 
 
-def fig2_runs(first_zero_steps, trials=4, ratio=1.01):
+def fig2_runs(first_zero_steps, trials=4, ratio=1.01, reg_minus_unreg=None):
+    """`reg_minus_unreg` {metric: [paired difference per trial]} overrides the regularized run's
+    final test_error / margin / pattern_change relative to the unregularized one's."""
     steps = [0, 10, 20, 30, 40, 60, 100, 197, 400]
+    unreg_final = {"test_error": 0.15, "margin": 0.005, "pattern_change": 0.02}
+    reg_final = {"test_error": 0.1, "margin": 0.01, "pattern_change": 0.1}
     runs = []
     for t in range(trials):
         for lam in (5e-4, 0.0):
             z = first_zero_steps[t % len(first_zero_steps)]
             err = [0.3 if s < z else 0.0 for s in steps]
-            f = {"test_error": 0.1 if lam else 0.15, "margin": 0.01 if lam else 0.005, "pattern_change": 0.1 if lam else 0.02,
-                 "train_error": 0.0, "dist_init": 1.0, "norm": 10.0}
+            f = {"train_error": 0.0, "dist_init": 1.0, "norm": 10.0}
+            for metric, base in unreg_final.items():
+                diffs = (reg_minus_unreg or {}).get(metric)
+                f[metric] = base if not lam else (base + diffs[t] if diffs is not None else reg_final[metric])
             if lam:
                 f.update({"net_objective": 0.1 * ratio, "opt_objective": 0.1, "opt_lower": 0.1, "opt_certified": 0.0,
                           "opt_test_error": 0.08, "opt_margin": 0.012})
@@ -274,3 +280,25 @@ def test_fig2_regularized_run_reaches_the_optimum(tmp_path, ratio, expected):
 def test_fig2_reaches_optimum_inconclusive_with_few_trials(tmp_path):
     an = analyze(fig2, "fig2", fig2_runs([40], trials=2), tmp_path)
     assert verdict(an, "The regularized run") == "inconclusive"
+
+
+# Each paired comparison of Fig. 2 (reg − unreg) driven to all three outcomes: a consistent
+# difference on the claim's side, a consistent one against it, and one whose sign flips by trial.
+FIG2_PAIRED = {"An explicit regularizer improves generalization": ("test_error", -1),
+               "An explicit regularizer improves the normalized margin": ("margin", +1),
+               "Few activation patterns change without regularization": ("pattern_change", +1)}
+
+
+@pytest.mark.parametrize("prefix", sorted(FIG2_PAIRED))
+@pytest.mark.parametrize("diffs, expected", [([0.010, 0.012, 0.011, 0.009], "supported"),
+                                             ([-0.010, -0.012, -0.011, -0.009], "not supported"),
+                                             ([0.030, -0.020, 0.025, -0.015], "inconclusive")])
+def test_fig2_paired_claims_reach_every_outcome(tmp_path, prefix, diffs, expected):
+    metric, sign = FIG2_PAIRED[prefix]
+    an = analyze(fig2, "fig2", fig2_runs([40], reg_minus_unreg={metric: [sign * d for d in diffs]}), tmp_path)
+    assert verdict(an, prefix) == expected
+
+
+def test_fig2_paired_claim_with_two_trials_is_never_supported(tmp_path):
+    an = analyze(fig2, "fig2", fig2_runs([40], trials=2, reg_minus_unreg={"test_error": [-0.01, -0.011]}), tmp_path)
+    assert verdict(an, "An explicit regularizer improves generalization") == "inconclusive"
