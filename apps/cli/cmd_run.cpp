@@ -2,7 +2,6 @@
 #include <cmath>
 #include <iostream>
 #include <memory>
-#include <set>
 
 #include "command.hpp"
 #include "marginlab/core/error.hpp"
@@ -21,22 +20,6 @@ struct RunArgs {
   std::vector<std::string> sets;
   bool json = false;
 };
-
-// Applies `--set key=value` overrides to every scale's parameters, and records them in the
-// config text so that a results folder is resumed only with the same overrides.
-void ApplyOverrides(ExperimentConfig& config, const std::vector<std::string>& sets) {
-  std::set<std::string> seen;
-  for (const auto& s : sets) {
-    const std::size_t eq = s.find('=');
-    ML_REQUIRE(eq != std::string::npos && eq > 0) << "--set: expected key=value, got '" << s << "'";
-    const std::string key = s.substr(0, eq), value = s.substr(eq + 1);
-    ML_REQUIRE(seen.insert(key).second) << "--set: '" << key << "' is given twice";
-    config.params.Set(key, value);
-    for (auto& [name, scale] : config.scales)
-      if (scale.params.Has(key)) scale.params.Set(key, value);
-    config.text += "\n# --set " + s;
-  }
-}
 
 void RunRun(const RunArgs& a) {
   ExperimentConfig config = LoadExperimentConfig(ResolveExperiment(a.config));

@@ -173,6 +173,51 @@ const ScaleConfig& ExperimentConfig::Scale(const std::string& scale) const {
   throw InputError(path + ": no scale '" + scale + "' (this experiment has: " + known + ")");
 }
 
+namespace {
+constexpr std::string_view kOverrideLine = "# --set ";
+}  // namespace
+
+void ApplyOverrides(ExperimentConfig& config, const std::vector<std::string>& sets) {
+  std::set<std::string> seen;
+  for (const auto& s : sets) {
+    const std::size_t eq = s.find('=');
+    ML_REQUIRE(eq != std::string::npos && eq > 0) << "--set: expected key=value, got '" << s << "'";
+    ML_REQUIRE(s.find('\n') == std::string::npos) << "--set: '" << s.substr(0, eq) << "': a value holds no newline";
+    const std::string key = s.substr(0, eq), value = s.substr(eq + 1);
+    ML_REQUIRE(seen.insert(key).second) << "--set: '" << key << "' is given twice";
+    config.params.Set(key, value);
+    for (auto& [name, scale] : config.scales)
+      if (scale.params.Has(key)) scale.params.Set(key, value);
+    config.text += "\n" + std::string(kOverrideLine) + s;
+  }
+}
+
+std::string ResultsDefiningText(const std::string& text, const std::string& path, const std::string& scale) {
+  toml::table root;
+  try {
+    root = toml::parse(text, path);
+  } catch (const toml::parse_error& e) {
+    throw InputError(path + ":" + std::to_string(e.source().begin.line) + ": invalid TOML: " +
+                     std::string(e.description()));
+  }
+  if (toml::table* scales = root["scale"].as_table()) {
+    std::vector<std::string> others;
+    for (const auto& [name, node] : *scales)
+      if (name.str() != scale) others.emplace_back(name.str());
+    for (const auto& name : others) scales->erase(name);
+    if (toml::table* kept = (*scales)[scale].as_table()) kept->erase("measured_seconds");
+  }
+  std::ostringstream out;
+  out << toml::toml_formatter(root, toml::format_flags::none);
+  std::vector<std::string> overrides;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);)
+    if (line.rfind(kOverrideLine, 0) == 0) overrides.push_back(line);
+  std::sort(overrides.begin(), overrides.end());
+  for (const auto& line : overrides) out << '\n' << line;
+  return out.str();
+}
+
 ExperimentConfig ParseExperimentConfig(const std::string& text, const std::string& path) {
   toml::table root;
   try {

@@ -199,10 +199,54 @@ TEST(Runner, ResumesOnlyUnfinishedTrialsAndRefusesAnotherConfig) {
   const auto full = Finals(dir);
   for (const auto& [key, value] : partial) EXPECT_EQ(full.at(key), value);
   EXPECT_NE(log.str().find("resuming, 5 of 12"), std::string::npos) << log.str();
-  // A changed config is refused and the stored results are kept.
-  ExperimentConfig changed = ParseExperimentConfig(std::string(kConfig) + "\n# changed\n", "demo.toml");
-  EXPECT_THROW(RunExperiment(changed, o, TestKind(), log), InputError);
+  // A comment, a recorded time, another scale's edit or a re-spelled number leave the run resumable…
+  std::string cosmetic = std::string(kConfig) + "\n# a comment\n";
+  cosmetic.replace(cosmetic.find("offset = 1.5"), 12, "offset = 15e-1  # re-spelled");
+  cosmetic.replace(cosmetic.find("[scale.smoke]\ntrials = 3"), 24,
+                   "[scale.smoke]\ntrials = 3\nmeasured_seconds = 12.5");
+  cosmetic.replace(cosmetic.find("sleep_ms = 150"), 14, "sleep_ms = 99");
+  const RunSummary third = RunExperiment(ParseExperimentConfig(cosmetic, "demo.toml"), o, TestKind(), log);
+  EXPECT_EQ(third.already_done, 12);
+  EXPECT_EQ(third.ran, 0);
+  // …a change to what decides this scale's results is refused, and the stored results are kept.
+  for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
+           {"offset = 1.5", "offset = 1.6"}, {"trials = 3", "trials = 4"}, {"seed = 7", "seed = 8"},
+           {"n = [10, 20]", "n = [10, 30]"}}) {
+    std::string text = kConfig;
+    text.replace(text.find(from), from.size(), to);
+    ExperimentConfig changed = ParseExperimentConfig(text, "demo.toml");
+    try {
+      RunExperiment(changed, o, TestKind(), log);
+      ADD_FAILURE() << "accepted " << to;
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("different version of demo.toml"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(Finals(dir), full) << to;
+  }
+  // So is a `--set` override the stored run did not have (it is recorded as a comment line).
+  ExperimentConfig overridden = ParseExperimentConfig(kConfig, "demo.toml");
+  ApplyOverrides(overridden, {"offset=1.5"});
+  EXPECT_THROW(RunExperiment(overridden, o, TestKind(), log), InputError);
   EXPECT_EQ(Finals(dir), full);
+}
+
+TEST(Config, OverridesAreRecordedAndDecideTheResultsText) {
+  ExperimentConfig c = ParseExperimentConfig(kConfig, "demo.toml");
+  ApplyOverrides(c, {"sleep_ms=5", "offset=2"});
+  EXPECT_EQ(*c.params.Find("offset"), "2");
+  EXPECT_EQ(*c.scales.at("slow").params.Find("sleep_ms"), "5");
+  EXPECT_FALSE(c.scales.at("slow").params.Has("offset"));
+  // The order of the flags does not matter; their values do.
+  ExperimentConfig swapped = ParseExperimentConfig(kConfig, "demo.toml");
+  ApplyOverrides(swapped, {"offset=2", "sleep_ms=5"});
+  EXPECT_EQ(ResultsDefiningText(c.text, c.path, "smoke"), ResultsDefiningText(swapped.text, c.path, "smoke"));
+  ExperimentConfig other = ParseExperimentConfig(kConfig, "demo.toml");
+  ApplyOverrides(other, {"offset=3", "sleep_ms=5"});
+  EXPECT_NE(ResultsDefiningText(c.text, c.path, "smoke"), ResultsDefiningText(other.text, c.path, "smoke"));
+  for (const std::vector<std::string>& bad : {std::vector<std::string>{"offset"}, {"=1"}, {"a=1", "a=2"}}) {
+    ExperimentConfig b = ParseExperimentConfig(kConfig, "demo.toml");
+    EXPECT_THROW(ApplyOverrides(b, bad), InputError) << bad[0];
+  }
 }
 
 TEST(Runner, SurvivesSigkillMidway) {

@@ -146,7 +146,10 @@ ResultStore::ResultStore(const fs::path& dir, const ExperimentConfig& config, co
     ML_REQUIRE(stored == config.name && Meta("scale") == scale)
         << path_.string() << " holds results of experiment '" << stored << "' at scale '" << Meta("scale")
         << "', not '" << config.name << "' at '" << scale << "'; choose another --out folder";
-    ML_REQUIRE(Meta("config_text") == config.text)
+    // Comments, recorded times and other scales may change; what decides the results may not.
+    ML_REQUIRE(Meta("config_text") == config.text ||
+               ResultsDefiningText(Meta("config_text"), config.path, scale) ==
+                   ResultsDefiningText(config.text, config.path, scale))
         << path_.string() << " was made from a different version of " << config.path
         << "; its stored results are kept: choose another --out folder to run the changed config";
   } catch (...) {

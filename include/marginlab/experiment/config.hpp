@@ -93,6 +93,19 @@ struct TrialSpec {
 ExperimentConfig LoadExperimentConfig(const std::filesystem::path& path);
 ExperimentConfig ParseExperimentConfig(const std::string& text, const std::string& path);
 
+// Applies `--set key=value` overrides to the parameters of the config and of every scale that
+// sets the key, and records each as a line "# --set key=value" appended to `text`, so that a
+// results folder is resumed only with the same overrides. InputError for a malformed or
+// repeated override.
+void ApplyOverrides(ExperimentConfig& config, const std::vector<std::string>& sets);
+
+// What of a config's text decides a scale's results: the parsed TOML (comments and layout
+// gone, keys in a fixed order) without the other scales and without `measured_seconds`, plus
+// the recorded `--set` lines (in sorted order), so that recording a time or a comment, or
+// editing another scale, leaves a stored run resumable. A result store compares this, not the
+// raw text. Throws InputError for invalid TOML.
+std::string ResultsDefiningText(const std::string& text, const std::string& path, const std::string& scale);
+
 // All trials of a scale, ordered by (point, trial). Throws InputError for an
 // unknown scale or an unresolvable {reference}.
 std::vector<TrialSpec> ExpandTrials(const ExperimentConfig& config, const std::string& scale);
