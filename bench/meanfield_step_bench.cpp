@@ -37,8 +37,8 @@ void BM_FlowStep(benchmark::State& st) {
   InitOptions io;
   io.particles = M;
   ParticleMeasure rho = InitialMeasure(d, io, Rng(2));
-  std::unique_ptr<nn::BlockPool> pool;
-  if (threads > 1) pool = std::make_unique<nn::BlockPool>(threads);
+  std::unique_ptr<BlockPool> pool;
+  if (threads > 1) pool = std::make_unique<BlockPool>(threads);
   Workspace ws;
   for (auto _ : st) {
     const Evaluation e = Evaluate(p, rho, pool.get(), &ws);

@@ -1,5 +1,6 @@
 # Finds marginlab's dependencies (all from Debian packages installed by scripts/setup)
-# and collects them in the INTERFACE target marginlab_deps.
+# and collects the private ones in the INTERFACE target marginlab_deps, which the library
+# links PRIVATE (Eigen and Threads, needed by the public headers, it links PUBLIC).
 add_library(marginlab_deps INTERFACE)
 
 find_package(Eigen3 3.4 REQUIRED NO_MODULE)
@@ -64,16 +65,4 @@ if(MARGINLAB_WITH_SLEEF)
   else()
     message(FATAL_ERROR "MARGINLAB_WITH_SLEEF=ON but SLEEF was not found: run scripts/setup or pass -DMARGINLAB_WITH_SLEEF=OFF")
   endif()
-endif()
-
-set(MARGINLAB_HAVE_MPI 0)
-if(MARGINLAB_WITH_MPI)
-  find_package(MPI REQUIRED COMPONENTS CXX)
-  target_link_libraries(marginlab_deps INTERFACE MPI::MPI_CXX)
-  set(MARGINLAB_HAVE_MPI 1)
-endif()
-
-set(MARGINLAB_HAVE_PYTHON 0)
-if(MARGINLAB_WITH_PYTHON)
-  set(MARGINLAB_HAVE_PYTHON 1)
 endif()

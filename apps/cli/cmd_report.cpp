@@ -10,6 +10,7 @@
 
 #include "command.hpp"
 #include "marginlab/build_config.hpp"
+#include "marginlab/core/data_dir.hpp"
 #include "marginlab/core/error.hpp"
 
 namespace marginlab::cli {
@@ -22,7 +23,7 @@ void RunPythonReport(const std::string& dir) {
   const std::string python = MARGINLAB_PYTHON_EXECUTABLE;
   ML_REQUIRE(fs::exists(python)) << python << " not found: the report needs Debian's python3 with "
                                  << "matplotlib (scripts/setup installs them)";
-  const std::string pythonpath = std::string(MARGINLAB_SOURCE_DIR) + "/python";
+  const std::string pythonpath = (DataDir() / "python").string();
   const char* old = std::getenv("PYTHONPATH");
   const std::string env = pythonpath + (old && *old ? ":" + std::string(old) : "");
   const pid_t pid = fork();

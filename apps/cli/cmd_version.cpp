@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "command.hpp"
+#include "marginlab/core/data_dir.hpp"
 #include "marginlab/core/features.hpp"
 
 namespace marginlab::cli {
@@ -15,10 +16,10 @@ void RegisterVersion(CLI::App& app) {
     if (*json) {
       nlohmann::json features = nlohmann::json::object();
       for (const auto& f : BuildFeatures()) features[f.name] = f.built;
-      PrintJson({{"version", Version()}, {"features", features}});
+      PrintJson({{"version", Version()}, {"features", features}, {"data_dir", DataDir().string()}});
       return;
     }
-    std::cout << "marginlab " << Version() << "\n";
+    std::cout << "marginlab " << Version() << " (data files: " << DataDir().string() << ")\n";
     for (const auto& f : BuildFeatures())
       std::cout << "  " << (f.built ? "[x] " : "[ ] ") << f.name << " — " << f.what
                 << (f.built ? "" : " (off: -D" + f.cmake_option + "=ON)") << "\n";

@@ -17,10 +17,10 @@
 
 #include "marginlab/core/atomic_file.hpp"
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/file_bytes.hpp"
 #include "marginlab/core/memory.hpp"
 #include "marginlab/core/options.hpp"
 #include "marginlab/core/params.hpp"
-#include "file_bytes.hpp"
 
 namespace marginlab {
 namespace fs = std::filesystem;
@@ -177,7 +177,7 @@ std::string CsvOptions::Validate() const {
 
 Dataset LoadCsvDataset(const CsvOptions& opts) {
   ValidateOrThrow(opts, "csv");
-  return ParseCsvDataset(data_internal::ReadFileBytes(opts.path), opts);
+  return ParseCsvDataset(ReadFileBytes(opts.path), opts);
 }
 
 Dataset ParseCsvDataset(std::string_view text, const CsvOptions& opts) {

@@ -20,10 +20,10 @@
 
 #include "marginlab/core/atomic_file.hpp"
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/file_bytes.hpp"
 #include "marginlab/core/memory.hpp"
 #include "marginlab/core/options.hpp"
 #include "marginlab/core/params.hpp"
-#include "file_bytes.hpp"
 
 namespace marginlab {
 namespace fs = std::filesystem;
@@ -271,7 +271,7 @@ RawIdx ParseRawIdx(std::string file, const std::string& name) {
 }
 
 RawIdx ReadRawIdx(const fs::path& path) {
-  return ParseRawIdx(data_internal::ReadFileBytes(path), path.string());
+  return ParseRawIdx(ReadFileBytes(path), path.string());
 }
 
 // Converts v to the IDX element `type` and appends it big-endian.
@@ -296,7 +296,7 @@ void AppendValue(std::string& out, std::uint8_t type, double v, std::size_t i, c
 }  // namespace
 
 IdxArray ReadIdx(const fs::path& path) {
-  return ParseIdx(data_internal::ReadFileBytes(path), path.string());
+  return ParseIdx(ReadFileBytes(path), path.string());
 }
 
 void WriteIdx(const fs::path& path, const IdxArray& a, bool gzip) {

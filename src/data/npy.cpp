@@ -20,9 +20,9 @@
 
 #include "marginlab/core/atomic_file.hpp"
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/file_bytes.hpp"
 #include "marginlab/core/memory.hpp"
 #include "marginlab/core/params.hpp"
-#include "file_bytes.hpp"
 
 namespace marginlab {
 namespace fs = std::filesystem;
@@ -367,7 +367,7 @@ void RequireFinite(const NpyArray& a, const std::string& name) {
                    FormatDouble(a.data[i]) + "; expected finite numbers");
 }
 
-NpyArray ReadNpy(const fs::path& path) { return ParseNpy(data_internal::ReadFileBytes(path), path.string()); }
+NpyArray ReadNpy(const fs::path& path) { return ParseNpy(ReadFileBytes(path), path.string()); }
 
 std::string EncodeNpy(const double* data, const std::vector<std::size_t>& shape) {
   std::string header = "{'descr': '<f8', 'fortran_order': False, 'shape': " + ShapeText(shape) + ", }";

@@ -6,9 +6,9 @@
 #include <algorithm>
 #include <cstdint>
 
-#include "file_bytes.hpp"
 #include "marginlab/core/atomic_file.hpp"
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/file_bytes.hpp"
 #include "marginlab/core/memory.hpp"
 
 namespace marginlab {
@@ -210,7 +210,7 @@ std::map<std::string, NpyArray> ParseNpz(std::string_view b, const std::string& 
 }
 
 std::map<std::string, NpyArray> ReadNpz(const std::filesystem::path& path) {
-  return ParseNpz(data_internal::ReadFileBytes(path), path.string());
+  return ParseNpz(ReadFileBytes(path), path.string());
 }
 
 void NpzWriter::Add(const std::string& key, const double* data,

@@ -4,13 +4,13 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
-#include <fstream>
 #include <set>
 #include <sstream>
 #include <toml++/toml.h>
 
-#include "marginlab/build_config.hpp"
+#include "marginlab/core/data_dir.hpp"
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/file_bytes.hpp"
 #include "marginlab/core/memory.hpp"
 #include "marginlab/core/rng.hpp"
 
@@ -259,11 +259,7 @@ ExperimentConfig ParseExperimentConfig(const std::string& text, const std::strin
 }
 
 ExperimentConfig LoadExperimentConfig(const fs::path& path) {
-  std::ifstream in(path);
-  ML_REQUIRE(in) << path.string() << ": cannot open experiment config";
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ParseExperimentConfig(ss.str(), path.string());
+  return ParseExperimentConfig(ReadFileBytes(path), path.string());
 }
 
 std::vector<TrialSpec> ExpandTrials(const ExperimentConfig& config, const std::string& scale) {
@@ -340,7 +336,7 @@ std::vector<TrialSpec> ExpandTrials(const ExperimentConfig& config, const std::s
 }
 
 std::vector<fs::path> ListExperimentFiles(const fs::path& dir) {
-  const fs::path root = dir.empty() ? fs::path(MARGINLAB_SOURCE_DIR) / "experiments" : dir;
+  const fs::path root = dir.empty() ? DataDir() / "experiments" : dir;
   std::vector<fs::path> files;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(root, ec))

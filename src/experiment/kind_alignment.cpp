@@ -16,7 +16,7 @@
 
 #include "marginlab/core/error.hpp"
 #include "marginlab/data/source.hpp"
-#include "marginlab/experiment/kinds.hpp"
+#include "experiment/kinds.hpp"
 
 namespace marginlab {
 

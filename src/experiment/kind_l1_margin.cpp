@@ -16,7 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "marginlab/core/error.hpp"
-#include "marginlab/experiment/kinds.hpp"
+#include "experiment/kinds.hpp"
 #include "marginlab/experiment/reference.hpp"
 #include "marginlab/margin/l1svm.hpp"
 #include "marginlab/margin/lp.hpp"

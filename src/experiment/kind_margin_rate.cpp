@@ -11,7 +11,7 @@
 #include <cmath>
 
 #include "marginlab/core/error.hpp"
-#include "marginlab/experiment/kinds.hpp"
+#include "experiment/kinds.hpp"
 #include "marginlab/margin/linear_svm.hpp"
 
 namespace marginlab {

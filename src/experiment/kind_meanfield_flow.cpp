@@ -17,7 +17,7 @@
 
 #include "marginlab/core/error.hpp"
 #include "marginlab/data/source.hpp"
-#include "marginlab/experiment/kinds.hpp"
+#include "experiment/kinds.hpp"
 #include "marginlab/meanfield/flow.hpp"
 
 namespace marginlab {

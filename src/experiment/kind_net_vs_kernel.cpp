@@ -37,7 +37,7 @@
 
 #include "marginlab/core/error.hpp"
 #include "marginlab/data/source.hpp"
-#include "marginlab/experiment/kinds.hpp"
+#include "experiment/kinds.hpp"
 #include "marginlab/experiment/reference.hpp"
 #include "marginlab/kernel/gram.hpp"
 #include "marginlab/kernel/kernel_svm.hpp"

@@ -11,7 +11,7 @@
 // plus steps_done, diverged (always 0: a run that diverges or produces a non-finite
 // number fails the trial with its reason and step; the column stays for old stores)
 // and the seconds spent training.
-#include "marginlab/experiment/kinds.hpp"
+#include "experiment/kinds.hpp"
 
 #include "marginlab/data/source.hpp"
 #include "marginlab/experiment/reference.hpp"

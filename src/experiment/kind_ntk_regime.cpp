@@ -15,7 +15,7 @@
 
 #include "marginlab/core/error.hpp"
 #include "marginlab/data/source.hpp"
-#include "marginlab/experiment/kinds.hpp"
+#include "experiment/kinds.hpp"
 #include "marginlab/kernel/gram.hpp"
 #include "marginlab/margin/ntk_margin.hpp"
 

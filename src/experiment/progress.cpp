@@ -1,5 +1,5 @@
 // Progress bar / progress lines (see progress.hpp).
-#include "marginlab/experiment/progress.hpp"
+#include "experiment/progress.hpp"
 
 #include <cmath>
 #include <cstdio>

@@ -14,7 +14,7 @@
 
 #include "marginlab/core/error.hpp"
 #include "marginlab/core/threads.hpp"
-#include "marginlab/experiment/progress.hpp"
+#include "experiment/progress.hpp"
 #include "marginlab/experiment/store.hpp"
 
 namespace marginlab {

@@ -454,8 +454,8 @@ TEST(Store, OneWriterPerFolderAndNoHandleLeakWhenTheConstructorThrows) {
   ResultStore again(dir, c, "smoke");  // released with the first store
   // A constructor that throws after opening the database (another config) closes it and
   // releases the lock (LeakSanitizer found the handle leaked): a correct store opens after it.
-  ExperimentConfig other = c;
-  other.text += "\n# changed";
+  ExperimentConfig other = c;  // a changed parameter (a comment alone would not be a change)
+  other.text.replace(other.text.find("offset = 1.5"), 12, "offset = 1.6");
   {
     const fs::path d2 = root / "out2";
     { ResultStore s(d2, c, "smoke"); }

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/parallel_tasks.hpp"
 #include "marginlab/core/rng.hpp"
 #include "marginlab/kernel/gram.hpp"
 

@@ -1,7 +1,7 @@
 // SqrtAndPiMinusAngle (fast_angle.hpp) against long-double sqrtl/atan2l: random angles over many
 // scales, both signs of g, and the edges of its argument reduction (s = |g|, a = tan(π/8)·b,
 // g = 0, θ near 0 and π as far as Gram sends them to it).
-#include "marginlab/kernel/fast_angle.hpp"
+#include "kernel/fast_angle.hpp"
 
 #include <gtest/gtest.h>
 

@@ -2,21 +2,18 @@
 #include "marginlab/kernel/gram.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
-#include <exception>
-#include <mutex>
-#include <thread>
 #include <vector>
 
 #include "marginlab/build_config.hpp"
 #include "marginlab/core/error.hpp"
 #include "marginlab/core/memory.hpp"
+#include "marginlab/core/parallel_tasks.hpp"
 #include "marginlab/core/threads.hpp"
 #include "marginlab/kernel/closed_form.hpp"
-#include "marginlab/kernel/prefault.hpp"
-#include "marginlab/kernel/tile_store.hpp"
 #include "marginlab/kernel/vec_math.hpp"
+#include "kernel/prefault.hpp"
+#include "kernel/tile_store.hpp"
 
 #if MARGINLAB_HAVE_OPENBLAS
 #include <cblas.h>
@@ -25,7 +22,7 @@
 #if defined(__AVX512F__)
 #include <immintrin.h>
 
-#include "marginlab/kernel/fast_angle.hpp"
+#include "kernel/fast_angle.hpp"
 #define ML_GRAM_FUSED 1
 #else
 #define ML_GRAM_FUSED 0
@@ -244,33 +241,6 @@ void GramComputer::FusedTwoLayerColumn(const DotKernelCoeffs& cf, double* g, con
   }
 }
 #endif
-
-void ParallelTasks(Index count, const std::function<void(Index, int)>& fn) {
-  const int threads = static_cast<int>(std::min<Index>(NumThreads(), std::max<Index>(count, 1)));
-  if (threads <= 1) {
-    for (Index t = 0; t < count; ++t) fn(t, 0);
-    return;
-  }
-  const SingleThreadedBlas one_blas_thread;  // the tiles' GEMMs run on these workers
-  std::atomic<Index> next{0};
-  std::exception_ptr error;
-  std::mutex mu;
-  std::vector<std::thread> pool;
-  for (int w = 0; w < threads; ++w)
-    pool.emplace_back([&, w] {
-      for (Index t; (t = next.fetch_add(1)) < count;) {
-        try {
-          fn(t, w);
-        } catch (...) {
-          std::lock_guard<std::mutex> lock(mu);
-          if (!error) error = std::current_exception();
-          next = count;
-        }
-      }
-    });
-  for (auto& th : pool) th.join();
-  if (error) std::rethrow_exception(error);
-}
 
 namespace {
 struct WorkspacePool {

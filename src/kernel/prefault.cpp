@@ -1,11 +1,11 @@
-// Parallel MADV_POPULATE_WRITE of a large output block: see include/marginlab/kernel/prefault.hpp.
-#include "marginlab/kernel/prefault.hpp"
+// Parallel MADV_POPULATE_WRITE of a large output block: see prefault.hpp.
+#include "kernel/prefault.hpp"
 
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
 
-#include "marginlab/kernel/gram.hpp"
+#include "marginlab/core/parallel_tasks.hpp"
 
 #if defined(__linux__)
 #include <sys/mman.h>

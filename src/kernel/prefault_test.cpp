@@ -1,6 +1,6 @@
 // PrefaultForWrite (prefault.hpp): maps every page of a fresh block (mincore says resident), leaves
 // contents alone, ignores small blocks, and a Gram matrix large enough to use it is unchanged.
-#include "marginlab/kernel/prefault.hpp"
+#include "kernel/prefault.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/mman.h>

@@ -1,5 +1,5 @@
 // Transposed tile stores: 8×8 register transposes and non-temporal writes (tile_store.hpp).
-#include "marginlab/kernel/tile_store.hpp"
+#include "kernel/tile_store.hpp"
 
 #include <cstdint>
 

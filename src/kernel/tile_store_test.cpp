@@ -1,5 +1,5 @@
 // StoreTileTransposed and StoreTile (tile_store.hpp) against the plain double loops.
-#include "marginlab/kernel/tile_store.hpp"
+#include "kernel/tile_store.hpp"
 
 #include <gtest/gtest.h>
 

@@ -274,7 +274,7 @@ PatternResult ThetaLambdaByPatterns(const Matrix& X, const Vector& y, const Patt
                                     const Matrix& extra_directions) {
   CheckInput(X, y, extra_directions, opts);
   Stopwatch sw;
-  const Matrix V = detail::RowSpaceBasis(X);  // d×r, X = (XV)Vᵀ
+  const Matrix V = RowSpaceBasis(X);  // d×r, X = (XV)Vᵀ
   const Matrix Z = X * V;
   PatternResult res;
   res.exhaustive = opts.enumerate && V.cols() <= 3;

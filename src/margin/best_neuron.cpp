@@ -28,7 +28,6 @@ double NeuronValue(const Matrix& X, const Vector& alpha, const Vector& u) {
   return s;
 }
 
-namespace detail {
 Matrix RowSpaceBasis(const Matrix& X) {
   if (X.rows() == 0) return Matrix::Zero(X.cols(), 0);
   Eigen::JacobiSVD<Matrix> svd(X, Eigen::ComputeFullV);
@@ -38,7 +37,6 @@ Matrix RowSpaceBasis(const Matrix& X) {
   while (r < s.size() && s[r] > 1e-12 * s[0]) ++r;
   return svd.matrixV().leftCols(r);
 }
-}  // namespace detail
 
 OracleResult BestNeuron(const Matrix& X, const Vector& alpha, const OracleOptions& opts,
                         const Matrix& seeds) {
@@ -47,7 +45,7 @@ OracleResult BestNeuron(const Matrix& X, const Vector& alpha, const OracleOption
                                        << " entries, X has " << X.rows() << " rows";
   std::string method = opts.method;
   if (method == "auto") {
-    const Index r = detail::RowSpaceBasis(X).cols();
+    const Index r = RowSpaceBasis(X).cols();
     method = r <= 3 ? "exact" : (r <= opts.bnb_max_dim ? "bnb" : "ascent");
   }
   if (method == "exact") return BestNeuronExact(X, alpha);

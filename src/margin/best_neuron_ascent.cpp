@@ -218,7 +218,7 @@ OracleResult BestNeuronAscent(const Matrix& X, const Vector& alpha, const Oracle
   res.mode = "heuristic";
   res.certified = false;
   res.upper = std::numeric_limits<double>::infinity();
-  res.effective_dim = static_cast<int>(detail::RowSpaceBasis(X).cols());
+  res.effective_dim = static_cast<int>(RowSpaceBasis(X).cols());
   res.u = Vector::Zero(d);
   res.candidates = Matrix(0, d);
   res.candidate_values = Vector(0);

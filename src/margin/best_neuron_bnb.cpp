@@ -35,7 +35,7 @@ OracleResult BestNeuronBranchBound(const Matrix& X, const Vector& alpha, const O
   ValidateOrThrow(opts, "best-neuron oracle");
   ML_REQUIRE(alpha.size() == X.rows()) << "best-neuron oracle: α has " << alpha.size()
                                        << " entries, X has " << X.rows() << " rows";
-  const Matrix V = detail::RowSpaceBasis(X);
+  const Matrix V = RowSpaceBasis(X);
   const Index r = V.cols(), n = X.rows();
   OracleResult res;
   res.mode = "bound";

@@ -182,7 +182,7 @@ Candidate MaxOnSphere(const Matrix& A, const Vector& alpha) {
 OracleResult BestNeuronExact(const Matrix& X, const Vector& alpha) {
   ML_REQUIRE(alpha.size() == X.rows()) << "best-neuron oracle: α has " << alpha.size()
                                        << " entries, X has " << X.rows() << " rows";
-  const Matrix V = detail::RowSpaceBasis(X);
+  const Matrix V = RowSpaceBasis(X);
   const Index r = V.cols();
   ML_REQUIRE(r <= 3) << "exact best-neuron oracle: the inputs span " << r
                      << " dimensions; the exact method handles at most 3 (use bnb or ascent)";

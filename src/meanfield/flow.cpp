@@ -12,12 +12,13 @@
 #include <iterator>
 #include <sstream>
 
+#include "marginlab/core/block_pool.hpp"
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/log_steps.hpp"
 #include "marginlab/core/memory.hpp"
 #include "marginlab/core/threads.hpp"
 #include "marginlab/margin/certify.hpp"
 #include "marginlab/margin/objective.hpp"
-#include "marginlab/nn/train.hpp"
 
 namespace marginlab::meanfield {
 
@@ -204,14 +205,14 @@ FlowSummary RunFlow(const Matrix& X, const Vector& y, const FlowOptions& opts,
   rho.Check();
   ML_REQUIRE(rho.dim() == p.d()) << "meanfield: the start has dimension " << rho.dim()
                                  << " but the data have d = " << p.d();
-  std::unique_ptr<nn::BlockPool> pool;
+  std::unique_ptr<BlockPool> pool;
   const int threads = opts.threads > 0 ? opts.threads : NumThreads();
-  if (threads > 1) pool = std::make_unique<nn::BlockPool>(threads);
+  if (threads > 1) pool = std::make_unique<BlockPool>(threads);
 
   FlowSummary s;
   Stopwatch total;
   // The reference L*.
-  const Index rank = margin::detail::RowSpaceBasis(p.X).cols();
+  const Index rank = margin::RowSpaceBasis(p.X).cols();
   const bool want_ref = opts.reference == "global" ||
                         (opts.reference == "auto" && rank <= margin::OracleOptions{}.bnb_max_dim);
   if (want_ref) {
@@ -229,7 +230,7 @@ FlowSummary RunFlow(const Matrix& X, const Vector& y, const FlowOptions& opts,
   const double injected = 1 - decay;
   const long protect = opts.protect > 0 ? opts.protect : static_cast<long>(std::ceil(1 / opts.eta));
   const double noise = std::sqrt(2 * opts.eta * opts.temperature);
-  const std::vector<long> logs = nn::LogSteps(opts.steps, opts.log_points, opts.log_spacing);
+  const std::vector<long> logs = LogSteps(opts.steps, opts.log_points, opts.log_spacing);
   std::size_t next_log = 0;
   double pruned = 0, diag_seconds = 0;
   const bool prune = opts.sigma > 0 && opts.injection == "append";

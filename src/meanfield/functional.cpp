@@ -24,7 +24,7 @@ Index Blocks(Index M) { return (M + kBlock - 1) / kBlock; }
 
 // Runs fn(b) for every block, on the pool when given.
 template <class Fn>
-void ForBlocks(Index M, nn::BlockPool* pool, Fn&& fn) {
+void ForBlocks(Index M, BlockPool* pool, Fn&& fn) {
   const Index nb = Blocks(M);
   if (pool && pool->threads() > 1 && nb > 1) {
     pool->Run(nb, [&](Index b) { fn(b); });
@@ -45,7 +45,7 @@ void SquaredNorms(const ParticleMeasure& rho, Index r0, Index B, double* sq) {
 
 // Pass 1 on blocks of kBlock particles by the nn module's fused kernel with coefficients
 // c_j = m_j w_j: ws.part(i, b) = Σ_{j in b} c_j relu(u_j·x_i) and the activation pattern.
-void Forward(const Problem& p, const ParticleMeasure& rho, nn::BlockPool* pool, Workspace& ws) {
+void Forward(const Problem& p, const ParticleMeasure& rho, BlockPool* pool, Workspace& ws) {
   const Index M = rho.size(), n = p.n(), nb = Blocks(M);
   ws.coeff.resize(1, M);
   for (Index j = 0; j < M; ++j) ws.coeff(0, j) = rho.mass[j] * rho.w[j];
@@ -59,7 +59,7 @@ void Forward(const Problem& p, const ParticleMeasure& rho, nn::BlockPool* pool, 
     double reg = 0;
     for (Index j = 0; j < B; ++j) reg += rho.mass[j0 + j] * sq[j];
     ws.reg[b] = reg;  // ∫V dρ / λ over the block
-    nn::detail::TwoLayerForwardBlock(p.X, rho.U, ws.coeff, j0, std::min(kBlock, M - j0),
+    nn::TwoLayerForwardBlock(p.X, rho.U, ws.coeff, j0, std::min(kBlock, M - j0),
                                      ws.part.col(b).data(), ws.mask.data() + b * n * (kBlock / 8),
                                      static_cast<Matrix*>(nullptr));
   });
@@ -69,7 +69,7 @@ void Forward(const Problem& p, const ParticleMeasure& rho, nn::BlockPool* pool, 
 // Pass 2 from the pattern of pass 1 (same ρ): ws.G(j, :) = w_j v_j and ws.gw[j] = u_j·v_j =
 // Σ_i α_i relu(u_j·x_i), with v_j = Σ_i α_i 1[u_j·x_i > 0] x_i.
 void Backward(const Problem& p, const ParticleMeasure& rho, const Vector& alpha,
-              nn::BlockPool* pool, Workspace& ws) {
+              BlockPool* pool, Workspace& ws) {
   const Index M = rho.size(), n = p.n();
   ML_CHECK(ws.particles == M && alpha.size() == n) << "meanfield: no pattern from Evaluate of this measure";
   ws.w.resize(1, M);
@@ -78,14 +78,14 @@ void Backward(const Problem& p, const ParticleMeasure& rho, const Vector& alpha,
   ws.gw.resize(1, M);
   ForBlocks(M, pool, [&](Index b) {
     const Index j0 = b * kBlock;
-    nn::detail::TwoLayerBackwardBlock(p.X, rho.U, ws.w, 1.0, alpha.data(),
+    nn::TwoLayerBackwardBlock(p.X, rho.U, ws.w, 1.0, alpha.data(),
                                       ws.mask.data() + b * n * (kBlock / 8), j0,
                                       std::min(kBlock, M - j0), ws.G, &ws.gw);
   });
 }
 
 // The pattern for pass 2: the caller's (from Evaluate of this ρ) or a fresh forward pass.
-Workspace& PatternFor(const Problem& p, const ParticleMeasure& rho, nn::BlockPool* pool,
+Workspace& PatternFor(const Problem& p, const ParticleMeasure& rho, BlockPool* pool,
                       Workspace* given, Workspace& local) {
   if (given && given->particles == rho.size()) return *given;
   Forward(p, rho, pool, local);
@@ -110,7 +110,7 @@ Problem Problem::Make(const Matrix& X, const Vector& y, double lambda) {
   return p;
 }
 
-Evaluation Evaluate(const Problem& p, const ParticleMeasure& rho, nn::BlockPool* pool,
+Evaluation Evaluate(const Problem& p, const ParticleMeasure& rho, BlockPool* pool,
                     Workspace* workspace) {
   const Index M = rho.size(), n = p.n(), nb = Blocks(M);
   ML_CHECK(rho.dim() == p.d()) << "meanfield: particles have dimension " << rho.dim()
@@ -140,7 +140,7 @@ Evaluation Evaluate(const Problem& p, const ParticleMeasure& rho, nn::BlockPool*
 }
 
 Matrix Velocity(const Problem& p, const ParticleMeasure& rho, const Vector& alpha,
-                Vector* first_variation, nn::BlockPool* pool, Workspace* workspace) {
+                Vector* first_variation, BlockPool* pool, Workspace* workspace) {
   const Index M = rho.size(), d = p.d();
   Workspace local;
   Workspace& ws = PatternFor(p, rho, pool, workspace, local);
@@ -159,7 +159,7 @@ Matrix Velocity(const Problem& p, const ParticleMeasure& rho, const Vector& alph
 }
 
 void Transport(const Problem& p, ParticleMeasure& rho, const Vector& alpha, double eta,
-               nn::BlockPool* pool, Vector* direction_variation, Workspace* workspace) {
+               BlockPool* pool, Vector* direction_variation, Workspace* workspace) {
   const Index M = rho.size(), d = p.d();
   const double lam = p.lambda;
   const double shrink = 1 - 2 * eta * lam;  // θ − η 2λθ

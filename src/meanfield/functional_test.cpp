@@ -147,7 +147,7 @@ TEST(MeanFieldFunctional, TwoHomogeneousSymmetry) {
 TEST(MeanFieldFunctional, ThreadCountDoesNotChangeABit) {
   const Problem p = RandomProblem(30, 8, 0.01, 11);
   ParticleMeasure a = RandomMeasure(1000, 8, 12, false), b = a;
-  nn::BlockPool pool(2);
+  BlockPool pool(2);
   const Evaluation ea = Evaluate(p, a, nullptr), eb = Evaluate(p, b, &pool);
   EXPECT_EQ(ea.objective, eb.objective);
   EXPECT_TRUE(ea.a == eb.a);

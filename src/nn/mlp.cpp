@@ -122,7 +122,7 @@ void MlpForward(MlpWorkspace<T>& ws, const MlpShape& shape, const Weights<T>& W,
     if (ws.mask.size() < mask_size) ws.mask.resize(mask_size);
     auto block = [&](Index b) {
       const Index j0 = b * kUnitBlock, w = std::min(kUnitBlock, m - j0);
-      detail::TwoLayerForwardBlock(X, W[0], W[1], j0, w, ws.Fpart.col(b).data(),
+      TwoLayerForwardBlock(X, W[0], W[1], j0, w, ws.Fpart.col(b).data(),
                                    ws.mask.data() + b * n * (kUnitBlock / 8),
                                    ws.write_activations ? &H1 : nullptr);
     };
@@ -169,7 +169,7 @@ void MlpBackward(Weights<T>& dW, MlpWorkspace<T>& ws, const MlpShape& shape, con
         << "MlpBackward: no activation pattern from a matching MlpForward";
     auto block = [&](Index b) {
       const Index j0 = b * kUnitBlock, w = std::min(kUnitBlock, m - j0);
-      detail::TwoLayerBackwardBlock(X, W[0], W[1], s, dF.data(),
+      TwoLayerBackwardBlock(X, W[0], W[1], s, dF.data(),
                                     ws.mask.data() + b * n * (kUnitBlock / 8), j0, w, dW[0],
                                     shape.freeze_output ? nullptr : &dW[1]);
     };

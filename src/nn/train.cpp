@@ -7,7 +7,6 @@
 #include <cstdlib>
 #include <exception>
 #include <memory>
-#include <set>
 #include <sstream>
 #include <thread>
 #include <type_traits>
@@ -76,17 +75,6 @@ MlpShape ShapeFor(const TrainOptions& o, const Dataset& train) {
   s.freeze_output = o.freeze_output;
   s.Check();
   return s;
-}
-
-std::vector<long> LogSteps(long steps, long points, const std::string& spacing) {
-  std::set<long> s{0, steps};
-  for (long k = 1; k <= points && steps > 0; ++k) {
-    const double f = static_cast<double>(k) / static_cast<double>(points);
-    const double v = spacing == "linear" ? f * static_cast<double>(steps)
-                                         : std::pow(static_cast<double>(steps), f);
-    s.insert(std::clamp(std::lround(v), 0L, steps));
-  }
-  return {s.begin(), s.end()};
 }
 
 std::string TrainSummary::BriefReport() const {

@@ -15,7 +15,7 @@
 
 #include "marginlab/nn/mlp.hpp"
 
-namespace marginlab::nn::detail {
+namespace marginlab::nn {
 namespace {
 
 template <class T>
@@ -287,4 +287,4 @@ template void TwoLayerBackwardBlock<float>(const MatrixF&, const MatrixF&, const
                                            const float*, const std::uint8_t*, Index, Index,
                                            MatrixF&, MatrixF*);
 
-}  // namespace marginlab::nn::detail
+}  // namespace marginlab::nn

@@ -7,7 +7,7 @@
 // final metrics, an optional per-step trace, and optional named artifacts
 // (JSON text, e.g. a function sampled on a grid for a figure).
 //
-// Kinds are registered in TrialKinds() (trial_kinds.cpp), one entry per kind.
+// Kinds are registered in TrialKinds() (trial_kind.cpp), one entry per kind.
 // A kind must be deterministic given (params, seed) and must not depend on the
 // thread count.
 #pragma once

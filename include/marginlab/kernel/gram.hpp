@@ -14,7 +14,6 @@
 // count, so results are bit-identical for any --threads.
 #pragma once
 
-#include <functional>
 
 #include "marginlab/core/types.hpp"
 #include "marginlab/kernel/closed_form.hpp"
@@ -63,8 +62,5 @@ Matrix KernelTimes(const KernelOptions& opts, const Matrix& A, const Matrix& B, 
 // F = K(X, X) · C using symmetry (each off-diagonal tile is computed once); deterministic.
 Matrix SymmetricKernelTimes(const KernelOptions& opts, const Matrix& X, const Matrix& C);
 
-// Runs fn(task, worker) for task in [0, count) on NumThreads() workers (OpenBLAS pinned to one
-// thread meanwhile). Each task must write disjoint outputs; worker < NumThreads().
-void ParallelTasks(Index count, const std::function<void(Index task, int worker)>& fn);
 
 }  // namespace marginlab

@@ -113,9 +113,8 @@ OracleResult BestNeuronBranchBound(const Matrix& X, const Vector& alpha, const O
 OracleResult BestNeuronAscent(const Matrix& X, const Vector& alpha, const OracleOptions& opts,
                               const Matrix& seeds = Matrix());
 
-namespace detail {
-// Orthonormal basis V (d×r) of X's row space (rows with ‖x‖ = 0 ignored).
+// Orthonormal basis V (d×r) of X's row space (rows with ‖x‖ = 0 ignored): the oracles search
+// within it, and the mean-field flow's diagnostics measure the effective dimension r with it.
 Matrix RowSpaceBasis(const Matrix& X);
-}  // namespace detail
 
 }  // namespace marginlab::margin

@@ -32,7 +32,7 @@
 
 #include "marginlab/core/types.hpp"
 #include "marginlab/meanfield/measure.hpp"
-#include "marginlab/nn/block_pool.hpp"
+#include "marginlab/core/block_pool.hpp"
 #include "marginlab/nn/mlp.hpp"
 
 namespace marginlab::meanfield {
@@ -71,14 +71,14 @@ struct Evaluation {
 
 // Pass 1: outputs, R, ∫V, L and α. `pool` may be null (one thread).
 // With a workspace, also keeps the activation pattern there for the pass 2 that follows.
-Evaluation Evaluate(const Problem& p, const ParticleMeasure& rho, nn::BlockPool* pool = nullptr,
+Evaluation Evaluate(const Problem& p, const ParticleMeasure& rho, BlockPool* pool = nullptr,
                     Workspace* workspace = nullptr);
 
 // Pass 2: velocities v[ρ](θ_j) at every particle (M×(d+1), column 0 = v_w) given α of ρ,
 // and optionally the first variation L′[ρ](θ_j) (M).
 // `workspace`: from Evaluate of this ρ (then pass 1 is not repeated), or null.
 Matrix Velocity(const Problem& p, const ParticleMeasure& rho, const Vector& alpha,
-                Vector* first_variation = nullptr, nn::BlockPool* pool = nullptr,
+                Vector* first_variation = nullptr, BlockPool* pool = nullptr,
                 Workspace* workspace = nullptr);
 
 // Pass 2 fused with the transport: θ_j ← θ_j + η v[ρ](θ_j) in place (α from ρ before the step).
@@ -86,7 +86,7 @@ Matrix Velocity(const Problem& p, const ParticleMeasure& rho, const Vector& alph
 // before the step (= L′[ρ](θ_j)/‖θ_j‖²): by Euler's identity d/dt ‖θ‖² = −4 L′[ρ](θ), so a
 // particle's content m‖θ‖² grows exactly when this is below −σ/4.
 void Transport(const Problem& p, ParticleMeasure& rho, const Vector& alpha, double eta,
-               nn::BlockPool* pool = nullptr, Vector* direction_variation = nullptr,
+               BlockPool* pool = nullptr, Vector* direction_variation = nullptr,
                Workspace* workspace = nullptr);
 
 // The first variation at arbitrary points θ = (w, u) (rows of Theta, M×(d+1)).

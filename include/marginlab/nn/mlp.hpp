@@ -24,7 +24,7 @@
 
 #include "marginlab/core/rng.hpp"
 #include "marginlab/core/types.hpp"
-#include "marginlab/nn/block_pool.hpp"
+#include "marginlab/core/block_pool.hpp"
 
 namespace marginlab::nn {
 

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "marginlab/core/log_steps.hpp"
 #include "marginlab/core/options.hpp"
 #include "marginlab/data/dataset.hpp"
 #include "marginlab/nn/loss.hpp"
@@ -101,8 +102,6 @@ struct TrainSummary : SummaryBase {
 // The network shape implied by the options and the training data.
 MlpShape ShapeFor(const TrainOptions& opts, const Dataset& train);
 
-// The logged steps for a budget of `steps`.
-std::vector<long> LogSteps(long steps, long points, const std::string& spacing);
 
 // Trains opts.trials trials. `train` / `test` hold one data set shared by all
 // trials or one per trial (test may be empty, or hold nullptr entries). `init`

@@ -27,7 +27,7 @@
 
 #include "marginlab/core/types.hpp"
 
-namespace marginlab::nn::detail {
+namespace marginlab::nn {
 
 // Block [j0, j0 + w) of the hidden units (w ≤ kUnitBlock). X is n×d, U = W_1 (m×d), w2 = W_2
 // (1×m). Forward: fb[i] = Σ_{j in block} w_j relu(z_ij) (without s); mask (the block's
@@ -46,4 +46,4 @@ void TwoLayerBackwardBlock(const MatrixT<T>& X, const MatrixT<T>& U, const Matri
                            const T* df, const std::uint8_t* mask, Index j0, Index w, MatrixT<T>& dU,
                            MatrixT<T>* dw2);
 
-}  // namespace marginlab::nn::detail
+}  // namespace marginlab::nn

@@ -1,5 +1,5 @@
 // A small persistent thread pool that runs fn(b) for the blocks b = 0 … nb−1 of
-// one kernel call (the two-layer kernels' blocks of hidden units, mlp.hpp).
+// one kernel call (the two-layer kernels' blocks of hidden units, nn/mlp.hpp; the mean-field functional).
 // Blocks are independent and write disjoint outputs, so which thread runs which
 // block never changes a result. Workers sleep on an atomic (futex) between
 // calls; Run() returns when every block is done. Used by the trainer for a
@@ -13,7 +13,7 @@
 
 #include "marginlab/core/types.hpp"
 
-namespace marginlab::nn {
+namespace marginlab {
 
 class BlockPool {
  public:
@@ -37,4 +37,4 @@ class BlockPool {
   std::atomic<bool> stop_{false};
 };
 
-}  // namespace marginlab::nn
+}  // namespace marginlab

@@ -6,7 +6,7 @@
 
 #include "marginlab/core/error.hpp"
 #include "marginlab/experiment/config.hpp"
-#include "marginlab/experiment/kinds.hpp"
+#include "experiment/kinds.hpp"
 
 namespace marginlab {
 namespace {

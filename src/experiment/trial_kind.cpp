@@ -1,7 +1,7 @@
 // The registry of trial kinds (see trial_kind.hpp). One entry per kind; each
 // kind's implementation lives in its own file (src/experiment/kind_*.cpp).
 #include "marginlab/core/error.hpp"
-#include "marginlab/experiment/kinds.hpp"
+#include "experiment/kinds.hpp"
 #include "marginlab/experiment/trial_kind.hpp"
 
 namespace marginlab {

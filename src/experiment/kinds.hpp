@@ -1,4 +1,4 @@
-// The trial kinds marginlab ships (registered in TrialKinds(), trial_kinds.cpp).
+// The trial kinds marginlab ships (registered in TrialKinds(), trial_kind.cpp).
 // Each is documented at the top of its file src/experiment/kind_<name>.cpp.
 #pragma once
 

@@ -1,5 +1,5 @@
 // Reading a whole input file (see file_bytes.hpp).
-#include "file_bytes.hpp"
+#include "marginlab/core/file_bytes.hpp"
 
 #include <fstream>
 #include <system_error>
@@ -7,7 +7,7 @@
 #include "marginlab/core/error.hpp"
 #include "marginlab/core/memory.hpp"
 
-namespace marginlab::data_internal {
+namespace marginlab {
 namespace fs = std::filesystem;
 
 std::string ReadFileBytes(const fs::path& path) {
@@ -28,4 +28,4 @@ std::string ReadFileBytes(const fs::path& path) {
   return bytes;
 }
 
-}  // namespace marginlab::data_internal
+}  // namespace marginlab

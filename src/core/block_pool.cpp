@@ -6,11 +6,11 @@
 // on a VM, which at m = 1024 (n = 200) ate most of the second thread's gain (2 threads ran
 // 1.27x one thread; the spin makes it faster, see docs/nn.md Performance). A worker that finds no
 // new call within kSpin sleeps as before, so an idle pool costs nothing.
-#include "marginlab/nn/block_pool.hpp"
+#include "marginlab/core/block_pool.hpp"
 
 #include <chrono>
 
-namespace marginlab::nn {
+namespace marginlab {
 namespace {
 
 constexpr auto kSpin = std::chrono::microseconds(200);
@@ -77,4 +77,4 @@ void BlockPool::Run(Index blocks, const std::function<void(Index)>& fn) {
   for (int d = done_.load(); d < n; d = done_.load()) SpinThenWait(done_, d);
 }
 
-}  // namespace marginlab::nn
+}  // namespace marginlab
