@@ -88,7 +88,9 @@ LossValue EvalLoss(MatrixT<T>* dF, LossKind loss, const MatrixT<T>& F, const Vec
   ML_CHECK(y.size() == n) << "labels " << y.size() << " vs outputs " << n;
   const double inv_n = 1.0 / static_cast<double>(n);
   if (dF) dF->resize(n, l);
-  thread_local Vector logl, logg, sgn;
+  // initial-exec: see LocalPacked in two_layer_kernel.cpp.
+  thread_local Vector logl __attribute__((tls_model("initial-exec"))), logg __attribute__((tls_model("initial-exec"))),
+      sgn __attribute__((tls_model("initial-exec")));
   logl.resize(n);
   const bool norm = mode == GradMode::kNormalized && dF;
   if (norm) logg.resize(n * l), sgn.resize(n * l);
