@@ -369,15 +369,16 @@ void RequireFinite(const NpyArray& a, const std::string& name) {
 
 NpyArray ReadNpy(const fs::path& path) { return ParseNpy(ReadFileBytes(path), path.string()); }
 
-std::string EncodeNpy(const double* data, const std::vector<std::size_t>& shape) {
-  std::string header = "{'descr': '<f8', 'fortran_order': False, 'shape': " + ShapeText(shape) + ", }";
+namespace {
+// Magic, version 1.0, and the header dict for `descr` and `shape`, padded as numpy pads it.
+std::string NpyPreamble(const char* descr, const std::vector<std::size_t>& shape) {
+  std::string header = std::string("{'descr': '") + descr + "', 'fortran_order': False, 'shape': " +
+                       ShapeText(shape) + ", }";
   if (!shape.empty()) header.append(21 - std::min<std::size_t>(21, std::to_string(shape[0]).size()), ' ');
   const std::size_t hlen = header.size() + 1;
   const std::size_t pad = 64 - (kMagicLen + 4 + hlen) % 64;  // 64 when aligned, as numpy
   header.append(pad, ' ');
   header += '\n';
-  std::size_t count = 1;
-  for (std::size_t s : shape) count *= s;
   std::string out(kMagic, kMagicLen);
   out += '\x01';
   out += '\x00';
@@ -387,9 +388,29 @@ std::string EncodeNpy(const double* data, const std::vector<std::size_t>& shape)
   } else {
     ML_CHECK(false) << "npy header too long: " << header.size();
   }
-  out += header;
+  return out + header;
+}
+}  // namespace
+
+std::string EncodeNpy(const double* data, const std::vector<std::size_t>& shape) {
+  std::size_t count = 1;
+  for (std::size_t s : shape) count *= s;
+  std::string out = NpyPreamble("<f8", shape);
   out.reserve(out.size() + 8 * count);
   for (std::size_t i = 0; i < count; ++i) AppendLittleEndianF8(out, data[i]);
+  return out;
+}
+
+std::string EncodeNpyText(std::string_view text) {
+  return NpyPreamble("|u1", {text.size()}) + std::string(text);
+}
+
+std::string NpyText(const NpyArray& a, const std::string& name) {
+  ML_REQUIRE(a.descr == "|u1" && a.shape.size() == 1)
+      << name << ": expected text (a 1-D uint8 array of UTF-8 bytes), got dtype " << a.descr << " and shape "
+      << ShapeText(a.shape);
+  std::string out(a.data.size(), '\0');
+  for (std::size_t i = 0; i < a.data.size(); ++i) out[i] = static_cast<char>(static_cast<unsigned char>(a.data[i]));
   return out;
 }
 

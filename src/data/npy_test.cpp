@@ -77,6 +77,30 @@ TEST(NpyTest, EncodeVectorHeader) {
   EXPECT_EQ(got.size(), 128u + 16u);
 }
 
+TEST(NpyTest, TextIsUint8BytesAsNumpySavesThem) {
+  // numpy 1.24: np.save(f, np.frombuffer(b'{"loss": "logistic"}', dtype=np.uint8)) writes this
+  // 128-byte preamble, then the 20 bytes.
+  const std::string text = "{\"loss\": \"logistic\"}";
+  std::string expected("\x93NUMPY\x01\x00\x76\x00", 10);
+  expected += "{'descr': '|u1', 'fortran_order': False, 'shape': (20,), }" + std::string(59, ' ') + "\n";
+  expected += text;
+  EXPECT_EQ(EncodeNpyText(text), expected);
+  const NpyArray a = ParseNpy(EncodeNpyText(text), "t.npy");
+  EXPECT_EQ(NpyText(a, "t.npy"), text);
+  EXPECT_EQ(NpyText(ParseNpy(EncodeNpyText(""), "e.npy"), "e.npy"), "");
+  const std::string utf8 = "λ = 1e-4, Θ";  // bytes above 127 survive
+  EXPECT_EQ(NpyText(ParseNpy(EncodeNpyText(utf8), "u.npy"), "u.npy"), utf8);
+  // Anything else is not text, and the error names the member.
+  Vector v(2);
+  v << 1, 2;
+  try {
+    NpyText(ParseNpy(EncodeNpy(v), "meta/x"), "meta/x");
+    ADD_FAILURE() << "a float array read as text";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("meta/x: expected text"), std::string::npos) << e.what();
+  }
+}
+
 TEST(NpyTest, RoundTripExactValues) {
   Matrix m(3, 2);
   m << 0.1, -0.0, 1.0 / 3.0, 5e-324, std::numeric_limits<double>::max(), -123456789.125;

@@ -220,6 +220,12 @@ void NpzWriter::Add(const std::string& key, const double* data,
   members_.emplace_back(file, EncodeNpy(data, shape));
 }
 
+void NpzWriter::AddText(const std::string& key, std::string_view text) {
+  const std::string file = key + ".npy";
+  for (const auto& [f, bytes] : members_) ML_CHECK(f != file) << "duplicate npz member " << key;
+  members_.emplace_back(file, EncodeNpyText(text));
+}
+
 void NpzWriter::Add(const std::string& key, const Matrix& m) {
   const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> r = m;
   Add(key, r.data(), {static_cast<std::size_t>(m.rows()), static_cast<std::size_t>(m.cols())});

@@ -95,6 +95,16 @@ TEST(Npz, WriterRoundTripsAndIsDeterministic) {
   EXPECT_EQ(testing::ReadFileBytes(dir / "p.npz"), w.Encode());
 }
 
+TEST(Npz, TextMembersRoundTrip) {
+  NpzWriter w;
+  w.Add("final/W1", Matrix(Matrix::Identity(2, 2)));
+  w.AddText("meta/objective", "{\"lambda\": 0.0001, \"loss\": \"logistic\"}");
+  const auto m = ParseNpz(w.Encode(), "net.npz");
+  EXPECT_EQ(m.at("meta/objective").descr, "|u1");
+  EXPECT_EQ(NpyText(m.at("meta/objective"), "net.npz: meta/objective"), "{\"lambda\": 0.0001, \"loss\": \"logistic\"}");
+  EXPECT_THROW(NpyText(m.at("final/W1"), "net.npz: final/W1"), InputError);
+}
+
 TEST(Npz, RejectsCorruptArchives) {
   std::string bytes = FromHex(kSavez);
   EXPECT_THROW(ParseNpz("not a zip file at all, definitely", "x.npz"), InputError);

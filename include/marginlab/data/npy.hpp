@@ -47,6 +47,10 @@ void RequireFinite(const NpyArray& a, const std::string& name);
 std::string EncodeNpy(const double* data, const std::vector<std::size_t>& shape);
 std::string EncodeNpy(const Matrix& m);  // shape (rows, cols)
 std::string EncodeNpy(const Vector& v);  // shape (n,)
+// Text as a 1-D '|u1' array of its UTF-8 bytes (numpy: bytes(a).decode()), and back: NpyText
+// throws InputError naming `name` unless `a` is such an array.
+std::string EncodeNpyText(std::string_view text);
+std::string NpyText(const NpyArray& a, const std::string& name);
 
 // Rank-2 array → Matrix; rank-1 (or n×1) → Vector. InputError names `name`.
 Matrix NpyToMatrix(const NpyArray& a, const std::string& name);

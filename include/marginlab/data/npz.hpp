@@ -16,7 +16,7 @@
 //
 // Writing (NpzWriter) stores members uncompressed (method 0) with a fixed
 // timestamp (1980-01-01 00:00), so the same arrays give the same bytes; each
-// member is a version-1.0 '<f8' C-order .npy (EncodeNpy). numpy.load reads it.
+// member is a version-1.0 '<f8' C-order .npy (EncodeNpy), or '|u1' text (EncodeNpyText). numpy.load reads it.
 // The file is written atomically (atomic_file.hpp). Archives are limited to
 // 4 GiB (no zip64 on write).
 // Format: PKWARE APPNOTE.TXT §4.3 (local header, central directory, end of
@@ -49,6 +49,7 @@ class NpzWriter {
   void Add(const std::string& key, const double* data, const std::vector<std::size_t>& shape);
   void Add(const std::string& key, const Matrix& m);  // shape (rows, cols)
   void Add(const std::string& key, const Vector& v);  // shape (n,)
+  void AddText(const std::string& key, std::string_view text);  // '|u1' UTF-8 bytes (EncodeNpyText)
   // The archive's bytes, and writing them atomically to `path`.
   std::string Encode() const;
   void Write(const std::filesystem::path& path) const;
