@@ -120,17 +120,18 @@ void SaveParams(const std::string& path, const std::vector<nn::TrainSummary>& re
   w.Write(path);
 }
 
+// One trace line of train --json: every field of the record (TrainRecord::Fields), the step as an
+// integer, layer norms as a list.
 nlohmann::json RecordJson(const nn::TrainRecord& r, long trial) {
-  return {{"type", "trace"},          {"trial", trial},
-          {"step", r.step},           {"seconds", r.seconds},
-          {"lr", r.lr},               {"data_loss", r.data_loss},
-          {"log_data_loss", r.log_data_loss}, {"objective", r.objective},
-          {"train_error", r.train_error}, {"test_loss", r.test_loss},
-          {"test_error", r.test_error}, {"margin", r.margin},
-          {"raw_margin", r.raw_margin}, {"smoothed_margin", r.smoothed_margin},
-          {"norm", r.norm},           {"dist_init", r.dist_init},
-          {"layer_norms", r.layer_norms}, {"grad_norm", r.grad_norm},
-          {"pattern_change", r.pattern_change}, {"alignment", r.alignment}};
+  struct Collect {
+    nlohmann::json j;
+    void Metric(const char* name, double x) { j[name] = x; }
+    void Layers(const char* name, const char*, const std::vector<double>& xs) { j[name] = xs; }
+    void Step(const char* name, double x) { j[name] = x; }
+  } c{{{"type", "trace"}, {"trial", trial}}};
+  r.Fields(c);
+  c.j["step"] = r.step;
+  return c.j;
 }
 
 // A diverged trial's trace is printed (it shows where it went wrong), but the command fails:

@@ -20,18 +20,18 @@
 namespace marginlab {
 
 namespace {
+// A record's metrics as the store keeps them (TrainRecord::Fields; the step is the trace's key).
 std::vector<std::pair<std::string, double>> RecordValues(const nn::TrainRecord& r) {
-  std::vector<std::pair<std::string, double>> v = {
-      {"data_loss", r.data_loss},       {"objective", r.objective},
-      {"train_error", r.train_error},   {"test_error", r.test_error},
-      {"test_loss", r.test_loss},       {"margin", r.margin},
-      {"raw_margin", r.raw_margin},     {"smoothed_margin", r.smoothed_margin},
-      {"norm", r.norm},                 {"dist_init", r.dist_init},
-      {"grad_norm", r.grad_norm},       {"pattern_change", r.pattern_change},
-      {"alignment", r.alignment},       {"lr", r.lr}};
-  for (std::size_t k = 0; k < r.layer_norms.size(); ++k)
-    v.emplace_back("layer_norm_" + std::to_string(k + 1), r.layer_norms[k]);
-  return v;
+  struct Collect {
+    std::vector<std::pair<std::string, double>> v;
+    void Metric(const char* name, double x) { v.emplace_back(name, x); }
+    void Layers(const char*, const char* column, const std::vector<double>& xs) {
+      for (std::size_t k = 0; k < xs.size(); ++k) v.emplace_back(column + std::to_string(k + 1), xs[k]);
+    }
+    void Step(const char*, double) {}
+  } c;
+  r.Fields(c);
+  return c.v;
 }
 }  // namespace
 

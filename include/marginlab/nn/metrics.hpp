@@ -32,6 +32,34 @@ struct TrainRecord {
   double norm = 0, dist_init = 0, grad_norm = 0;
   std::vector<double> layer_norms;
   double pattern_change = 0, alignment = 0;
+
+  // The one list of a record's fields, for every output made from it (train --json, the
+  // experiments' store and CSV). v.Metric(name, value): a metric of the network at this step,
+  // stored everywhere; v.Layers(name, values): one value per layer (the store's columns are
+  // name_1 … name_q, "layer_norm_1" for "layer_norms"); v.Step(name, value): bookkeeping the
+  // store keeps in its own columns (the step, the wall clock) or does not keep (log_data_loss,
+  // which only matters once data_loss underflows: train --json prints it).
+  template <class V>
+  void Fields(V& v) const {
+    v.Metric("data_loss", data_loss);
+    v.Metric("objective", objective);
+    v.Metric("train_error", train_error);
+    v.Metric("test_error", test_error);
+    v.Metric("test_loss", test_loss);
+    v.Metric("margin", margin);
+    v.Metric("raw_margin", raw_margin);
+    v.Metric("smoothed_margin", smoothed_margin);
+    v.Metric("norm", norm);
+    v.Metric("dist_init", dist_init);
+    v.Metric("grad_norm", grad_norm);
+    v.Metric("pattern_change", pattern_change);
+    v.Metric("alignment", alignment);
+    v.Metric("lr", lr);
+    v.Layers("layer_norms", "layer_norm_", layer_norms);
+    v.Step("step", static_cast<double>(step));
+    v.Step("seconds", seconds);
+    v.Step("log_data_loss", log_data_loss);
+  }
 };
 
 struct RegConfig {
