@@ -16,7 +16,12 @@ test -f "$WORK/prefix/lib/cmake/marginlab/marginlabConfig.cmake"
 if find "$WORK/prefix/include" -name 'fast_angle.hpp' -o -name 'build_config.hpp' | grep . > /dev/null; then
   echo "a private header was installed"; exit 1
 fi
-"$CMAKE" -S "$HERE" -B "$WORK/build" -DCMAKE_PREFIX_PATH="$WORK/prefix" -DCMAKE_BUILD_TYPE=Release > "$WORK/configure.log"
+# The consumer is compiled like a user would compile it, with the build's compiler and global
+# flags (for scripts/sanitize's build: the sanitizers, whose runtime the library needs).
+cache() { sed -n "s/^$1:[A-Z]*=//p" "$BUILD/CMakeCache.txt"; }
+"$CMAKE" -S "$HERE" -B "$WORK/build" -DCMAKE_PREFIX_PATH="$WORK/prefix" -DCMAKE_BUILD_TYPE=Release \
+  -DCMAKE_CXX_COMPILER="$(cache CMAKE_CXX_COMPILER)" -DCMAKE_CXX_FLAGS="$(cache CMAKE_CXX_FLAGS)" \
+  -DCMAKE_EXE_LINKER_FLAGS="$(cache CMAKE_EXE_LINKER_FLAGS)" > "$WORK/configure.log"
 "$CMAKE" --build "$WORK/build" > "$WORK/build.log"
 # The consumer must not inherit marginlab's private flags or dependencies.
 if grep -q -- '-march=native' "$WORK/build/CMakeFiles/consumer.dir/flags.make"; then
