@@ -37,25 +37,19 @@ std::vector<FieldInfo> MeanFieldFields() {
 
 nlohmann::json Num(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
+// One trace line of meanfield --json: every field of the record (FlowRecord::Fields).
 nlohmann::json RecordJson(const FlowRecord& r) {
-  return {{"type", "trace"},
-          {"step", r.step},
-          {"time", r.time},
-          {"seconds", r.seconds},
-          {"objective", r.objective},
-          {"data", r.data},
-          {"reg", r.reg},
-          {"best", r.best},
-          {"gap", Num(r.gap)},
-          {"mass", r.mass},
-          {"particles", r.particles},
-          {"second_moment", r.second_moment},
-          {"train_error", r.train_error},
-          {"min_first_variation", Num(r.min_first_variation)},
-          {"min_first_variation_lower", Num(r.min_first_variation_lower)},
-          {"dual_lower", Num(r.dual_lower)},
-          {"certified", r.certified},
-          {"pruned", r.pruned}};
+  struct Collect {
+    nlohmann::json j;
+    void Metric(const char* name, double x) { j[name] = Num(x); }
+    void Count(const char* name, long x) { j[name] = x; }
+    void Step(const char* name, double x) { j[name] = x; }
+    void Detail(const char* name, double x) { j[name] = Num(x); }
+    void Flag(const char* name, bool x) { j[name] = x; }
+  } c{{{"type", "trace"}}};
+  r.Fields(c);
+  c.j["step"] = r.step;
+  return c.j;
 }
 
 void Save(const std::string& path, const ParticleMeasure& rho) {

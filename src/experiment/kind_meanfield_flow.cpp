@@ -55,17 +55,18 @@ TrialResult RunMeanFieldFlowTrial(const TrialSpec& spec) {
                 " of " + std::to_string(o.steps) + " steps: " + s.message);
   TrialResult r;
   double mass_error = 0;
+  struct Collect {  // the stored fields of a record (FlowRecord::Fields)
+    std::vector<std::pair<std::string, double>> v;
+    void Metric(const char* name, double x) { v.emplace_back(name, x); }
+    void Count(const char* name, long x) { v.emplace_back(name, static_cast<double>(x)); }
+    void Step(const char*, double) {}
+    void Detail(const char*, double) {}
+    void Flag(const char*, bool) {}
+  };
   for (const auto& x : s.trace) {
-    r.trace.push_back({x.step,
-                       {{"time", x.time},
-                        {"objective", x.objective},
-                        {"best", x.best},
-                        {"gap", x.gap},
-                        {"min_first_variation", x.min_first_variation},
-                        {"dual_lower", x.dual_lower},
-                        {"mass", x.mass},
-                        {"particles", static_cast<double>(x.particles)},
-                        {"train_error", x.train_error}}});
+    Collect c;
+    x.Fields(c);
+    r.trace.push_back({x.step, std::move(c.v)});
     mass_error = std::max(mass_error, std::abs(x.mass - 1));
   }
   ML_CHECK(!s.trace.empty()) << "meanfield-flow: empty trace";

@@ -120,6 +120,31 @@ struct FlowRecord {
   bool certified = false;
   double gap = NAN;                 // L[ρ_t] − L*_lower (NaN without a reference)
   double pruned = 0;                // content removed by pruning so far
+
+  // The one list of a record's fields (as nn::TrainRecord::Fields): v.Metric — stored by the
+  // experiments and printed by meanfield --json; v.Count — an integer, both; v.Detail — printed
+  // only (the store keeps the trace lean); v.Step — the step and the wall clock, printed only
+  // (the store has its own columns); v.Flag — a yes/no, printed only.
+  template <class V>
+  void Fields(V& v) const {
+    v.Metric("time", time);
+    v.Metric("objective", objective);
+    v.Metric("best", best);
+    v.Metric("gap", gap);
+    v.Metric("min_first_variation", min_first_variation);
+    v.Metric("dual_lower", dual_lower);
+    v.Metric("mass", mass);
+    v.Count("particles", particles);
+    v.Metric("train_error", train_error);
+    v.Step("step", step);
+    v.Step("seconds", seconds);
+    v.Detail("data", data);
+    v.Detail("reg", reg);
+    v.Detail("second_moment", second_moment);
+    v.Detail("min_first_variation_lower", min_first_variation_lower);
+    v.Detail("pruned", pruned);
+    v.Flag("certified", certified);
+  }
 };
 
 struct Reference {
