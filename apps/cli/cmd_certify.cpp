@@ -135,8 +135,8 @@ void RegisterCertify(CLI::App& app) {
   c->add_option("--lambda", a->opts.lambda, "λ of λ‖Θ‖² (with the mean data loss)")->required();
   c->add_option("--loss", a->opts.loss, "logistic | squared")
       ->check(CLI::IsMember({"logistic", "squared"}));
-  c->add_option("--oracle", a->opts.oracle.method, "auto | exact | bnb | ascent (an estimate, not a bound)")
-      ->check(CLI::IsMember({"auto", "exact", "bnb", "ascent"}));
+  c->add_option("--oracle", a->opts.oracle.method, OracleMethodsText(" | ", " | ") + " (ascent: an estimate, not a bound)")
+      ->check(CLI::IsMember(OracleMethods()));
   c->add_option("--max-rounds", a->opts.max_rounds, "--global: column-generation rounds")
       ->check(CLI::PositiveNumber);
   c->add_option("--key", a->key, "npz prefix of the network (final, init)");

@@ -270,8 +270,9 @@ void RegisterMargin(CLI::App& app) {
   s->add_option("--dictionary", ia->dictionary,
                 "solve over K fixed directions (d = 2: evenly spaced on the circle, Wei et al. F.4; 0 = column generation; "
                 "else random) instead of column generation");
-  s->add_option("--oracle", ia->oracle, "best-neuron oracle: auto | exact | bnb | ascent (an estimate, not a bound)")
-      ->check(CLI::IsMember({"auto", "exact", "bnb", "ascent"}));
+  s->add_option("--oracle", ia->oracle,
+                "best-neuron oracle: " + OracleMethodsText(" | ", " | ") + " (ascent: an estimate, not a bound)")
+      ->check(CLI::IsMember(OracleMethods()));
   s->add_option("--max-rounds", ia->max_rounds, "column-generation rounds")->check(CLI::PositiveNumber);
   s->add_option("--params", ia->params, "a trained two-layer network (.npz): report its margin gap");
   s->add_option("--key", ia->key, "npz prefix of the network (final, init)");

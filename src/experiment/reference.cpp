@@ -24,8 +24,8 @@
 namespace marginlab {
 
 std::string ReferenceOptions::Validate() const {
-  if (oracle != "auto" && oracle != "exact" && oracle != "bnb" && oracle != "ascent")
-    return "reference_oracle: expected auto, exact, bnb or ascent, got '" + oracle + "'";
+  if (!margin::IsOracleMethod(oracle))
+    return "reference_oracle: expected " + margin::OracleMethodsText() + ", got '" + oracle + "'";
   if (optimum_max_rounds < 1) return "optimum_max_rounds must be >= 1";
   if (max_margin_max_rounds < 1) return "max_margin_max_rounds must be >= 1";
   return "";

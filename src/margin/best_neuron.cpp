@@ -8,9 +8,26 @@
 
 namespace marginlab::margin {
 
+const std::vector<std::string>& OracleMethods() {
+  static const std::vector<std::string> kMethods = {"auto", "exact", "bnb", "ascent"};
+  return kMethods;
+}
+
+bool IsOracleMethod(const std::string& name) {
+  const auto& m = OracleMethods();
+  return std::find(m.begin(), m.end(), name) != m.end();
+}
+
+std::string OracleMethodsText(const std::string& separator, const std::string& last) {
+  const auto& m = OracleMethods();
+  std::string out;
+  for (std::size_t k = 0; k < m.size(); ++k)
+    out += (k == 0 ? "" : k + 1 == m.size() ? last : separator) + m[k];
+  return out;
+}
+
 std::string OracleOptions::Validate() const {
-  if (method != "auto" && method != "exact" && method != "bnb" && method != "ascent")
-    return "method must be auto, exact, bnb or ascent (got '" + method + "')";
+  if (!IsOracleMethod(method)) return "method must be " + OracleMethodsText() + " (got '" + method + "')";
   if (bnb_max_dim < 0) return "bnb_max_dim must be ≥ 0";
   if (bnb_max_nodes < 1) return "bnb_max_nodes must be ≥ 1";
   if (!(tolerance >= 0)) return "tolerance must be ≥ 0";

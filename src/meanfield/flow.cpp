@@ -36,8 +36,8 @@ std::string FlowOptions::Validate() const {
   if (threads < 0) return "threads must be ≥ 0";
   if (log_points < 0 || log_points > 1'000'000) return "log_points must be from 0 to 1e6";
   if (log_spacing != "log" && log_spacing != "linear") return "log_spacing must be log or linear";
-  if (oracle != "auto" && oracle != "exact" && oracle != "bnb" && oracle != "ascent" && oracle != "none")
-    return "oracle must be auto, exact, bnb, ascent or none (got '" + oracle + "')";
+  if (!margin::IsOracleMethod(oracle) && oracle != "none")
+    return "oracle must be " + margin::OracleMethodsText(", ", ", ") + " or none (got '" + oracle + "')";
   if (reference != "auto" && reference != "global" && reference != "none")
     return "reference must be auto, global or none (got '" + reference + "')";
   if (!(target_gap >= 0)) return "target_gap must be ≥ 0";

@@ -48,11 +48,20 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "marginlab/core/options.hpp"
 #include "marginlab/core/types.hpp"
 
 namespace marginlab::margin {
+
+// The best-neuron oracle's methods, the one list every option, flag and message uses:
+// "auto" picks exact (effective dimension ≤ 3), bnb (≤ bnb_max_dim) or ascent (an estimate).
+const std::vector<std::string>& OracleMethods();
+bool IsOracleMethod(const std::string& name);
+// "auto, exact, bnb or ascent" (then `last_word` = "or"), for messages; "auto | exact | bnb | ascent"
+// with a separator " | " and no last word, for help texts.
+std::string OracleMethodsText(const std::string& separator = ", ", const std::string& last = " or ");
 
 struct OracleOptions {
   std::string method = "auto";  // auto | exact | bnb | ascent
