@@ -27,8 +27,10 @@ namespace marginlab::cli {
 namespace {
 
 void AddKernelOptions(CLI::App& cmd, KernelOptions* k) {
-  cmd.add_option("--kernel", k->kernel, "ntk | relu | arccos0 | arccos1 | hinf | deep-ntk | deep-nngp")
-      ->check(CLI::IsMember({"ntk", "relu", "arccos0", "arccos1", "hinf", "deep-ntk", "deep-nngp"}))
+  std::string names;
+  for (const auto& n : KernelTypeNames()) names += (names.empty() ? "" : " | ") + n;
+  cmd.add_option("--kernel", k->kernel, names)
+      ->check(CLI::IsMember(KernelTypeNames()))
       ->capture_default_str();
   cmd.add_option("--rw", k->rw, "ntk: std r_w of the output weights")->capture_default_str();
   cmd.add_option("--ru", k->ru, "ntk, relu: std r_u of the hidden weights")->capture_default_str();

@@ -22,12 +22,29 @@ const char* ToString(KernelType t) {
   return "?";
 }
 
+namespace {
+constexpr KernelType kKernelTypes[] = {KernelType::kNtk,  KernelType::kRelu,    KernelType::kArcCos0,
+                                       KernelType::kArcCos1, KernelType::kHInf, KernelType::kDeepNtk,
+                                       KernelType::kDeepNngp};
+}  // namespace
+
+const std::vector<std::string>& KernelTypeNames() {
+  static const std::vector<std::string> kNames = [] {
+    std::vector<std::string> v;
+    for (KernelType t : kKernelTypes) v.emplace_back(ToString(t));
+    return v;
+  }();
+  return kNames;
+}
+
 KernelType ParseKernelType(const std::string& text, const std::string& what) {
-  for (KernelType t : {KernelType::kNtk, KernelType::kRelu, KernelType::kArcCos0, KernelType::kArcCos1,
-                       KernelType::kHInf, KernelType::kDeepNtk, KernelType::kDeepNngp})
+  for (KernelType t : kKernelTypes)
     if (text == ToString(t)) return t;
-  throw InputError(what + ": expected ntk, relu, arccos0, arccos1, hinf, deep-ntk or deep-nngp, got '" +
-                   text + "'");
+  std::string expected;
+  const auto& names = KernelTypeNames();
+  for (std::size_t k = 0; k < names.size(); ++k)
+    expected += (k == 0 ? "" : k + 1 == names.size() ? " or " : ", ") + names[k];
+  throw InputError(what + ": expected " + expected + ", got '" + text + "'");
 }
 
 std::string KernelOptions::Validate() const {

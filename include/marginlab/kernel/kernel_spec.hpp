@@ -15,6 +15,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "marginlab/core/types.hpp"
 
@@ -24,6 +25,8 @@ enum class KernelType { kNtk, kRelu, kArcCos0, kArcCos1, kHInf, kDeepNtk, kDeepN
 const char* ToString(KernelType t);
 // "ntk" | "relu" | "arccos0" | "arccos1" | "hinf" | "deep-ntk" | "deep-nngp"; InputError names `what`.
 KernelType ParseKernelType(const std::string& text, const std::string& what);
+// The kernel names in that order: the one list the options, flags and messages use.
+const std::vector<std::string>& KernelTypeNames();
 
 struct KernelOptions {
   std::string kernel = "ntk";
