@@ -134,7 +134,7 @@ void RegisterCertify(CLI::App& app) {
   AddDataOption(*c, &a->test_data, "--test-data", false);
   c->add_option("--lambda", a->opts.lambda, "λ of λ‖Θ‖² (with the mean data loss)")->required();
   c->add_option("--loss", a->opts.loss, "logistic | squared")
-      ->check(CLI::IsMember({"logistic", "squared"}));
+      ->check(CLI::IsMember(MarginLoss::Names()));
   c->add_option("--oracle", a->opts.oracle.method, OracleMethodsText(" | ", " | ") + " (ascent: an estimate, not a bound)")
       ->check(CLI::IsMember(OracleMethods()));
   c->add_option("--max-rounds", a->opts.max_rounds, "--global: column-generation rounds")

@@ -20,9 +20,14 @@ double Sigmoid(double t) { return t >= 0 ? 1 / (1 + std::exp(-t)) : std::exp(t) 
 double XLogX(double t) { return t > 0 ? t * std::log(t) : 0.0; }
 }  // namespace
 
-MarginLoss::MarginLoss(const std::string& name) : logistic_(name == "logistic"), name_(name) {
-  if (name != "logistic" && name != "squared")
-    throw InputError("loss: expected logistic or squared, got '" + name + "'");
+const std::vector<std::string>& MarginLoss::Names() {
+  static const std::vector<std::string> kNames = {"logistic", "squared"};
+  return kNames;
+}
+
+MarginLoss::MarginLoss(const std::string& name) : logistic_(name == Names()[0]), name_(name) {
+  if (name != Names()[0] && name != Names()[1])
+    throw InputError("loss: expected " + Names()[0] + " or " + Names()[1] + ", got '" + name + "'");
 }
 
 double MarginLoss::Value(double a, double y) const {

@@ -20,6 +20,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "marginlab/core/types.hpp"
 
@@ -33,8 +34,9 @@ double SumConventionObjective(double mean_objective, Index n);
 
 class MarginLoss {
  public:
-  // "logistic" | "squared"; throws InputError otherwise.
+  // "logistic" | "squared" (Names(), the one list flags and messages use); InputError otherwise.
   explicit MarginLoss(const std::string& name);
+  static const std::vector<std::string>& Names();
   bool logistic() const { return logistic_; }
   const std::string& name() const { return name_; }
   double Value(double a, double y) const;      // ℓ(a), stable for |a| up to 1e300
