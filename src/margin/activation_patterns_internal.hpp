@@ -77,7 +77,10 @@ struct Working {
     X.conservativeResize(X.rows(), k);
   }
   // f = Σ_b σ_b D_b Z V_b for the r×k values V.
+  // With no blocks yet (S is n×0, its data pointer null) f = 0: Eigen's row-wise sum would
+  // offset the null pointer (undefined behaviour; UBSan in scripts/sanitize).
   Vector Forward(const Matrix& Z, const Matrix& V) const {
+    if (S.cols() == 0) return Vector::Zero(S.rows());
     return (S.array() * (Z * V).array()).rowwise().sum();
   }
   Matrix Gradient(const Matrix& Z, const Vector& beta) const {  // ∇_{v_b} R = σ_b ZᵀD_bβ
