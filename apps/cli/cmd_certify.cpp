@@ -10,6 +10,7 @@
 
 #include "command.hpp"
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/params.hpp"
 #include "marginlab/data/source.hpp"
 #include "marginlab/margin/certify.hpp"
 #include "marginlab/margin/two_layer.hpp"
@@ -135,7 +136,7 @@ void RegisterCertify(CLI::App& app) {
   c->add_option("--lambda", a->opts.lambda, "λ of λ‖Θ‖² (with the mean data loss)")->required();
   c->add_option("--loss", a->opts.loss, "logistic | squared")
       ->check(CLI::IsMember(MarginLoss::Names()));
-  c->add_option("--oracle", a->opts.oracle.method, OracleMethodsText(" | ", " | ") + " (ascent: an estimate, not a bound)")
+  c->add_option("--oracle", a->opts.oracle.method, JoinWords(OracleMethods(), " | ", " | ") + " (ascent: an estimate, not a bound)")
       ->check(CLI::IsMember(OracleMethods()));
   c->add_option("--max-rounds", a->opts.max_rounds, "--global: column-generation rounds")
       ->check(CLI::PositiveNumber);

@@ -27,9 +27,7 @@ namespace marginlab::cli {
 namespace {
 
 void AddKernelOptions(CLI::App& cmd, KernelOptions* k) {
-  std::string names;
-  for (const auto& n : KernelTypeNames()) names += (names.empty() ? "" : " | ") + n;
-  cmd.add_option("--kernel", k->kernel, names)
+  cmd.add_option("--kernel", k->kernel, JoinWords(KernelTypeNames(), " | ", " | "))
       ->check(CLI::IsMember(KernelTypeNames()))
       ->capture_default_str();
   cmd.add_option("--rw", k->rw, "ntk: std r_w of the output weights")->capture_default_str();

@@ -10,6 +10,7 @@
 #include "command.hpp"
 #include "marginlab/core/memory.hpp"
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/params.hpp"
 #include "marginlab/core/rng.hpp"
 #include "marginlab/data/source.hpp"
 #include "marginlab/margin/bounds.hpp"
@@ -271,7 +272,7 @@ void RegisterMargin(CLI::App& app) {
                 "solve over K fixed directions (d = 2: evenly spaced on the circle, Wei et al. F.4; 0 = column generation; "
                 "else random) instead of column generation");
   s->add_option("--oracle", ia->oracle,
-                "best-neuron oracle: " + OracleMethodsText(" | ", " | ") + " (ascent: an estimate, not a bound)")
+                "best-neuron oracle: " + JoinWords(OracleMethods(), " | ", " | ") + " (ascent: an estimate, not a bound)")
       ->check(CLI::IsMember(OracleMethods()));
   s->add_option("--max-rounds", ia->max_rounds, "column-generation rounds")->check(CLI::PositiveNumber);
   s->add_option("--params", ia->params, "a trained two-layer network (.npz): report its margin gap");

@@ -136,6 +136,14 @@ std::vector<double> ParseDoubleList(std::string_view text, const std::string& wh
   return out;
 }
 
+std::string JoinWords(const std::vector<std::string>& words, const std::string& separator,
+                      const std::string& last) {
+  std::string out;
+  for (std::size_t k = 0; k < words.size(); ++k)
+    out += (k == 0 ? "" : k + 1 == words.size() ? last : separator) + words[k];
+  return out;
+}
+
 std::string FormatDouble(double v) {
   char buf[64];
   auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, v);

@@ -91,3 +91,14 @@ TEST(Params, OneSignAtMost) {
 
 }  // namespace
 }  // namespace marginlab
+
+namespace marginlab {
+namespace {
+TEST(Params, JoinWordsMakesChoiceLists) {
+  EXPECT_EQ(JoinWords({"auto", "exact", "bnb", "ascent"}), "auto, exact, bnb or ascent");
+  EXPECT_EQ(JoinWords({"a", "b"}, " | ", " | "), "a | b");
+  EXPECT_EQ(JoinWords({"only"}), "only");
+  EXPECT_EQ(JoinWords({}), "");
+}
+}  // namespace
+}  // namespace marginlab

@@ -175,6 +175,16 @@ const ScaleConfig& ExperimentConfig::Scale(const std::string& scale) const {
 
 namespace {
 constexpr std::string_view kOverrideLine = "# --set ";
+
+// The TOML document `text`; InputError "<path>:<line>: invalid TOML: …".
+toml::table ParseToml(const std::string& text, const std::string& path) {
+  try {
+    return toml::parse(text, path);
+  } catch (const toml::parse_error& e) {
+    throw InputError(path + ":" + std::to_string(e.source().begin.line) + ": invalid TOML: " +
+                     std::string(e.description()));
+  }
+}
 }  // namespace
 
 void ApplyOverrides(ExperimentConfig& config, const std::vector<std::string>& sets) {
@@ -193,13 +203,7 @@ void ApplyOverrides(ExperimentConfig& config, const std::vector<std::string>& se
 }
 
 std::string ResultsDefiningText(const std::string& text, const std::string& path, const std::string& scale) {
-  toml::table root;
-  try {
-    root = toml::parse(text, path);
-  } catch (const toml::parse_error& e) {
-    throw InputError(path + ":" + std::to_string(e.source().begin.line) + ": invalid TOML: " +
-                     std::string(e.description()));
-  }
+  toml::table root = ParseToml(text, path);
   if (toml::table* scales = root["scale"].as_table()) {
     std::vector<std::string> others;
     for (const auto& [name, node] : *scales)
@@ -219,13 +223,7 @@ std::string ResultsDefiningText(const std::string& text, const std::string& path
 }
 
 ExperimentConfig ParseExperimentConfig(const std::string& text, const std::string& path) {
-  toml::table root;
-  try {
-    root = toml::parse(text, path);
-  } catch (const toml::parse_error& e) {
-    throw InputError(path + ":" + std::to_string(e.source().begin.line) + ": invalid TOML: " +
-                     std::string(e.description()));
-  }
+  toml::table root = ParseToml(text, path);
   CheckKeys(root, path, "top level", {"experiment", "params", "scale"});
   ExperimentConfig c;
   c.path = path;

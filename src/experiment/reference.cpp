@@ -13,6 +13,7 @@
 #include <tuple>
 
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/params.hpp"
 #include "marginlab/core/options.hpp"
 #include "marginlab/margin/certify.hpp"
 #include "marginlab/margin/global_optimum.hpp"
@@ -25,7 +26,7 @@ namespace marginlab {
 
 std::string ReferenceOptions::Validate() const {
   if (!margin::IsOracleMethod(oracle))
-    return "reference_oracle: expected " + margin::OracleMethodsText() + ", got '" + oracle + "'";
+    return "reference_oracle: expected " + JoinWords(margin::OracleMethods()) + ", got '" + oracle + "'";
   if (optimum_max_rounds < 1) return "optimum_max_rounds must be >= 1";
   if (max_margin_max_rounds < 1) return "max_margin_max_rounds must be >= 1";
   return "";

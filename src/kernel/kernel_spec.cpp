@@ -40,11 +40,7 @@ const std::vector<std::string>& KernelTypeNames() {
 KernelType ParseKernelType(const std::string& text, const std::string& what) {
   for (KernelType t : kKernelTypes)
     if (text == ToString(t)) return t;
-  std::string expected;
-  const auto& names = KernelTypeNames();
-  for (std::size_t k = 0; k < names.size(); ++k)
-    expected += (k == 0 ? "" : k + 1 == names.size() ? " or " : ", ") + names[k];
-  throw InputError(what + ": expected " + expected + ", got '" + text + "'");
+  throw InputError(what + ": expected " + JoinWords(KernelTypeNames()) + ", got '" + text + "'");
 }
 
 std::string KernelOptions::Validate() const {

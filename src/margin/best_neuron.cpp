@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/params.hpp"
 
 namespace marginlab::margin {
 
@@ -18,16 +19,8 @@ bool IsOracleMethod(const std::string& name) {
   return std::find(m.begin(), m.end(), name) != m.end();
 }
 
-std::string OracleMethodsText(const std::string& separator, const std::string& last) {
-  const auto& m = OracleMethods();
-  std::string out;
-  for (std::size_t k = 0; k < m.size(); ++k)
-    out += (k == 0 ? "" : k + 1 == m.size() ? last : separator) + m[k];
-  return out;
-}
-
 std::string OracleOptions::Validate() const {
-  if (!IsOracleMethod(method)) return "method must be " + OracleMethodsText() + " (got '" + method + "')";
+  if (!IsOracleMethod(method)) return "method must be " + JoinWords(OracleMethods()) + " (got '" + method + "')";
   if (bnb_max_dim < 0) return "bnb_max_dim must be ≥ 0";
   if (bnb_max_nodes < 1) return "bnb_max_nodes must be ≥ 1";
   if (!(tolerance >= 0)) return "tolerance must be ≥ 0";

@@ -14,6 +14,7 @@
 
 #include "marginlab/core/block_pool.hpp"
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/params.hpp"
 #include "marginlab/core/log_steps.hpp"
 #include "marginlab/core/memory.hpp"
 #include "marginlab/core/threads.hpp"
@@ -37,7 +38,7 @@ std::string FlowOptions::Validate() const {
   if (log_points < 0 || log_points > 1'000'000) return "log_points must be from 0 to 1e6";
   if (log_spacing != "log" && log_spacing != "linear") return "log_spacing must be log or linear";
   if (!margin::IsOracleMethod(oracle) && oracle != "none")
-    return "oracle must be " + margin::OracleMethodsText(", ", ", ") + " or none (got '" + oracle + "')";
+    return "oracle must be " + JoinWords(margin::OracleMethods(), ", ", ", ") + " or none (got '" + oracle + "')";
   if (reference != "auto" && reference != "global" && reference != "none")
     return "reference must be auto, global or none (got '" + reference + "')";
   if (!(target_gap >= 0)) return "target_gap must be ≥ 0";

@@ -62,6 +62,9 @@ bool ParseBool(std::string_view text, const std::string& what);
 std::vector<double> ParseDoubleList(std::string_view text, const std::string& what,
                                     char sep = ';');
 std::string FormatDouble(double v);  // shortest text that round-trips
+// "a, b or c" (separator ", ", last " or ") or "a | b | c": a choice list for messages and help.
+std::string JoinWords(const std::vector<std::string>& words, const std::string& separator = ", ",
+                      const std::string& last = " or ");
 
 struct FieldInfo {
   std::string name, type, default_value, doc;

@@ -59,9 +59,6 @@ namespace marginlab::margin {
 // "auto" picks exact (effective dimension ≤ 3), bnb (≤ bnb_max_dim) or ascent (an estimate).
 const std::vector<std::string>& OracleMethods();
 bool IsOracleMethod(const std::string& name);
-// "auto, exact, bnb or ascent" (then `last_word` = "or"), for messages; "auto | exact | bnb | ascent"
-// with a separator " | " and no last word, for help texts.
-std::string OracleMethodsText(const std::string& separator = ", ", const std::string& last = " or ");
 
 struct OracleOptions {
   std::string method = "auto";  // auto | exact | bnb | ascent
