@@ -3,6 +3,7 @@
 // (docs/margin.md). A value is called a bound only when it is certified (an
 // exact or branch-and-bound oracle); with the heuristic oracle it is an
 // estimate, in the text and in the JSON (`lower_estimate`, `certified: false`).
+#include <algorithm>
 #include <cmath>
 #include <iostream>
 #include <memory>
@@ -14,6 +15,7 @@
 #include "marginlab/data/source.hpp"
 #include "marginlab/margin/certify.hpp"
 #include "marginlab/margin/two_layer.hpp"
+#include "marginlab/nn/network_file.hpp"
 
 namespace marginlab::cli {
 namespace {
@@ -24,17 +26,60 @@ struct CertifyArgs {
   std::string data, test_data, params, key = "final", save;
   long trial = 0;
   CertifyOptions opts;
-  bool global = false, json = false;
+  bool global = false, json = false, other_objective = false;
+  const CLI::Option* lambda_flag = nullptr;  // given or not (λ and the loss may come from --params)
+  const CLI::Option* loss_flag = nullptr;
 };
+
+// The same λ up to the digits a person types (the file holds λ exactly; meanfield's λ/n may not
+// be a short decimal).
+bool SameLambda(double a, double b) { return std::abs(a - b) <= 1e-9 * std::max(std::abs(a), std::abs(b)); }
+
+// λ and the loss certified: the saved network's objective (nn/network_file.hpp) unless there is
+// none, a flag that agrees with it, or flags with --other-objective. Returns where they came from.
+std::string ResolveObjective(CertifyArgs& a, const std::optional<nn::SavedObjective>& saved) {
+  const bool lambda_given = a.lambda_flag->count() > 0, loss_given = a.loss_flag->count() > 0;
+  if (!saved) {
+    ML_REQUIRE(lambda_given) << "certify: --lambda is required"
+                             << (a.params.empty() ? "" : " (" + a.params + " holds no objective: meta/objective)");
+    return "flags";
+  }
+  const std::string file = a.params + " (meta/objective)";
+  if (a.other_objective) {
+    ML_REQUIRE(lambda_given) << "certify --other-objective: give --lambda (and --loss) of the objective to judge "
+                             << a.params << " on";
+    return "flags (--other-objective; the network was saved for " + saved->loss + " loss, λ = " +
+           std::to_string(saved->lambda) + ")";
+  }
+  ML_REQUIRE(!lambda_given || SameLambda(a.opts.lambda, saved->lambda))
+      << "certify: --lambda " << a.opts.lambda << " differs from λ = " << saved->lambda << " in " << file
+      << "; drop --lambda, or add --other-objective to judge the network on another objective";
+  ML_REQUIRE(!loss_given || a.opts.loss == saved->loss)
+      << "certify: --loss " << a.opts.loss << " differs from the loss '" << saved->loss << "' in " << file
+      << "; drop --loss, or add --other-objective to judge the network on another objective";
+  ML_REQUIRE(saved->reg_power == 2)
+      << "certify: " << file << " says the network was trained with λ‖Θ‖^" << saved->reg_power
+      << "; certificates are for λ‖Θ‖² (add --other-objective --lambda λ to judge it on that objective)";
+  ML_REQUIRE(std::count(MarginLoss::Names().begin(), MarginLoss::Names().end(), saved->loss) > 0)
+      << "certify: " << file << " says the network was trained on the " << saved->loss << " loss; certificates are for "
+      << JoinWords(MarginLoss::Names(), ", ", " or ") << " (add --other-objective --loss … --lambda λ)";
+  a.opts.lambda = saved->lambda;
+  a.opts.loss = saved->loss;
+  return "file";
+}
 
 // "lower_bound" when certified, else "lower_estimate": an uncertified value is never named a bound.
 const char* LowerKey(bool certified) { return certified ? "lower_bound" : "lower_estimate"; }
 
-void RunCertify(const CertifyArgs& a) {
-  ValidateOrThrow(a.opts, "certify");
+void RunCertify(CertifyArgs& a) {
   ML_REQUIRE(!a.params.empty() || a.global)
       << "certify: give --params NET.npz (the gap of a trained network) and/or --global (the global optimum)";
   ML_REQUIRE(a.save.empty() || a.global) << "--save: writes the global optimum's network; add --global";
+  // The network file and the objective are read and checked before the data and any solve.
+  std::optional<nn::NetworkFile> file;
+  if (!a.params.empty()) file = nn::NetworkFile::Read(a.params);
+  const std::string objective_from = ResolveObjective(a, file ? file->objective() : std::nullopt);
+  ValidateOrThrow(a.opts, "certify");
   const Dataset ds = LoadData(a.data, "--data");
   std::optional<Dataset> test;
   if (!a.test_data.empty()) {
@@ -44,12 +89,16 @@ void RunCertify(const CertifyArgs& a) {
   }
   // The network is read and checked against the data before any solve (which can take minutes).
   std::optional<TwoLayerNet> net;
-  if (!a.params.empty()) {
-    net = LoadTwoLayerNet(a.params, a.key, a.trial);
+  if (file) {
+    net = LoadTwoLayerNet(*file, a.key, a.trial);
     ML_REQUIRE(net->U.cols() == ds.d()) << a.params << ": the network has input dimension " << net->U.cols()
                                         << ", the data " << ds.source << " have " << ds.d() << " features";
   }
-  nlohmann::json j = {{"command", "certify"}, {"data", ds.source}, {"loss", a.opts.loss}, {"lambda", a.opts.lambda}};
+  nlohmann::json j = {{"command", "certify"},      {"data", ds.source},
+                      {"loss", a.opts.loss},       {"lambda", a.opts.lambda},
+                      {"objective_from", objective_from}};
+  if (file && file->objective())
+    j["saved_objective"] = nlohmann::json::parse(file->objective()->ToJson());
   std::optional<GapCertificate> c;
   if (net) {
     c = CertifyNetwork(*net, ds.X, ds.y, a.opts);
@@ -87,7 +136,8 @@ void RunCertify(const CertifyArgs& a) {
                          {"network", NetworkJson(g->network, ds, test ? &*test : nullptr, a.opts.loss)}};
     if (c) gj["objective_minus_global"] = c->objective - g->upper;
     if (!a.save.empty()) {
-      SaveTwoLayerNet(a.save, g->network);
+      SaveTwoLayerNet(a.save, g->network, nn::SavedObjective{a.opts.loss, a.opts.lambda, 2, "standard", a.data,
+                                                             "certify --global"});
       gj["saved"] = a.save;
     }
     j["global"] = gj;
@@ -99,6 +149,8 @@ void RunCertify(const CertifyArgs& a) {
     }
   }
   if (a.json) return PrintJson(j);
+  std::cout << a.opts.loss << " loss, λ = " << a.opts.lambda
+            << (objective_from == "file" ? " (from " + a.params + ")" : "") << "\n";
   if (c) {
     std::cout << "objective L(Θ) = " << c->objective << "  (data loss " << c->data_loss << ", width "
               << net->width() << ")\n";
@@ -133,9 +185,13 @@ void RegisterCertify(CLI::App& app) {
   c->add_option("--params", a->params, "network (.npz from marginlab train --save)");
   AddDataOption(*c, &a->data);
   AddDataOption(*c, &a->test_data, "--test-data", false);
-  c->add_option("--lambda", a->opts.lambda, "λ of λ‖Θ‖² (with the mean data loss)")->required();
-  c->add_option("--loss", a->opts.loss, "logistic | squared")
-      ->check(CLI::IsMember(MarginLoss::Names()));
+  a->lambda_flag = c->add_option("--lambda", a->opts.lambda,
+                                 "λ of λ‖Θ‖² (with the mean data loss); default: the one saved with --params");
+  a->loss_flag = c->add_option("--loss", a->opts.loss, JoinWords(MarginLoss::Names(), " | ", " | ") +
+                                                           "; default: the one saved with --params, else logistic")
+                     ->check(CLI::IsMember(MarginLoss::Names()));
+  c->add_flag("--other-objective", a->other_objective,
+              "judge the --params network on --lambda/--loss although it was saved for another objective");
   c->add_option("--oracle", a->opts.oracle.method, JoinWords(OracleMethods(), " | ", " | ") + " (ascent: an estimate, not a bound)")
       ->check(CLI::IsMember(OracleMethods()));
   c->add_option("--max-rounds", a->opts.max_rounds, "--global: column-generation rounds")
@@ -143,7 +199,7 @@ void RegisterCertify(CLI::App& app) {
   c->add_option("--key", a->key, "npz prefix of the network (final, init)");
   c->add_option("--trial", a->trial, "trial index in a multi-trial .npz");
   c->add_flag("--global", a->global, "compute the global optimum Θ_λ (column generation)");
-  c->add_option("--save", a->save, "--global: write the optimum's network (train --save format)");
+  c->add_option("--save", a->save, "--global: write the optimum's network with its objective (a saved network)");
   c->add_flag("--json", a->json, "machine-readable output");
   c->callback([a] { RunCertify(*a); });
 }

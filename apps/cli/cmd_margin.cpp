@@ -280,7 +280,7 @@ void RegisterMargin(CLI::App& app) {
   s->add_option("--trial", ia->trial, "trial index in a multi-trial .npz");
   s->add_option("--seed", ia->seed, "seed of random dictionaries")->check(NonNegativeInteger());
   AddDataOption(*s, &ia->test_data, "--test-data", false);
-  s->add_option("--save", ia->save, "write the extracted network (train --save format)");
+  s->add_option("--save", ia->save, "write the extracted max-margin network (a saved network, without an objective)");
   s->add_flag("--json", ia->json, "machine-readable output");
   s->callback([ia] { RunL1(*ia); });
 

@@ -5,7 +5,8 @@
 //
 // --save PATH.npz writes the final measure: w (M,), U (M, d), mass (M,), and the network
 // with the same outputs and norm as net/W1 (M, d) and net/W2 (1, M) (√m_j-scaled, output
-// scale 1), readable by `marginlab certify --params PATH --key net`.
+// scale 1) with its objective (λ/n, mean loss: nn/network_file.hpp), readable by
+// `marginlab certify --params PATH --key net`, which takes λ and the loss from the file.
 #include <algorithm>
 #include <iomanip>
 #include <iostream>
@@ -14,9 +15,9 @@
 
 #include "command.hpp"
 #include "marginlab/core/error.hpp"
-#include "marginlab/data/npz.hpp"
 #include "marginlab/data/source.hpp"
 #include "marginlab/meanfield/flow.hpp"
+#include "marginlab/nn/network_file.hpp"
 
 namespace marginlab::cli {
 namespace {
@@ -52,15 +53,17 @@ nlohmann::json RecordJson(const FlowRecord& r) {
   return c.j;
 }
 
-void Save(const std::string& path, const ParticleMeasure& rho) {
-  NpzWriter w;
-  w.Add("w", rho.w);
-  w.Add("U", rho.U);
-  w.Add("mass", rho.mass);
+// The particles (w, U, mass) and their equivalent two-layer network under net/ with its objective
+// in the mean-loss convention: L[ρ]/n = (1/n)Σ ℓ + (λ/n)‖Θ‖², so λ_mean = λ/n (certify reads it).
+void Save(const std::string& path, const ParticleMeasure& rho, const FlowOptions& o, const Dataset& ds,
+          const std::string& data) {
   const margin::TwoLayerNet net = EquivalentNetwork(rho);
-  w.Add("net/W1", net.U);
-  w.Add("net/W2", Matrix(net.w.transpose()));
-  w.Add("meta/output_scale", Vector(Vector::Constant(1, 1.0)));
+  nn::NetworkFileWriter w({net.U.cols(), net.width(), 1}, 1.0, false);
+  w.AddLayers("net", {{net.U, Matrix(net.w.transpose())}});
+  w.SetObjective({"logistic", o.lambda / static_cast<double>(ds.n()), 2, "standard", data, "meanfield"});
+  w.Extra().Add("w", rho.w);
+  w.Extra().Add("U", rho.U);
+  w.Extra().Add("mass", rho.mass);
   w.Write(path);
 }
 
@@ -85,7 +88,7 @@ void RunMeanField(const MeanFieldArgs& a) {
                            " steps (" + s.message + "); a diverged run is a failure, not a result" +
                            (save.empty() ? "" : " (nothing was saved)"));
   };
-  if (!save.empty() && !diverged) Save(save, s.final);
+  if (!save.empty() && !diverged) Save(save, s.final, o, ds, data);
   if (a.json) {
     for (const auto& r : s.trace) PrintJson(RecordJson(r));
     PrintJson({{"type", "summary"},

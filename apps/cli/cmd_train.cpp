@@ -4,10 +4,8 @@
 // Also the hidden `marginlab nn grad`, which prints the objective and its
 // gradient at given parameters as JSON (used by the PyTorch cross-checks).
 //
-// Parameter files (--save / --init-from) are .npz archives:
-//   init/W1 … init/Wq, final/W1 … final/Wq   W_k of shape (out, in); with
-//                                            --trials T > 1 shape (T, out, in)
-//   meta/dims (q+1,), meta/output_scale (1,), meta/frozen_output (1,)
+// Parameter files (--save / --init-from) are saved networks (nn/network_file.hpp): init/ and
+// final/ layers of every trial and the objective (loss, λ, r, scaling, data).
 // --init-from reads W1… if present, else init/W1… (or <key>/W1… with
 // --init-key); 2-D arrays start every trial there, 3-D arrays one per trial.
 
@@ -20,8 +18,8 @@
 #include "command.hpp"
 #include "marginlab/core/error.hpp"
 #include "marginlab/core/params.hpp"
-#include "marginlab/data/npz.hpp"
 #include "marginlab/data/source.hpp"
+#include "marginlab/nn/network_file.hpp"
 #include "marginlab/nn/train.hpp"
 
 namespace marginlab::cli {
@@ -54,69 +52,36 @@ std::string TakeOr(ParamMap& p, const std::string& key) {
   return v;
 }
 
-// Reads initial parameters for `trials` trials of `depth` layers.
+// Reads initial parameters for `trials` trials of `depth` layers: one set for every trial, or one
+// per trial. Key "": bare W1… if present, else init/W1….
 std::vector<Weights<double>> ReadInit(const std::string& path, const std::string& key, int depth,
                                       long trials) {
-  const auto members = ReadNpz(path);
-  std::string prefix = key.empty() ? "" : key + "/";
-  if (key.empty() && !members.count("W1")) prefix = "init/";
-  ML_REQUIRE(members.count(prefix + "W1"))
-      << path << ": no member '" << prefix << "W1' (expected W1…, init/W1… or --init-key)";
+  const nn::NetworkFile file = nn::NetworkFile::Read(path);
+  const std::string k = key.empty() && !file.Has("") ? "init" : key;
+  const std::string prefix = k.empty() ? "" : k + "/";
+  ML_REQUIRE(file.Has(k)) << path << ": no member '" << prefix << "W1' (expected W1…, init/W1… or --init-key)";
+  ML_REQUIRE(file.Depth(k) >= depth) << path << ": missing member '" << prefix << "W" << file.Depth(k) + 1
+                                     << "' for depth " << depth;
+  ML_REQUIRE(file.Depth(k) == depth) << path << ": holds more than " << depth << " layers (" << prefix << "W"
+                                     << depth + 1 << "); set --depth to match";
+  const long T = file.Trials(k);
+  ML_REQUIRE(T == 1 || T == trials) << path << ": '" << prefix << "W1' holds " << T << " trials, --trials is "
+                                    << trials;
   std::vector<Weights<double>> out;
-  for (int k = 1; k <= depth; ++k) {
-    const std::string name = prefix + "W" + std::to_string(k);
-    auto it = members.find(name);
-    ML_REQUIRE(it != members.end()) << path << ": missing member '" << name << "' for depth " << depth;
-    const NpyArray& a = it->second;
-    ML_REQUIRE(a.shape.size() == 2 || a.shape.size() == 3)
-        << path << ": '" << name << "' must be 2-D (out, in) or 3-D (trials, out, in)";
-    const std::size_t T = a.shape.size() == 3 ? a.shape[0] : 1;
-    ML_REQUIRE(T == 1 || static_cast<long>(T) == trials)
-        << path << ": '" << name << "' holds " << T << " trials, --trials is " << trials;
-    const std::size_t rows = a.shape[a.shape.size() - 2], cols = a.shape.back();
-    out.resize(T);
-    for (std::size_t t = 0; t < T; ++t) {
-      Matrix W(rows, cols);
-      for (std::size_t r = 0; r < rows; ++r)
-        for (std::size_t c = 0; c < cols; ++c) W(r, c) = a.data[(t * rows + r) * cols + c];
-      ML_REQUIRE(W.allFinite()) << path << ": '" << name << "' (trial " << t
-                                << ") holds NaN or infinite weights (saved from a diverged run?)";
-      out[t].push_back(std::move(W));
-    }
-  }
-  ML_REQUIRE(!members.count(prefix + "W" + std::to_string(depth + 1)))
-      << path << ": holds more than " << depth << " layers (" << prefix << "W" << depth + 1
-      << "); set --depth to match";
+  for (long t = 0; t < T; ++t) out.push_back(file.Layers(k, t));
   return out;
 }
 
-void SaveParams(const std::string& path, const std::vector<nn::TrainSummary>& res) {
-  NpzWriter w;
+// init/ and final/ of every trial, with the objective they belong to (nn/network_file.hpp).
+void SaveParams(const std::string& path, const std::vector<nn::TrainSummary>& res, const TrainOptions& o,
+                const std::string& data) {
   const auto& shape = res[0].shape;
-  const std::size_t T = res.size();
-  for (const char* which : {"init", "final"}) {
-    for (int k = 0; k < shape.depth(); ++k) {
-      const std::string name = std::string(which) + "/W" + std::to_string(k + 1);
-      auto get = [&](std::size_t t) -> const Matrix& {
-        return std::string(which) == "init" ? res[t].init[k] : res[t].final[k];
-      };
-      if (T == 1) {
-        w.Add(name, get(0));
-        continue;
-      }
-      const std::size_t rows = get(0).rows(), cols = get(0).cols();
-      std::vector<double> buf(T * rows * cols);
-      for (std::size_t t = 0; t < T; ++t)
-        for (std::size_t r = 0; r < rows; ++r)
-          for (std::size_t c = 0; c < cols; ++c) buf[(t * rows + r) * cols + c] = get(t)(r, c);
-      w.Add(name, buf.data(), {T, rows, cols});
-    }
-  }
-  Vector dims(static_cast<Index>(shape.dims.size()));
-  for (std::size_t k = 0; k < shape.dims.size(); ++k) dims[k] = static_cast<double>(shape.dims[k]);
-  w.Add("meta/dims", dims);
-  w.Add("meta/output_scale", Vector(Vector::Constant(1, shape.OutputScale())));
-  w.Add("meta/frozen_output", Vector(Vector::Constant(1, shape.freeze_output ? 1.0 : 0.0)));
+  nn::NetworkFileWriter w(shape.dims, shape.OutputScale(), shape.freeze_output);
+  std::vector<Weights<double>> init, final;
+  for (const auto& s : res) init.push_back(s.init), final.push_back(s.final);
+  w.AddLayers("init", init);
+  w.AddLayers("final", final);
+  w.SetObjective({o.loss, o.lambda, o.reg_power, o.scaling, data, "train"});
   w.Write(path);
 }
 
@@ -165,7 +130,7 @@ void RunTrain(const TrainArgs& a) {
   const bool diverged = std::any_of(res.begin(), res.end(), [](const nn::TrainSummary& s) {
     return s.termination == Termination::kDiverged;
   });
-  if (!save.empty() && !diverged) SaveParams(save, res);  // never save a diverged net
+  if (!save.empty() && !diverged) SaveParams(save, res, o, data);  // never save a diverged net
   if (a.json) {
     for (const auto& s : res)
       for (const auto& r : s.trace) PrintJson(RecordJson(r, s.trial));

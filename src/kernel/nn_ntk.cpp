@@ -4,8 +4,8 @@
 #include <sstream>
 
 #include "marginlab/core/error.hpp"
-#include "marginlab/data/npz.hpp"
 #include "marginlab/kernel/empirical_ntk.hpp"
+#include "marginlab/nn/network_file.hpp"
 
 namespace marginlab {
 
@@ -85,47 +85,14 @@ Matrix EmpiricalNtk(const NnNetwork& net, const Matrix& X, Index output) {
 }
 
 NnNetwork LoadNnNetwork(const std::filesystem::path& path, const std::string& key, long trial) {
-  const auto members = ReadNpz(path);
-  const std::string where = path.string();
-  const std::string prefix = key.empty() ? "" : key + "/";
-  ML_REQUIRE(members.count(prefix + "W1"))
-      << where << ": no member '" << prefix << "W1' (expected a network saved by marginlab train --save, "
-      << "with init/W1… and final/W1…)";
+  const nn::NetworkFile file = nn::NetworkFile::Read(path);
+  ML_REQUIRE(file.Has(key)) << file.where() << ": no member '" << (key.empty() ? "" : key + "/")
+                            << "W1' (expected a network saved by marginlab train --save, with init/W1… and final/W1…)";
   NnNetwork net;
-  long trials = -1;
-  for (int k = 1;; ++k) {
-    const std::string name = prefix + "W" + std::to_string(k);
-    auto it = members.find(name);
-    if (it == members.end()) break;
-    const NpyArray& a = it->second;
-    ML_REQUIRE(a.shape.size() == 2 || a.shape.size() == 3)
-        << where << ": '" << name << "' must be 2-D (out, in) or 3-D (trials, out, in)";
-    const long T = a.shape.size() == 3 ? static_cast<long>(a.shape[0]) : 1;
-    ML_REQUIRE(trials < 0 || T == trials) << where << ": '" << name << "' holds " << T << " trials, '" << prefix
-                                          << "W1' " << trials;
-    trials = T;
-    ML_REQUIRE(trial >= 0 && trial < T) << where << ": trial " << trial << " requested but '" << name << "' holds "
-                                        << T << " trial(s)";
-    const std::size_t rows = a.shape[a.shape.size() - 2], cols = a.shape.back();
-    Matrix W(static_cast<Index>(rows), static_cast<Index>(cols));
-    const std::size_t base = static_cast<std::size_t>(trial) * rows * cols;
-    for (std::size_t r = 0; r < rows; ++r)
-      for (std::size_t c = 0; c < cols; ++c) W(r, c) = a.data[base + r * cols + c];
-    ML_REQUIRE(W.allFinite()) << where << ": '" << name
-                              << "' holds NaN or infinite weights (saved from a diverged run?)";
-    net.W.push_back(std::move(W));
-  }
-  CheckLayers(net.W, where);
-  if (auto it = members.find("meta/dims"); it != members.end()) {
-    const std::vector<Index> d = net.dims();
-    bool same = it->second.data.size() == d.size();
-    for (std::size_t k = 0; same && k < d.size(); ++k) same = it->second.data[k] == static_cast<double>(d[k]);
-    ML_REQUIRE(same) << where << ": meta/dims does not match the shapes of " << prefix << "W1…";
-  }
-  if (auto it = members.find("meta/output_scale"); it != members.end() && !it->second.data.empty())
-    net.output_scale = it->second.data[0];
-  if (auto it = members.find("meta/frozen_output"); it != members.end() && !it->second.data.empty())
-    net.frozen_output = it->second.data[0] != 0.0;
+  net.W = file.Layers(key, trial);
+  CheckLayers(net.W, file.where());
+  net.output_scale = file.output_scale();
+  net.frozen_output = file.frozen_output();
   return net;
 }
 

@@ -4,7 +4,6 @@
 #include <cmath>
 
 #include "marginlab/core/error.hpp"
-#include "marginlab/data/npz.hpp"
 #include "marginlab/margin/objective.hpp"
 #include "marginlab/nn/mlp.hpp"
 
@@ -56,59 +55,38 @@ double TwoLayerNet::NormalizedMargin(const Matrix& X, const Vector& y) const {
   return (y.array() * f.array()).minCoeff<Eigen::PropagateNaN>() / SquaredNorm();  // NaN stays NaN
 }
 
-TwoLayerNet LoadTwoLayerNet(const std::filesystem::path& path, const std::string& key, long trial) {
-  const auto members = ReadNpz(path);
+TwoLayerNet LoadTwoLayerNet(const nn::NetworkFile& file, const std::string& key, long trial) {
   const std::string prefix = key.empty() ? "" : key + "/";
-  const std::string where = path.string();
-  auto get = [&](const std::string& name) -> const NpyArray& {
-    auto it = members.find(name);
-    ML_REQUIRE(it != members.end()) << where << ": no member '" << name
-                                    << "' (expected a two-layer network saved by marginlab train --save)";
-    return it->second;
-  };
-  ML_REQUIRE(!members.count(prefix + "W3"))
+  const std::string& where = file.where();
+  ML_REQUIRE(file.Has(key)) << where << ": no member '" << prefix
+                            << "W1' (expected a two-layer network saved by marginlab train --save)";
+  ML_REQUIRE(file.Depth(key) <= 2)
       << where << ": holds a network of depth > 2 ('" << prefix << "W3'); margins and certificates "
       << "here are for two-layer networks";
-  auto matrix = [&](const std::string& name) {
-    const NpyArray& a = get(prefix + name);
-    ML_REQUIRE(a.shape.size() == 2 || a.shape.size() == 3)
-        << where << ": '" << prefix << name << "' must be 2-D (out, in) or 3-D (trials, out, in)";
-    const std::size_t T = a.shape.size() == 3 ? a.shape[0] : 1;
-    ML_REQUIRE(trial >= 0 && static_cast<std::size_t>(trial) < T)
-        << where << ": trial " << trial << " requested but '" << prefix << name << "' holds " << T;
-    const std::size_t rows = a.shape[a.shape.size() - 2], cols = a.shape.back();
-    Matrix W(rows, cols);
-    for (std::size_t r = 0; r < rows; ++r)
-      for (std::size_t c = 0; c < cols; ++c) W(r, c) = a.data[(trial * rows + r) * cols + c];
-    ML_REQUIRE(W.allFinite()) << where << ": '" << prefix << name
-                              << "' holds NaN or infinite weights (saved from a diverged run?)";
-    return W;
-  };
+  ML_REQUIRE(file.Depth(key) == 2) << where << ": no member '" << prefix
+                                   << "W2' (expected a two-layer network saved by marginlab train --save)";
+  nn::Weights<double> W = file.Layers(key, trial);
   TwoLayerNet net;
-  net.U = matrix("W1");
-  const Matrix W2 = matrix("W2");
-  ML_REQUIRE(W2.rows() == 1 && W2.cols() == net.U.rows())
-      << where << ": '" << prefix << "W2' must be 1×" << net.U.rows() << " (one output), got "
-      << W2.rows() << "×" << W2.cols();
-  net.w = W2.row(0).transpose();
-  if (auto it = members.find("meta/frozen_output"); it != members.end() && !it->second.data.empty())
-    ML_REQUIRE(it->second.data[0] == 0.0)
-        << where << ": the output layer was frozen in training; margins and certificates here "
-        << "assume a trained, regularized output layer";
-  if (auto it = members.find("meta/output_scale"); it != members.end() && !it->second.data.empty())
-    net.output_scale = it->second.data[0];
+  net.U = std::move(W[0]);
+  ML_REQUIRE(W[1].rows() == 1 && W[1].cols() == net.U.rows())
+      << where << ": '" << prefix << "W2' must be 1×" << net.U.rows() << " (one output), got " << W[1].rows()
+      << "×" << W[1].cols();
+  net.w = W[1].row(0).transpose();
+  ML_REQUIRE(!file.frozen_output()) << where << ": the output layer was frozen in training; margins and "
+                                    << "certificates here assume a trained, regularized output layer";
+  net.output_scale = file.output_scale();
   return net;
 }
 
-void SaveTwoLayerNet(const std::filesystem::path& path, const TwoLayerNet& net) {
-  NpzWriter w;
-  w.Add("final/W1", net.U);
-  w.Add("final/W2", Matrix(net.w.transpose()));
-  Vector dims(3);
-  dims << static_cast<double>(net.U.cols()), static_cast<double>(net.width()), 1.0;
-  w.Add("meta/dims", dims);
-  w.Add("meta/output_scale", Vector(Vector::Constant(1, net.output_scale)));
-  w.Add("meta/frozen_output", Vector(Vector::Constant(1, 0.0)));
+TwoLayerNet LoadTwoLayerNet(const std::filesystem::path& path, const std::string& key, long trial) {
+  return LoadTwoLayerNet(nn::NetworkFile::Read(path), key, trial);
+}
+
+void SaveTwoLayerNet(const std::filesystem::path& path, const TwoLayerNet& net,
+                     const std::optional<nn::SavedObjective>& objective) {
+  nn::NetworkFileWriter w({net.U.cols(), net.width(), 1}, net.output_scale, false);
+  w.AddLayers("final", {{net.U, Matrix(net.w.transpose())}});
+  if (objective) w.SetObjective(*objective);
   w.Write(path);
 }
 

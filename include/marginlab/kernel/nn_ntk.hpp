@@ -51,8 +51,8 @@ Matrix EmpiricalNtk(const NnNetwork& net, const Matrix& X1, const Matrix& X2, In
 // Θ̂(X, X), exactly symmetric.
 Matrix EmpiricalNtk(const NnNetwork& net, const Matrix& X, Index output = 0);
 
-// Reads `<key>/W1 …` (key "final" or "init"; "" reads W1 …) and meta/ from a .npz written by
-// `marginlab train --save`; with several trials (3-D arrays) `trial` picks one. InputError naming
+// Reads `<key>/W1 …` (key "final" or "init"; "" reads W1 …) and meta/ from a saved network
+// (nn/network_file.hpp); with several trials (3-D arrays) `trial` picks one. InputError naming
 // the file and member when something is missing, has the wrong shape, or disagrees with meta/dims.
 NnNetwork LoadNnNetwork(const std::filesystem::path& path, const std::string& key = "final", long trial = 0);
 

@@ -1,5 +1,5 @@
 // A two-layer ReLU network f(x) = s Σ_j w_j relu(u_j·x) as explicit matrices,
-// its normalized margin, and reading it from `marginlab train --save` files.
+// its normalized margin, and reading and writing it as a saved network (nn/network_file.hpp).
 //
 //   U (m×d, rows u_j = the nn module's W1), w (m, = W2ᵀ), s = output scale
 //   (1 for the standard parameterization; Ji's ntk scaling s = 1/√m).
@@ -9,9 +9,11 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "marginlab/core/types.hpp"
+#include "marginlab/nn/network_file.hpp"
 
 namespace marginlab::margin {
 
@@ -31,20 +33,20 @@ struct TwoLayerNet {
 // w_j = sign(a_j) √|a_j|, so f = Σ_j a_j relu(ū_j·x) and ‖Θ‖² = 2‖a‖₁.
 TwoLayerNet BalancedNetwork(const Matrix& directions, const Vector& weights);
 
-// Reads `<key>/W1` (m×d) and `<key>/W2` (1×m) (key "final" by default; "" reads
-// W1, W2) and meta/output_scale if present from a .npz written by
-// `marginlab train --save`. With several trials (3-D arrays) `trial` picks one.
-// Throws InputError naming the file and member (missing, wrong shape, depth ≠ 2,
-// frozen output layer).
+// Reads `<key>/W1` (m×d) and `<key>/W2` (1×m) (key "final" by default; "" reads W1, W2) and
+// meta/output_scale from a saved network (nn/network_file.hpp). With several trials (3-D arrays)
+// `trial` picks one. Throws InputError naming the file and member (missing, wrong shape,
+// depth ≠ 2, frozen output layer, NaN or infinite weights).
+TwoLayerNet LoadTwoLayerNet(const nn::NetworkFile& file, const std::string& key = "final", long trial = 0);
 TwoLayerNet LoadTwoLayerNet(const std::filesystem::path& path, const std::string& key = "final",
                             long trial = 0);
 
-// Writes `net` in the format of `marginlab train --save` (one trial): final/W1
-// (m×d), final/W2 (1×m), meta/dims [d, m, 1], meta/output_scale, meta/frozen_output 0,
-// so that `certify --params`, `kernel gram --net`, `margin l1svm --params` and the
-// Python side read it. There is no init/ (an optimum has no initialization).
-// Atomic (a temporary file renamed into place).
-void SaveTwoLayerNet(const std::filesystem::path& path, const TwoLayerNet& net);
+// Writes `net` as a saved network of one trial under final/ (no init/: an optimum has no
+// initialization), with the objective it belongs to when there is one (Θ_λ: the loss and λ; a
+// max-margin net has none), so that `certify --params`, `kernel gram --net`, `margin l1svm
+// --params` and the Python side read it. Atomic (a temporary file renamed into place).
+void SaveTwoLayerNet(const std::filesystem::path& path, const TwoLayerNet& net,
+                     const std::optional<nn::SavedObjective>& objective = std::nullopt);
 
 // Test metrics of a network for binary labels ±1: the 0-1 error (y f ≤ 0 or f
 // not finite counts as wrong) and the mean loss ("logistic" | "squared").
