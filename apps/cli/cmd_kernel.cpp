@@ -5,6 +5,7 @@
 #include <iostream>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <vector>
 
@@ -17,6 +18,7 @@
 #include "marginlab/data/source.hpp"
 #include "marginlab/kernel/falkon.hpp"
 #include "marginlab/kernel/gram.hpp"
+#include "marginlab/kernel/kernel_fit.hpp"
 #include "marginlab/kernel/kernel_logistic.hpp"
 #include "marginlab/kernel/kernel_svm.hpp"
 #include "marginlab/kernel/nn_ntk.hpp"
@@ -144,48 +146,6 @@ struct FitArgs {
   bool json = false;
 };
 
-// One fitted predictor: coefficients B (n×k, one column per output) and biases (k).
-struct Fitted {
-  double lambda = 0;
-  Matrix B;
-  Vector bias;
-  std::string report;
-  std::vector<FalkonSummary> falkon;  // --predictor falkon: one per output column
-};
-
-// Metrics of scores F (m×k) against a data set's labels.
-nlohmann::json Evaluate(const Dataset& ds, const Matrix& F, const std::string& prefix) {
-  nlohmann::json j;
-  const Index m = ds.n();
-  // A NaN or infinite score is no prediction: the fit failed, and no error rate is reported.
-  if (!F.allFinite())
-    throw FailedRunError("kernel fit: the predictor's scores on " + ds.source +
-                         " are not finite (the solve failed; try a larger --lambda)");
-  if (ds.kind == LabelKind::kReal) {
-    double sq = 0, tr = 0;
-    for (Index i = 0; i < m; ++i) {
-      const double e = (F(i, 0) - ds.y[i]) * (F(i, 0) - ds.y[i]);
-      sq += e;
-      tr += std::min(e, 1.0);
-    }
-    j[prefix + "squared_loss"] = sq / m;
-    j[prefix + "truncated_squared_loss"] = tr / m;
-    return j;
-  }
-  Index wrong = 0;
-  if (ds.kind == LabelKind::kBinary) {
-    for (Index i = 0; i < m; ++i) wrong += (ds.y[i] * F(i, 0) > 0) ? 0 : 1;
-    double sq = 0;
-    for (Index i = 0; i < m; ++i) sq += (F(i, 0) - ds.y[i]) * (F(i, 0) - ds.y[i]);
-    j[prefix + "squared_loss"] = sq / m;
-  } else {
-    const Vector pred = ArgMaxRows(F);
-    for (Index i = 0; i < m; ++i) wrong += pred[i] == ds.y[i] ? 0 : 1;
-  }
-  j[prefix + "error"] = static_cast<double>(wrong) / m;
-  return j;
-}
-
 std::vector<double> LambdaList(const FitArgs& a) {
   if (!a.lambdas.empty()) {
     std::vector<double> out = ParseDoubleList(a.lambdas, "--lambdas", ',');
@@ -225,177 +185,91 @@ std::string FalkonStoppingRule(const FalkonOptions& o) {
   return s.str();
 }
 
-void RunFit(const FitArgs& a) {
-  ValidateOrThrow(a.kernel, "kernel fit");
-  const Dataset train = LoadData(a.data, "--data");
-  Dataset test;
-  const bool have_test = !a.test_data.empty();
-  if (have_test) {
-    test = LoadData(a.test_data, "--test-data");
-    ML_REQUIRE(test.d() == train.d()) << "--test-data: " << test.d() << " features, but --data has " << train.d();
+// A fit's metrics under the keys `kernel fit --json` has always used.
+void AddMetrics(const Dataset& ds, const nn::PredictionMetrics& m, const std::string& prefix, nlohmann::json& j) {
+  if (ds.kind != LabelKind::kClass) j[prefix + "squared_loss"] = m.mse;
+  if (ds.kind == LabelKind::kReal)
+    j[prefix + "truncated_squared_loss"] = m.truncated_mse;
+  else
+    j[prefix + "error"] = m.error;
+}
+
+nlohmann::json FitJson(const KernelFit& f, const Dataset& train, const Dataset* test) {
+  nlohmann::json r;
+  AddMetrics(train, f.train, "train_", r);
+  r["lambda"] = f.lambda;
+  r["rkhs_norm"] = f.rkhs_norm.size() == 1 ? nlohmann::json(f.rkhs_norm[0]) : nlohmann::json(f.rkhs_norm);
+  if (train.kind != LabelKind::kReal) r["rkhs_normalized_margin"] = f.rkhs_normalized_margin;
+  if (test != nullptr) AddMetrics(*test, f.test, "test_", r);
+  if (!f.falkon.empty()) {
+    nlohmann::json res = nlohmann::json::array(), its = nlohmann::json::array(), term = nlohmann::json::array();
+    for (const FalkonSummary& s : f.falkon) {
+      res.push_back(s.true_residual);
+      its.push_back(s.iterations);
+      term.push_back(ToString(s.termination));
+    }
+    const bool one = f.falkon.size() == 1;
+    r["relative_residual"] = one ? res[0] : res;  // true ||y - (K + lambda I) beta|| / ||y||
+    r["iterations"] = one ? its[0] : its;
+    r["termination"] = one ? term[0] : term;
   }
-  const bool classes = train.kind == LabelKind::kClass;
-  ML_REQUIRE(!(train.kind == LabelKind::kReal && (a.predictor == "logistic" || a.predictor == "svm")))
-      << "--predictor " << a.predictor << " needs binary or class labels; " << train.source << " has real labels";
+  if (!f.solver.empty()) r["solver"] = f.solver;
+  return r;
+}
+
+void RunFit(const FitArgs& a) {
+  const Dataset train = LoadData(a.data, "--data");
+  std::optional<Dataset> test;
+  if (!a.test_data.empty()) test = LoadData(a.test_data, "--test-data");
+  KernelFitOptions o;
+  o.kernel = a.kernel;
+  o.predictor = a.predictor;
+  o.multiclass = a.multiclass;
+  o.lambdas = LambdaList(a);
+  o.svm = a.svm;
+  o.logistic = a.logistic;
   const bool falkon = a.predictor == "falkon";
   if (!falkon)
     for (const FieldFlag& f : a.falkon)
       ML_REQUIRE(f.option->count() == 0) << f.Flag() << ": only used with --predictor falkon (got --predictor "
                                          << a.predictor << ")";
-  ML_REQUIRE(a.save_predictions.empty() || have_test) << "--save-predictions: needs --test-data";
-  // Falkon never forms the n×n Gram matrix: K·B is recomputed tile by tile below.
-  Stopwatch sw;
-  const Matrix K = falkon ? Matrix() : Gram(a.kernel, train.X);
-  const double gram_seconds = sw.Seconds();
-  // Targets: binary/real → y; classes → one-hot (0/1) or one-vs-rest (±1).
-  Matrix Y;
-  if (classes)
-    Y = (a.multiclass == "ovr" || a.predictor == "logistic" || a.predictor == "svm")
-            ? OneHot(train.y, train.num_classes, 1.0, -1.0)
-            : OneHot(train.y, train.num_classes);
-  else
-    Y = train.y;
-  const Index k = Y.cols(), n = train.n();
-  std::vector<Fitted> fits;
-  FalkonOptions falkon_opts;
+  ML_REQUIRE(a.save_predictions.empty() || test) << "--save-predictions: needs --test-data";
+  const Index n = train.n();
   if (falkon)  // checks every flag and lambda before any work
-    for (double lam : LambdaList(a)) falkon_opts = FalkonFromFlags(a, lam, n);
-  sw.Restart();
-  if (falkon) {
-    for (double lam : LambdaList(a)) {
-      Fitted f{lam, Matrix(n, k), Vector::Zero(k), "", {}};
-      const FalkonOptions fo = FalkonFromFlags(a, lam, n);
-      for (Index c = 0; c < k; ++c) {
-        FalkonSummary s;
-        f.B.col(c) = FalkonSolve(a.kernel, train.X, Y.col(c), fo, &s);
-        f.report = s.BriefReport();
-        f.falkon.push_back(s);
-      }
-      fits.push_back(f);
-    }
-  } else if (a.predictor == "interp") {
-    fits.push_back({0.0, InterpolateCholesky(K, Y), Vector::Zero(k), "cholesky", {}});
-  } else if (a.predictor == "ridge") {
-    const KernelRidgePath path(K, Y);
-    for (double lam : LambdaList(a))
-      fits.push_back({lam, path.Coefficients(lam), Vector::Zero(k),
-                      "eigendecomposition path (" + path.eigen_method() + ")", {}});
-  } else if (a.predictor == "logistic") {
-    for (double lam : LambdaList(a)) {
-      Fitted f{lam, Matrix(n, k), Vector::Zero(k), "", {}};
-      KernelLogisticOptions lo = a.logistic;
-      lo.lambda = lam;
-      for (Index c = 0; c < k; ++c) {
-        KernelLogisticSummary s;
-        f.B.col(c) = FitKernelLogistic(K, Y.col(c), lo, &s);
-        f.report = s.BriefReport();
-      }
-      fits.push_back(f);
-    }
-  } else {
-    Fitted f{0.0, Matrix(n, k), Vector::Zero(k), "", {}};
-    for (Index c = 0; c < k; ++c) {
-      KernelSvmSummary s;
-      const KernelSvmModel m = FitKernelSvm(K, Y.col(c), a.svm, &s);
-      f.B.col(c) = m.beta;
-      f.bias[c] = m.b;
-      f.report = s.BriefReport() + ", " + std::to_string(s.support_vectors) + " support vectors";
-    }
-    fits.push_back(f);
-  }
-  const double fit_seconds = sw.Seconds();
-  // Test scores for every fit at once, tile by tile.
-  Matrix Ftest;
-  sw.Restart();
-  if (have_test) {
-    Matrix all(n, k * static_cast<Index>(fits.size()));
-    for (std::size_t t = 0; t < fits.size(); ++t) all.middleCols(static_cast<Index>(t) * k, k) = fits[t].B;
-    Ftest = KernelTimes(a.kernel, test.X, train.X, all);
-  }
-  const double predict_seconds = sw.Seconds();
+    for (double lam : o.lambdas) o.falkon = FalkonFromFlags(a, lam, n);
+  const KernelFitSummary fit = FitKernelPredictors(o, train, test ? &*test : nullptr);
   nlohmann::json results = nlohmann::json::array();
-  for (std::size_t t = 0; t < fits.size(); ++t) {
-    const Fitted& f = fits[t];
-    // K·B: from the stored Gram matrix, or (falkon) tile by tile without storing K.
-    const Matrix KB = falkon ? SymmetricKernelTimes(a.kernel, train.X, f.B) : Matrix(K * f.B);
-    Matrix Ftrain = KB;
-    Ftrain.rowwise() += f.bias.transpose();
-    nlohmann::json r = Evaluate(train, Ftrain, "train_");
-    r["lambda"] = f.lambda;
-    nlohmann::json norms = nlohmann::json::array(), margins = nlohmann::json::array();
-    for (Index c = 0; c < k; ++c) {
-      const double norm = std::sqrt(std::max(f.B.col(c).dot(KB.col(c)), 0.0));  // ||f||_H² = βᵀKβ
-      norms.push_back(norm);
-      if (!classes && train.kind == LabelKind::kBinary)  // min_i y_i f(x_i) / ||f||_H (kernel_svm.hpp)
-        margins.push_back(norm == 0 ? 0.0
-                                    : train.y.cwiseProduct(Ftrain.col(c)).minCoeff<Eigen::PropagateNaN>() / norm);
-    }
-    r["rkhs_norm"] = k == 1 ? norms[0] : norms;
-    if (!margins.empty()) r["rkhs_normalized_margin"] = margins[0];
-    if (classes) {  // multi-class margin min_i [f_{y_i} − max_{j≠y_i} f_j] / sqrt(Σ_c ‖f_c‖²)
-      double total = 0, worst = std::numeric_limits<double>::infinity();
-      for (const auto& v : norms) total += v.get<double>() * v.get<double>();
-      for (Index i = 0; i < n; ++i) {
-        const Index yi = static_cast<Index>(train.y[i]);
-        double other = -std::numeric_limits<double>::infinity();
-        for (Index c = 0; c < k; ++c)
-          if (c != yi) other = std::max(other, Ftrain(i, c));
-        worst = std::min(worst, Ftrain(i, yi) - other);
-      }
-      r["rkhs_normalized_margin"] = total > 0 ? worst / std::sqrt(total) : 0.0;
-    }
-    if (have_test) {
-      Matrix Ft = Ftest.middleCols(static_cast<Index>(t) * k, k);
-      Ft.rowwise() += f.bias.transpose();
-      r.update(Evaluate(test, Ft, "test_"));
-    }
-    if (!f.falkon.empty()) {
-      nlohmann::json res = nlohmann::json::array(), its = nlohmann::json::array(), term = nlohmann::json::array();
-      for (const FalkonSummary& s : f.falkon) {
-        res.push_back(s.true_residual);
-        its.push_back(s.iterations);
-        term.push_back(ToString(s.termination));
-      }
-      r["relative_residual"] = k == 1 ? res[0] : res;  // true ||y - (K + lambda I) beta|| / ||y||
-      r["iterations"] = k == 1 ? its[0] : its;
-      r["termination"] = k == 1 ? term[0] : term;
-    }
-    if (!f.report.empty()) r["solver"] = f.report;
-    results.push_back(r);
-  }
+  for (const KernelFit& f : fit.fits) results.push_back(FitJson(f, train, test ? &*test : nullptr));
   if (!a.save_predictions.empty()) {  // test scores, one column per (lambda, output), biases added
-    Matrix P = Ftest;
-    for (std::size_t t = 0; t < fits.size(); ++t)
-      P.middleCols(static_cast<Index>(t) * k, k).rowwise() += fits[t].bias.transpose();
     AtomicFile file(a.save_predictions);
-    const std::string bytes = EncodeNpy(P);
+    const std::string bytes = EncodeNpy(fit.test_scores);
     file.Write(bytes.data(), bytes.size());
     file.Commit();
   }
   nlohmann::json out = {{"kernel", a.kernel.Describe()},
                         {"predictor", a.predictor},
                         {"n_train", n},
-                        {"n_test", have_test ? test.n() : 0},
+                        {"n_test", test ? test->n() : 0},
                         {"d", train.d()},
                         {"label_kind", ToString(train.kind)},
-                        {"seconds", {{"gram", gram_seconds}, {"fit", fit_seconds}, {"predict", predict_seconds}}},
+                        {"seconds", {{"gram", fit.gram_seconds}, {"fit", fit.fit_seconds}, {"predict", fit.predict_seconds}}},
                         {"results", results}};
   if (falkon)
-    out["falkon"] = {{"centers", std::min(falkon_opts.centers, n)},
-                     {"tol", falkon_opts.tol},
-                     {"max_iterations", falkon_opts.max_iterations},
-                     {"seed", falkon_opts.seed},
-                     {"stopping_rule", FalkonStoppingRule(falkon_opts)}};
+    out["falkon"] = {{"centers", std::min(o.falkon.centers, n)},
+                     {"tol", o.falkon.tol},
+                     {"max_iterations", o.falkon.max_iterations},
+                     {"seed", o.falkon.seed},
+                     {"stopping_rule", FalkonStoppingRule(o.falkon)}};
   if (!a.save_predictions.empty()) out["predictions"] = a.save_predictions;
   if (a.json) {
     PrintJson(out);
     return;
   }
   std::cout << "kernel " << a.kernel.Describe() << ", predictor " << a.predictor << ", n = " << n
-            << (have_test ? ", n_test = " + std::to_string(test.n()) : std::string()) << "\n";
+            << (test ? ", n_test = " + std::to_string(test->n()) : std::string()) << "\n";
   if (falkon)
-    std::cout << "  falkon: " << std::min(falkon_opts.centers, n) << " Nystrom centers (seed " << falkon_opts.seed
-              << "), stopping rule " << FalkonStoppingRule(falkon_opts) << "\n";
+    std::cout << "  falkon: " << std::min(o.falkon.centers, n) << " Nystrom centers (seed " << o.falkon.seed
+              << "), stopping rule " << FalkonStoppingRule(o.falkon) << "\n";
   for (const auto& r : results) {
     std::cout << "  ";
     for (const auto& [key, value] : r.items())
@@ -439,7 +313,7 @@ void RegisterKernel(CLI::App& app) {
   AddKernelOptions(*f, &fit->kernel);
   f->add_option("--predictor", fit->predictor,
                 "interp | ridge | logistic | svm | falkon (ridge by Nystrom-preconditioned CG, no n x n matrix)")
-      ->check(CLI::IsMember({"interp", "ridge", "logistic", "svm", "falkon"}))
+      ->check(CLI::IsMember(KernelFitOptions::Predictors()))
       ->capture_default_str();
   f->add_option("--lambda", fit->lambda,
                 "ridge, falkon: (K + lambda I) beta = y; logistic: mean loss + lambda/2 ||f||^2")

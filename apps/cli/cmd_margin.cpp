@@ -11,7 +11,6 @@
 #include "marginlab/core/memory.hpp"
 #include "marginlab/core/error.hpp"
 #include "marginlab/core/params.hpp"
-#include "marginlab/core/rng.hpp"
 #include "marginlab/data/source.hpp"
 #include "marginlab/margin/bounds.hpp"
 #include "marginlab/margin/ji_split.hpp"
@@ -120,22 +119,10 @@ void RunL1(const L1Args& a) {
   L1SvmResult r;
   std::string method;
   if (a.dictionary > 0) {
-    Matrix D;
-    if (ds.d() == 2) {
-      D = CircleDictionary(a.dictionary);
-      method = "dictionary: " + std::to_string(a.dictionary) + " evenly spaced directions on the circle";
-    } else {
-      Rng rng = Rng(a.seed).Split(Purpose::kInit);
-      D.resize(a.dictionary, ds.d());
-      for (Index k = 0; k < a.dictionary; ++k) D.row(k) = rng.UnitSphere(ds.d()).transpose();
-      method = "dictionary: " + std::to_string(a.dictionary) + " random directions on the sphere";
-    }
-    r = L1SvmDictionary(ds.X, ds.y, D, *lp);
-    // An upper bound on γ_ℓ1 from the LP's dual point.
-    const OracleResult o = BestNeuron(ds.X, r.q.cwiseProduct(ds.y), opts.oracle, SupportDirections(r));
-    r.oracle_mode = o.mode;
-    r.certified = o.mode != "heuristic";
-    r.gamma_hi = std::max(r.gamma_lo, r.certified ? o.upper : o.value);
+    std::string which;
+    r = L1SvmDictionary(ds.X, ds.y, DefaultDictionary(a.dictionary, ds.d(), a.seed, &which), *lp);
+    BoundDictionarySolution(ds.X, ds.y, opts.oracle, r);  // γ_hi from the LP's dual point
+    method = "dictionary: " + which;
   } else {
     r = L1SvmColumnGeneration(ds.X, ds.y, *lp, opts);
     method = "column generation";

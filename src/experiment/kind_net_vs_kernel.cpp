@@ -42,6 +42,7 @@
 #include "marginlab/kernel/gram.hpp"
 #include "marginlab/kernel/kernel_svm.hpp"
 #include "marginlab/kernel/ridge.hpp"
+#include "marginlab/nn/prediction_metrics.hpp"
 
 namespace marginlab {
 
@@ -64,22 +65,19 @@ struct NetVsKernelOptions {
   std::string Validate() const { return svm_max_epochs >= 1 ? "" : "svm_max_epochs must be >= 1"; }
 };
 
-// Test metrics of predictions f against labels y: 0-1 error, or (mse, truncated mse).
+// Test metrics of predictions f against labels y (nn/prediction_metrics.hpp): the 0-1 error, or
+// (mse, truncated mse); NaN when a prediction is not finite.
 struct Metric {
   bool classification;
   std::string name() const { return classification ? "error" : "mse"; }
   double Primary(const Vector& f, const Vector& y) const {
-    if (!f.allFinite()) return std::numeric_limits<double>::quiet_NaN();  // no prediction
-    if (classification) {
-      long wrong = 0;
-      for (Index i = 0; i < y.size(); ++i) wrong += (f(i) > 0 ? 1.0 : -1.0) != y(i);
-      return static_cast<double>(wrong) / static_cast<double>(y.size());
-    }
-    return (f - y).squaredNorm() / static_cast<double>(y.size());
+    const nn::PredictionMetrics m = Evaluate(f, y);
+    return classification ? m.error : m.mse;
   }
-  static double Truncated(const Vector& f, const Vector& y) {
-    return (f - y).array().square().min(1.0).mean();
+  nn::PredictionMetrics Evaluate(const Vector& f, const Vector& y) const {
+    return nn::EvaluatePredictions(f, y, classification ? LabelKind::kBinary : LabelKind::kReal);
   }
+  double Truncated(const Vector& f, const Vector& y) const { return Evaluate(f, y).truncated_mse; }
 };
 
 void KernelPredictors(const std::string& name, const NetVsKernelOptions& o, const Metric& metric,
@@ -99,7 +97,7 @@ void KernelPredictors(const std::string& name, const NetVsKernelOptions& o, cons
       throw Error("net-vs-kernel: the " + name + " " + predictor +
                   " predictor produced non-finite predictions");
     r.AddFinal(name + "_" + predictor + m, e);
-    if (!metric.classification) r.AddFinal(name + "_" + predictor + "_test_truncated_mse", Metric::Truncated(f, test.y));
+    if (!metric.classification) r.AddFinal(name + "_" + predictor + "_test_truncated_mse", metric.Truncated(f, test.y));
     return e;
   };
   double best = record("interp", Kt * path.Coefficients(0.0));
@@ -162,7 +160,7 @@ TrialResult RunNetVsKernelTrial(const TrialSpec& spec) {
   const Vector f = ws.F.col(0);
   if (!f.allFinite()) throw Error(params.context() + ": the trained network's test outputs are not finite");
   r.AddFinal("nn_test_" + metric.name(), metric.Primary(f, test.y));
-  if (!metric.classification) r.AddFinal("nn_test_truncated_mse", Metric::Truncated(f, test.y));
+  if (!metric.classification) r.AddFinal("nn_test_truncated_mse", metric.Truncated(f, test.y));
   r.AddFinal("nn_train_error", s.trace.back().train_error);
   r.AddFinal("nn_margin", s.trace.back().margin);
   r.AddFinal("nn_seconds", clock.Seconds());

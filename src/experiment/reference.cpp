@@ -21,6 +21,7 @@
 #include "marginlab/margin/lp.hpp"
 #include "marginlab/margin/objective.hpp"
 #include "marginlab/margin/two_layer.hpp"
+#include "marginlab/nn/prediction_metrics.hpp"
 
 namespace marginlab {
 
@@ -38,18 +39,13 @@ namespace {
 
 bool BinaryLabels(const Dataset& ds) { return ds.kind == LabelKind::kBinary; }
 
-double ErrorRate(const Vector& f, const Vector& y) {
-  Index wrong = 0;
-  for (Index i = 0; i < f.size(); ++i) wrong += !(std::isfinite(f[i]) && y[i] * f[i] > 0);
-  return static_cast<double>(wrong) / static_cast<double>(f.size());
-}
 
 // Test-set metrics of a reference network: 0-1 error (binary labels) and mean loss.
 void AddTestMetrics(const std::string& prefix, const margin::TwoLayerNet& net, const Dataset* test,
                     const std::string& loss, TrialResult& r) {
   if (test == nullptr || test->n() == 0) return;
   const Vector f = net.Outputs(test->X);
-  if (BinaryLabels(*test)) r.AddFinal(prefix + "_test_error", ErrorRate(f, test->y));
+  if (BinaryLabels(*test)) r.AddFinal(prefix + "_test_error", nn::ErrorRate(f, test->y, LabelKind::kBinary));
   if (!loss.empty()) r.AddFinal(prefix + "_test_loss", margin::MeanLoss(margin::MarginLoss(loss), f, test->y));
 }
 
@@ -168,7 +164,7 @@ void AddReferences(const ReferenceOptions& o, const nn::TrainOptions& t, const n
     r.AddFinal("opt_converged", g.termination == Termination::kConverged ? 1.0 : 0.0);
     r.AddFinal("opt_gap", net_objective - std::max(g.lower, net_dual));
     if (binary) {
-      r.AddFinal("opt_train_error", ErrorRate(g.network.Outputs(train.X), train.y));
+      r.AddFinal("opt_train_error", nn::ErrorRate(g.network.Outputs(train.X), train.y, LabelKind::kBinary));
       r.AddFinal("opt_margin", g.network.NormalizedMargin(train.X, train.y));
     }
     AddTestMetrics("opt", g.network, test, t.loss, r);
@@ -197,7 +193,7 @@ void AddReferences(const ReferenceOptions& o, const nn::TrainOptions& t, const n
     r.AddFinal("mm_target", cg.gamma_lo / 2);
     if (cg.gamma_lo > 0) {
       const margin::TwoLayerNet mm = margin::ExtractNetwork(cg);
-      r.AddFinal("mm_train_error", ErrorRate(mm.Outputs(train.X), train.y));
+      r.AddFinal("mm_train_error", nn::ErrorRate(mm.Outputs(train.X), train.y, LabelKind::kBinary));
       AddTestMetrics("mm", mm, test, "", r);
       r.AddFinal("mm_width", static_cast<double>(mm.width()));
     }

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/rng.hpp"
+#include "marginlab/margin/best_neuron.hpp"
 #include "marginlab/margin/linear_svm.hpp"
 #include "marginlab/margin/objective.hpp"
 #include "restricted_fit.hpp"
@@ -185,6 +187,26 @@ L1SvmResult L1SvmDictionary(const Matrix& X, const Vector& y, const Matrix& D, L
   res.message = "LP over a fixed dictionary of " + std::to_string(Du.rows()) + " directions";
   res.AddTiming("lp", sw.Seconds());
   return res;
+}
+
+Matrix DefaultDictionary(Index K, Index d, std::uint64_t seed, std::string* description) {
+  ML_REQUIRE(K >= 1 && d >= 1) << "dictionary: expected at least one direction in d >= 1, got K = " << K;
+  if (d == 2) {
+    if (description) *description = std::to_string(K) + " evenly spaced directions on the circle";
+    return CircleDictionary(K);
+  }
+  if (description) *description = std::to_string(K) + " random directions on the sphere";
+  Rng rng = Rng(seed).Split(Purpose::kInit);
+  Matrix D(K, d);
+  for (Index k = 0; k < K; ++k) D.row(k) = rng.UnitSphere(d).transpose();
+  return D;
+}
+
+void BoundDictionarySolution(const Matrix& X, const Vector& y, const OracleOptions& oracle, L1SvmResult& r) {
+  const OracleResult o = BestNeuron(X, r.q.cwiseProduct(y), oracle, SupportDirections(r));
+  r.oracle_mode = o.mode;
+  r.certified = o.mode != "heuristic";
+  r.gamma_hi = std::max(r.gamma_lo, r.certified ? o.upper : o.value);
 }
 
 L1SvmResult L1SvmColumnGeneration(const Matrix& X, const Vector& y, LpBackend& backend,

@@ -81,3 +81,36 @@ TEST(L1SvmTest, HeuristicPricingIsUncertified) {
 
 }  // namespace
 }  // namespace marginlab::margin
+
+namespace marginlab::margin {
+namespace {
+
+// `margin l1svm --dictionary K`: the circle on d = 2, seeded random directions otherwise, and a
+// bound from the LP's dual point that brackets the exact γ_ℓ1 of column generation.
+TEST(L1SvmTest, DefaultDictionaryAndItsBoundBracketTheExactMargin) {
+  if (!HaveFeature("clp")) GTEST_SKIP();
+  std::string which;
+  EXPECT_EQ(DefaultDictionary(12, 2, 0, &which), CircleDictionary(12));
+  EXPECT_EQ(which, "12 evenly spaced directions on the circle");
+  const Matrix R = DefaultDictionary(50, 5, 7, &which);
+  EXPECT_EQ(which, "50 random directions on the sphere");
+  EXPECT_EQ(R, DefaultDictionary(50, 5, 7));  // same seed, same directions
+  EXPECT_NE(R, DefaultDictionary(50, 5, 8));
+  EXPECT_LE((R.rowwise().norm().array() - 1).abs().maxCoeff(), 1e-12);
+  auto be = MakeLpBackend();
+  Matrix X;
+  Vector y;
+  testing::LineData(8, &X, &y);
+  L1SvmResult r = L1SvmDictionary(X, y, DefaultDictionary(40, 2, 0), *be);
+  EXPECT_TRUE(std::isinf(r.gamma_hi));
+  BoundDictionarySolution(X, y, OracleOptions{}, r);
+  const L1SvmResult cg = L1SvmColumnGeneration(X, y, *be);
+  EXPECT_TRUE(r.certified);
+  EXPECT_EQ(r.oracle_mode, "exact");
+  EXPECT_LE(r.gamma_lo, cg.gamma_lo + 1e-12);
+  EXPECT_GE(r.gamma_hi, cg.gamma_hi - 1e-9);  // a certified upper bound on γ_ℓ1
+  EXPECT_LT(r.gamma_lo, r.gamma_hi);          // 40 directions do not attain it
+}
+
+}  // namespace
+}  // namespace marginlab::margin

@@ -6,6 +6,7 @@
 #include "marginlab/core/error.hpp"
 #include "marginlab/margin/objective.hpp"
 #include "marginlab/nn/mlp.hpp"
+#include "marginlab/nn/prediction_metrics.hpp"
 
 namespace marginlab::margin {
 
@@ -96,9 +97,7 @@ NetEvaluation EvaluateTwoLayerNet(const TwoLayerNet& net, const Matrix& X, const
   const Vector f = net.Outputs(X);
   ML_REQUIRE(f.size() == y.size() && y.size() > 0) << "labels and data disagree in size";
   NetEvaluation e;
-  Index wrong = 0;
-  for (Index i = 0; i < f.size(); ++i) wrong += !(std::isfinite(f[i]) && y[i] * f[i] > 0);
-  e.error = static_cast<double>(wrong) / static_cast<double>(f.size());
+  e.error = nn::ErrorRate(f, y, LabelKind::kBinary);
   e.loss = MeanLoss(L, f, y);
   return e;
 }

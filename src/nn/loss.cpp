@@ -9,6 +9,7 @@
 //   squared      r = f − t, ℓ = Σ r², g = 2r
 // kMean: dF = g / n.  kNormalized: dF = sign · exp(log|g| − LSE_k log ℓ_k).
 #include "marginlab/nn/loss.hpp"
+#include "marginlab/nn/prediction_metrics.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -165,7 +166,7 @@ LossValue EvalLoss(MatrixT<T>* dF, LossKind loss, const MatrixT<T>& F, const Vec
   return v;
 }
 
-Vector Margins(const Matrix& F, const Vector& y, LossKind loss) {
+Vector Margins(const Matrix& F, const Vector& y) {
   const Index n = F.rows(), l = F.cols();
   Vector z(n);
   for (Index i = 0; i < n; ++i) {
@@ -183,18 +184,13 @@ Vector Margins(const Matrix& F, const Vector& y, LossKind loss) {
       if (j != c) mx = std::max(mx, F(i, j));
     z[i] = F(i, c) - mx;
   }
-  (void)loss;
   return z;
 }
 
-double ZeroOneError(const Matrix& F, const Vector& y, LossKind loss, LabelKind kind) {
-  // A NaN or infinite output is no prediction: the error is undefined (NaN), never a count in
-  // which `NaN <= 0` (false) would score the example as correct.
-  if (kind == LabelKind::kReal || F.rows() == 0 || !F.allFinite()) return kNaN;
-  const Vector z = Margins(F, y, loss);
-  Index wrong = 0;
-  for (Index i = 0; i < z.size(); ++i) wrong += z[i] <= 0 ? 1 : 0;
-  return static_cast<double>(wrong) / static_cast<double>(z.size());
+Vector Margins(const Matrix& F, const Vector& y, LossKind /*loss*/) { return Margins(F, y); }
+
+double ZeroOneError(const Matrix& F, const Vector& y, LossKind /*loss*/, LabelKind kind) {
+  return ErrorRate(F, y, kind);  // nn/prediction_metrics.hpp: a NaN or infinite output gives NaN
 }
 
 template LossValue EvalLoss<double>(MatrixT<double>*, LossKind, const MatrixT<double>&,

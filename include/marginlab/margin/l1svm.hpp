@@ -26,6 +26,7 @@
 //     so ‖Θ‖² = 2‖a‖₁ = 2 and its normalized margin is γ_lo/2 (Prop. B.10).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -75,8 +76,19 @@ struct L1SvmResult : SummaryBase {
 // F.4's dictionary: K directions (cos θ_k, sin θ_k), θ_k = 2πk/K.
 Matrix CircleDictionary(Index K);
 
-// (a): the LP over the dictionary D (K×d, rows normalized here).
+// (a): the LP over the dictionary D (K×d, rows normalized here). γ_hi = +inf (no bound).
 L1SvmResult L1SvmDictionary(const Matrix& X, const Vector& y, const Matrix& D, LpBackend& lp);
+
+// The dictionary of `margin l1svm --dictionary K`: CircleDictionary(K) when d = 2, else K
+// directions uniform on the sphere from Rng(seed).Split(Purpose::kInit). `description` (if given)
+// says which, e.g. "1000 random directions on the sphere".
+Matrix DefaultDictionary(Index K, Index d, std::uint64_t seed, std::string* description = nullptr);
+
+// γ_hi of a dictionary solution r (from L1SvmDictionary): γ_ℓ1 ≤ M(q∘y) for the LP's dual point q
+// (weak duality, B.14), priced by the oracle seeded with the support; certified with an exact or
+// branch-and-bound oracle (its upper end), else the oracle's value as an estimate. Sets
+// gamma_hi (≥ gamma_lo), certified and oracle_mode.
+void BoundDictionarySolution(const Matrix& X, const Vector& y, const OracleOptions& oracle, L1SvmResult& r);
 
 // (b): column generation from `initial` columns (K₀×d; empty: ±x̂_i).
 L1SvmResult L1SvmColumnGeneration(const Matrix& X, const Vector& y, LpBackend& lp,

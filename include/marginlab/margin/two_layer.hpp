@@ -48,8 +48,8 @@ TwoLayerNet LoadTwoLayerNet(const std::filesystem::path& path, const std::string
 void SaveTwoLayerNet(const std::filesystem::path& path, const TwoLayerNet& net,
                      const std::optional<nn::SavedObjective>& objective = std::nullopt);
 
-// Test metrics of a network for binary labels ±1: the 0-1 error (y f ≤ 0 or f
-// not finite counts as wrong) and the mean loss ("logistic" | "squared").
+// Test metrics of a network for binary labels ±1: the 0-1 error (nn/prediction_metrics.hpp:
+// y f ≤ 0 is wrong; NaN when an output is not finite) and the mean loss ("logistic" | "squared").
 struct NetEvaluation {
   double error = 0, loss = 0;
 };

@@ -54,12 +54,13 @@ template <class T>
 LossValue EvalLoss(MatrixT<T>* dF, LossKind loss, const MatrixT<T>& F, const Vector& y,
                    GradMode mode = GradMode::kMean);
 
-// Margins z_i (n): y_i f_i (l = 1) or f_{y_i} − max_{j≠y_i} f_j (Wei et al. C.2).
-// Only for classification labels (not real targets).
-Vector Margins(const Matrix& F, const Vector& y, LossKind loss);
+// Margins z_i (n): y_i f_i (l = 1) or f_{y_i} − max_{j≠y_i} f_j (Wei et al. C.2); NaN for a
+// row with a NaN or infinite output. Only for classification labels (not real targets).
+Vector Margins(const Matrix& F, const Vector& y);
+Vector Margins(const Matrix& F, const Vector& y, LossKind loss);  // the same (loss unused)
 
-// 0-1 error: sign(f) ≠ y (l = 1, binary), argmax f ≠ y (classes); for real
-// targets the fraction with sign(f) ≠ sign(y) is meaningless, so it returns NaN.
+// 0-1 error (z_i ≤ 0 is wrong); NaN for real targets and for non-finite outputs. The one
+// implementation is nn/prediction_metrics.hpp ErrorRate; this is it under the training's name.
 double ZeroOneError(const Matrix& F, const Vector& y, LossKind loss, LabelKind kind);
 
 // log Σ_i e^{a_i}, stable; −inf for an empty or all −inf input.
