@@ -59,7 +59,7 @@ std::vector<Weights<double>> ReadInit(const std::string& path, const std::string
   const nn::NetworkFile file = nn::NetworkFile::Read(path);
   const std::string k = key.empty() && !file.Has("") ? "init" : key;
   const std::string prefix = k.empty() ? "" : k + "/";
-  ML_REQUIRE(file.Has(k)) << path << ": no member '" << prefix << "W1' (expected W1…, init/W1… or --init-key)";
+  ML_REQUIRE(file.Has(k)) << path << ": no member '" << prefix << "W1' (expected W1…, init/W1… or --init-key; " << file.Contents() << ")";
   ML_REQUIRE(file.Depth(k) >= depth) << path << ": missing member '" << prefix << "W" << file.Depth(k) + 1
                                      << "' for depth " << depth;
   ML_REQUIRE(file.Depth(k) == depth) << path << ": holds more than " << depth << " layers (" << prefix << "W"

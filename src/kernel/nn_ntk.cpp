@@ -87,7 +87,8 @@ Matrix EmpiricalNtk(const NnNetwork& net, const Matrix& X, Index output) {
 NnNetwork LoadNnNetwork(const std::filesystem::path& path, const std::string& key, long trial) {
   const nn::NetworkFile file = nn::NetworkFile::Read(path);
   ML_REQUIRE(file.Has(key)) << file.where() << ": no member '" << (key.empty() ? "" : key + "/")
-                            << "W1' (expected a network saved by marginlab train --save, with init/W1… and final/W1…)";
+                            << "W1' (expected a network saved by marginlab train --save, with init/W1… and final/W1…; "
+                            << file.Contents() << ")";
   NnNetwork net;
   net.W = file.Layers(key, trial);
   CheckLayers(net.W, file.where());

@@ -60,7 +60,8 @@ TwoLayerNet LoadTwoLayerNet(const nn::NetworkFile& file, const std::string& key,
   const std::string prefix = key.empty() ? "" : key + "/";
   const std::string& where = file.where();
   ML_REQUIRE(file.Has(key)) << where << ": no member '" << prefix
-                            << "W1' (expected a two-layer network saved by marginlab train --save)";
+                            << "W1' (expected a two-layer network saved by marginlab train --save; "
+                            << file.Contents() << ")";
   ML_REQUIRE(file.Depth(key) <= 2)
       << where << ": holds a network of depth > 2 ('" << prefix << "W3'); margins and certificates "
       << "here are for two-layer networks";

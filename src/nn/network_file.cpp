@@ -99,6 +99,17 @@ NetworkFile NetworkFile::Read(const std::filesystem::path& path) {
 
 bool NetworkFile::Has(const std::string& key) const { return members_->count(LayerName(key, 1)) > 0; }
 
+std::string NetworkFile::Contents() const {
+  std::string list;
+  for (const auto& [name, array] : *members_) {
+    const std::size_t slash = name.rfind('/');
+    const std::string key = slash == std::string::npos ? "" : name.substr(0, slash);
+    if (name.substr(slash == std::string::npos ? 0 : slash + 1) != "W1" || key == "meta") continue;
+    list += (list.empty() ? "" : ", ") + (key.empty() ? "" : key + "/") + "W1…W" + std::to_string(Depth(key));
+  }
+  return list.empty() ? "it holds no network (no W1 member)" : "it holds " + list;
+}
+
 int NetworkFile::Depth(const std::string& key) const {
   int q = 0;
   while (members_->count(LayerName(key, q + 1))) ++q;
@@ -108,7 +119,8 @@ int NetworkFile::Depth(const std::string& key) const {
 const NpyArray& NetworkFile::Member(const std::string& name) const {
   auto it = members_->find(name);
   ML_REQUIRE(it != members_->end()) << where_ << ": no member '" << name
-                                    << "' (expected a network saved by marginlab: init/W1…, final/W1… or net/W1…)";
+                                    << "' (expected a network saved by marginlab: init/W1…, final/W1… or net/W1…; "
+                                    << Contents() << ")";
   return it->second;
 }
 

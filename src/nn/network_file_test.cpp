@@ -65,7 +65,7 @@ TEST(NetworkFile, RoundTripsLayersMetaAndTheObjective) {
   EXPECT_EQ(r.written_by, "test");
   ExpectInputError([&] { f.Layers("final", 3); }, {"net.npz", "trial 3", "holds 3 trial(s)"});
   ExpectInputError([&] { f.Layers("init", 1); }, {"trial 1", "holds 1 trial(s)"});
-  ExpectInputError([&] { f.Layers("best", 0); }, {"net.npz", "no member 'best/W1'"});
+  ExpectInputError([&] { f.Layers("best", 0); }, {"net.npz", "no member 'best/W1'", "it holds final/W1…W3, init/W1…W3"});
 }
 
 TEST(NetworkFile, AFileWithoutMetaOrObjectiveReads) {
@@ -82,6 +82,7 @@ TEST(NetworkFile, AFileWithoutMetaOrObjectiveReads) {
   EXPECT_EQ(f.output_scale(), 1.0);
   EXPECT_FALSE(f.frozen_output());
   EXPECT_EQ(f.Layers("", 0)[1], Matrix(Matrix::Ones(1, 3)));
+  EXPECT_EQ(f.Contents(), "it holds W1…W2");
 }
 
 TEST(NetworkFile, MalformedMembersAreNamed) {

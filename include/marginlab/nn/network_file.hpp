@@ -53,6 +53,9 @@ class NetworkFile {
 
   const std::string& where() const { return where_; }  // the path, for messages
   bool Has(const std::string& key) const;              // <key>/W1 present ("" = bare W1)
+  // What the file holds, for messages: e.g. "it holds init/W1…W2, final/W1…W2" or "it holds no
+  // network (no W1 member)".
+  std::string Contents() const;
   int Depth(const std::string& key) const;             // number of consecutive <key>/W1, W2, …
   // T of (T, out, in) arrays, 1 for 2-D; InputError when there is no <key>/W1, or the layers
   // disagree in T or are not 2-D/3-D.
