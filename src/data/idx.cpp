@@ -4,12 +4,12 @@
 // Format source: Y. LeCun, C. Cortes, C. Burges, "The MNIST database of
 // handwritten digits", section "THE IDX FILE FORMAT": magic = 0x00 0x00, a
 // type byte, the number of dimensions; each dimension as a big-endian uint32;
-// then the data, big-endian, last index fastest. Gzip (RFC 1952) through zlib:
-// inflate with windowBits 15+32 (auto-detect the header), deflate with 15+16
-// and no deflateSetHeader, so the header carries no name and mtime 0.
+// then the data, big-endian, last index fastest. Gzip (RFC 1952) through the
+// library's zlib wrapper (data/zlib_stream.hpp): read a piece at a time, so only
+// the bytes the header implies are ever inflated; written with no name and mtime 0.
 #include "marginlab/data/idx.hpp"
 
-#include <zlib.h>
+#include "data/zlib_stream.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -30,117 +30,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::size_t kChunk = std::size_t{1} << 30;  // zlib counts in uInt
-
-bool IsGzip(std::string_view b) { return b.size() >= 2 && b[0] == '\x1f' && b[1] == '\x8b'; }
-
-// Decompresses a gzip file (one or more members, as gzip -d reads them) a
-// piece at a time, so that the caller decides how much output to accept:
-// nothing is allocated from what the file claims, only for output that
-// actually arrives and that the caller asked for.
-class Gunzipper {
- public:
-  Gunzipper(std::string_view in, const std::string& name) : in_(in), name_(name) {
-    ML_REQUIRE(inflateInit2(&zs_, 15 + 32) == Z_OK) << name << ": zlib inflateInit2 failed";
-  }
-  ~Gunzipper() { inflateEnd(&zs_); }
-  Gunzipper(const Gunzipper&) = delete;
-  Gunzipper& operator=(const Gunzipper&) = delete;
-
-  // Appends up to `n` more decompressed bytes to `out` (fewer only when the
-  // data ends). Throws InputError on a corrupt or truncated stream and on
-  // trailing bytes that are not another gzip member.
-  void Read(std::string& out, std::size_t n) {
-    while (n > 0 && !ended_) {  // the buffer grows (doubling) as output arrives
-      const std::size_t old = out.size();
-      const std::size_t chunk = std::min(n, std::max<std::size_t>(std::size_t{1} << 16, old));
-      out.resize(old + chunk);
-      std::size_t got = 0;
-      while (got < chunk && !ended_) got += Step(reinterpret_cast<Bytef*>(out.data() + old + got), chunk - got);
-      out.resize(old + got);
-      n -= got;
-    }
-  }
-  // Decompresses and discards up to `n` bytes; returns how many there were.
-  std::size_t Skip(std::size_t n) {
-    Bytef scratch[1 << 14];
-    std::size_t got = 0;
-    while (got < n && !ended_) got += Step(scratch, std::min(n - got, sizeof scratch));
-    return got;
-  }
-  std::size_t produced() const { return produced_; }
-
- private:
-  // One call of inflate into out[0, n); returns the bytes produced.
-  std::size_t Step(Bytef* out, std::size_t n) {
-    if (zs_.avail_in == 0 && in_pos_ < in_.size()) {
-      zs_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in_.data() + in_pos_));
-      zs_.avail_in = static_cast<uInt>(std::min(kChunk, in_.size() - in_pos_));
-      in_pos_ += zs_.avail_in;
-    }
-    zs_.next_out = out;
-    zs_.avail_out = static_cast<uInt>(std::min(kChunk, n));
-    const uInt before = zs_.avail_out;
-    const int ret = inflate(&zs_, Z_NO_FLUSH);
-    const std::size_t got = before - zs_.avail_out;
-    produced_ += got;
-    const bool input_done = zs_.avail_in == 0 && in_pos_ == in_.size();
-    if (ret == Z_STREAM_END) {
-      if (input_done) {
-        ended_ = true;
-        return got;
-      }
-      const std::size_t rest = zs_.avail_in + (in_.size() - in_pos_);
-      const char* next = reinterpret_cast<const char*>(zs_.next_in);
-      ML_REQUIRE(zs_.avail_in >= 2 && IsGzip(std::string_view(next, 2)))
-          << name_ << ": " << rest << " trailing bytes after the end of the gzip stream";
-      ML_REQUIRE(inflateReset(&zs_) == Z_OK) << name_ << ": zlib inflateReset failed";
-      return got;
-    }
-    if (ret == Z_OK || ret == Z_BUF_ERROR) {
-      ML_REQUIRE(!(input_done && zs_.avail_out > 0))
-          << name_ << ": truncated gzip stream (ends after " << produced_ << " decompressed bytes)";
-      return got;
-    }
-    throw InputError(name_ + ": corrupt gzip stream (" +
-                     (zs_.msg ? zs_.msg : "zlib error " + std::to_string(ret)) + ")");
-  }
-
-  std::string_view in_;
-  const std::string& name_;
-  z_stream zs_{};
-  std::size_t in_pos_ = 0, produced_ = 0;
-  bool ended_ = false;
-};
-
-std::string Gzip(const std::string& in, const std::string& name) {
-  z_stream zs{};
-  ML_REQUIRE(deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK)
-      << name << ": zlib deflateInit2 failed";
-  struct End {
-    z_stream* z;
-    ~End() { deflateEnd(z); }
-  } end{&zs};
-  std::string out(deflateBound(&zs, static_cast<uLong>(std::min(kChunk, in.size()))) + 64, '\0');
-  std::size_t in_pos = 0, produced = 0;
-  int ret = Z_OK;
-  while (ret != Z_STREAM_END) {
-    if (zs.avail_in == 0 && in_pos < in.size()) {
-      zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data() + in_pos));
-      zs.avail_in = static_cast<uInt>(std::min(kChunk, in.size() - in_pos));
-      in_pos += zs.avail_in;
-    }
-    if (produced == out.size()) out.resize(out.size() * 2);
-    zs.next_out = reinterpret_cast<Bytef*>(out.data() + produced);
-    zs.avail_out = static_cast<uInt>(std::min(kChunk, out.size() - produced));
-    const uInt before = zs.avail_out;
-    ret = deflate(&zs, in_pos == in.size() ? Z_FINISH : Z_NO_FLUSH);
-    ML_CHECK(ret == Z_OK || ret == Z_STREAM_END || ret == Z_BUF_ERROR) << "deflate returned " << ret;
-    produced += before - zs.avail_out;
-  }
-  out.resize(produced);
-  return out;
-}
+using zlib_io::IsGzip;
 
 int ElementSize(std::uint8_t type) {
   switch (type) {
@@ -252,7 +142,7 @@ RawIdx ParseRawIdx(std::string file, const std::string& name) {
                                        << DimsText(r.dims) << " need " << need - r.offset << ")";
     return r;
   }
-  Gunzipper gz(file, name);
+  zlib_io::InflateStream gz(file, zlib_io::Format::kGzip, name);
   gz.Read(r.bytes, 4);
   ParsePrefix(r);
   gz.Read(r.bytes, r.offset - 4);
@@ -313,7 +203,7 @@ void WriteIdx(const fs::path& path, const IdxArray& a, bool gzip) {
     for (int k = 3; k >= 0; --k) raw += static_cast<char>((d >> (8 * k)) & 0xff);
   raw.reserve(raw.size() + count * ElementSize(a.type));
   for (std::size_t i = 0; i < count; ++i) AppendValue(raw, a.type, a.data[i], i, name);
-  if (gzip) raw = Gzip(raw, name);
+  if (gzip) raw = zlib_io::GzipCompress(raw, name);
   AtomicFile f(path);
   f.Write(raw.data(), raw.size());
   f.Commit();

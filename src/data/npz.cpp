@@ -1,7 +1,7 @@
 // NumPy .npz archives (see npz.hpp). Zip structures per PKWARE APPNOTE.TXT.
 #include "marginlab/data/npz.hpp"
 
-#include <zlib.h>
+#include "data/zlib_stream.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -44,18 +44,7 @@ void Put(std::string& out, std::uint64_t v, int bytes) {
   for (int i = 0; i < bytes; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
 }
 
-constexpr std::size_t kChunk = std::size_t{1} << 30;  // zlib counts in uInt
-
-std::uint32_t Crc32(std::string_view data) {
-  uLong crc = crc32(0L, Z_NULL, 0);
-  std::size_t pos = 0;
-  while (pos < data.size()) {
-    const std::size_t chunk = std::min<std::size_t>(data.size() - pos, kChunk);
-    crc = crc32(crc, reinterpret_cast<const Bytef*>(data.data() + pos), static_cast<uInt>(chunk));
-    pos += chunk;
-  }
-  return static_cast<std::uint32_t>(crc);
-}
+using zlib_io::Crc32;
 
 // Inflates the raw deflate stream `in`, which the directory says expands to
 // `expected` bytes (already checked against the memory budget). It is never
@@ -65,46 +54,14 @@ std::uint32_t Crc32(std::string_view data) {
 // inflates to, gigabytes costs at most `expected` bytes and the time to
 // produce them.
 std::string Inflate(std::string_view in, std::uint64_t expected, const std::string& what) {
-  z_stream zs{};
-  if (inflateInit2(&zs, -MAX_WBITS) != Z_OK) throw InputError(what + ": cannot initialise zlib");
-  struct End {
-    z_stream* z;
-    ~End() { inflateEnd(z); }
-  } end{&zs};
-  std::string out(static_cast<std::size_t>(std::min<std::uint64_t>(expected, 1 << 16)), '\0');
-  std::size_t produced = 0, in_pos = 0;
-  unsigned char beyond = 0;  // where output past `expected` would go
-  while (true) {
-    if (zs.avail_in == 0 && in_pos < in.size()) {
-      zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data() + in_pos));
-      zs.avail_in = static_cast<uInt>(std::min(kChunk, in.size() - in_pos));
-      in_pos += zs.avail_in;
-    }
-    if (produced == out.size() && out.size() < expected)
-      out.resize(static_cast<std::size_t>(std::min<std::uint64_t>(expected, 2 * out.size())));
-    const bool full = produced == out.size();  // == expected: any more output is too much
-    zs.next_out = full ? &beyond : reinterpret_cast<Bytef*>(out.data() + produced);
-    zs.avail_out = full ? 1 : static_cast<uInt>(std::min(kChunk, out.size() - produced));
-    const uInt out_before = zs.avail_out, in_before = zs.avail_in;
-    const int rc = inflate(&zs, Z_NO_FLUSH);
-    const std::size_t got = out_before - zs.avail_out;
-    if (full && got > 0)
-      throw InputError(what + ": inflates to more than the " + std::to_string(expected) +
-                       " bytes its zip directory entry declares (corrupt archive)");
-    produced += got;
-    if (rc == Z_STREAM_END) break;
-    if (rc == Z_OK || rc == Z_BUF_ERROR) {
-      const bool input_done = zs.avail_in == 0 && in_pos == in.size();
-      if (got == 0 && (input_done || zs.avail_in == in_before))
-        throw InputError(what + ": corrupt deflate data (truncated after " + std::to_string(produced) +
-                         " of the " + std::to_string(expected) + " bytes declared)");
-      continue;
-    }
-    throw InputError(what + ": corrupt deflate data (" +
-                     (zs.msg ? std::string(zs.msg) : "zlib error " + std::to_string(rc)) + ")");
-  }
-  if (produced != expected)
-    throw InputError(what + ": corrupt archive: the member inflates to " + std::to_string(produced) +
+  zlib_io::InflateStream stream(in, zlib_io::Format::kRawDeflate, what);
+  std::string out;
+  stream.Read(out, static_cast<std::size_t>(expected));
+  if (!stream.ended() && stream.Skip(1) > 0)
+    throw InputError(what + ": inflates to more than the " + std::to_string(expected) +
+                     " bytes its zip directory entry declares (corrupt archive)");
+  if (out.size() != expected)
+    throw InputError(what + ": corrupt archive: the member inflates to " + std::to_string(out.size()) +
                      " bytes, its zip directory entry declares " + std::to_string(expected));
   return out;
 }
