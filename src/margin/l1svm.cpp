@@ -214,7 +214,7 @@ L1SvmResult L1SvmColumnGeneration(const Matrix& X, const Vector& y, LpBackend& b
   ValidateOrThrow(opts, "l1-SVM column generation");
   (void)SignedRows(X, y, "l1-SVM");
   RequireReluSeparable(X, y, "l1-SVM");
-  const Index n = X.rows(), d = X.cols();
+  const Index d = X.cols();
   const double scale = std::sqrt(X.rowwise().squaredNorm().maxCoeff());
   ML_REQUIRE(scale > 0) << "l1-SVM: every input is zero";
   OracleOptions oracle = opts.oracle;
