@@ -122,27 +122,13 @@ void RunGram(const GramArgs& a) {
 }
 
 
-// A flag generated from one field of an Options struct (core/params.hpp): --centers for
-// `centers`, --max-iterations for `max_iterations`; its text is parsed by ApplyParams.
-struct FieldFlag {
-  std::string field;
-  std::unique_ptr<std::string> text;
-  CLI::Option* option = nullptr;
-  std::string Flag() const {
-    std::string f = "--" + field;
-    for (char& c : f)
-      if (c == '_') c = '-';
-    return f;
-  }
-};
-
 struct FitArgs {
   std::string data, test_data, predictor = "ridge", multiclass = "onehot", lambdas, save_predictions;
   double lambda = 1e-3;
   KernelOptions kernel;
   KernelSvmOptions svm;
   KernelLogisticOptions logistic;
-  std::vector<FieldFlag> falkon;  // every FalkonOptions field but lambda (that is --lambda/--lambdas)
+  FieldFlags falkon;  // every FalkonOptions field but lambda (that is --lambda/--lambdas), no --config
   bool json = false;
 };
 
@@ -160,17 +146,18 @@ std::vector<double> LambdaList(const FitArgs& a) {
 // naming its flag; λ from --lambda/--lambdas, which must be > 0 here.
 FalkonOptions FalkonFromFlags(const FitArgs& a, double lambda, Index n) {
   FalkonOptions o;
-  for (const FieldFlag& f : a.falkon) {
-    if (f.option->count() == 0) continue;
-    ParamMap p(f.Flag());
-    p.Set(f.field, *f.text);
+  for (std::size_t i = 0; i < a.falkon.names.size(); ++i) {
+    if (!a.falkon.Given(i)) continue;
+    ParamMap p(a.falkon.Flag(i));
+    p.Set(a.falkon.names[i], *a.falkon.storage[i]);
     ApplyParams(p, o);
   }
   ML_REQUIRE(lambda > 0 && std::isfinite(lambda))
       << (a.lambdas.empty() ? "--lambda" : "--lambdas") << ": --predictor falkon solves (K + lambda I) beta = y "
       << "iteratively and needs lambda > 0, got " << lambda << " (for lambda = 0 use --predictor interp or ridge)";
   bool centers_given = false;
-  for (const FieldFlag& f : a.falkon) centers_given = centers_given || (f.field == "centers" && f.option->count() > 0);
+  for (std::size_t i = 0; i < a.falkon.names.size(); ++i)
+    centers_given = centers_given || (a.falkon.names[i] == "centers" && a.falkon.Given(i));
   if (!centers_given) o.centers = std::min(o.centers, n);  // the default (1000) is capped at n
   ML_REQUIRE(o.centers <= n) << "--centers: " << o.centers << " Nystrom centers requested, but --data has only " << n
                              << " examples (centers are drawn from the training examples)";
@@ -230,9 +217,9 @@ void RunFit(const FitArgs& a) {
   o.logistic = a.logistic;
   const bool falkon = a.predictor == "falkon";
   if (!falkon)
-    for (const FieldFlag& f : a.falkon)
-      ML_REQUIRE(f.option->count() == 0) << f.Flag() << ": only used with --predictor falkon (got --predictor "
-                                         << a.predictor << ")";
+    for (std::size_t i = 0; i < a.falkon.names.size(); ++i)
+      ML_REQUIRE(!a.falkon.Given(i)) << a.falkon.Flag(i) << ": only used with --predictor falkon (got --predictor "
+                                     << a.predictor << ")";
   ML_REQUIRE(a.save_predictions.empty() || test) << "--save-predictions: needs --test-data";
   const Index n = train.n();
   if (falkon)  // checks every flag and lambda before any work
@@ -321,13 +308,9 @@ void RegisterKernel(CLI::App& app) {
   f->add_option("--lambdas", fit->lambdas,
                 "a comma-separated lambda path (ridge: one eigendecomposition; falkon: one solve each)")
       ->check(NonEmptyText());
-  for (const FieldInfo& info : DescribeFields(FalkonOptions{})) {
-    if (info.name == "lambda") continue;
-    FieldFlag flag{info.name, std::make_unique<std::string>(), nullptr};
-    flag.option = f->add_option(flag.Flag(), *flag.text,
-                                "falkon: " + info.doc + " [" + info.type + ", default " + info.default_value + "]");
-    fit->falkon.push_back(std::move(flag));
-  }
+  std::vector<FieldInfo> falkon_fields = DescribeFields(FalkonOptions{});
+  std::erase_if(falkon_fields, [](const FieldInfo& info) { return info.name == "lambda"; });
+  AddFieldFlags(*f, fit->falkon, falkon_fields, {.config = false, .doc_prefix = "falkon: "});
   f->add_option("--save-predictions", fit->save_predictions,
                 "write the test scores as .npy (n_test x (lambdas x outputs), biases added)");
   f->add_option("--C", fit->svm.C, "svm: box constraint (1e8 = hard margin)")->capture_default_str();

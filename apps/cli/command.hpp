@@ -54,14 +54,23 @@ std::string DescribeDatasetText(const Dataset& ds);
 // fields are flags) plus `--config FILE.toml` whose keys are the same fields (dashes or
 // underscores). CollectFieldParams returns the file's values overridden by the flags given;
 // an unknown TOML key is an InputError naming the file, line and the expected keys.
+// With `config = false` there is no --config (a group of flags inside a command, e.g. kernel fit's
+// Falkon options), and `doc_prefix` starts every help text.
 struct FieldFlags {
   std::string config;
   std::vector<std::string> names;                         // field names, in order
   std::vector<std::string> types;                         // their types (FieldInfo::type)
   std::vector<std::unique_ptr<std::string>> storage;      // the flags' texts
   std::vector<CLI::Option*> options;
+  std::string Flag(std::size_t i) const;                  // "--max-iterations" for max_iterations
+  bool Given(std::size_t i) const { return options[i]->count() > 0; }
 };
-void AddFieldFlags(CLI::App& cmd, FieldFlags& flags, const std::vector<FieldInfo>& fields);
+struct FieldFlagStyle {
+  bool config = true;
+  std::string doc_prefix;
+};
+void AddFieldFlags(CLI::App& cmd, FieldFlags& flags, const std::vector<FieldInfo>& fields,
+                   const FieldFlagStyle& style = {});
 ParamMap CollectFieldParams(const FieldFlags& flags, const std::string& context);
 
 // Checks that a flag's text is a non-negative integer (digits only), with a message that says

@@ -104,10 +104,13 @@ std::string Underscored(std::string s) {
 
 }  // namespace
 
-void AddFieldFlags(CLI::App& cmd, FieldFlags& a, const std::vector<FieldInfo>& fields) {
+std::string FieldFlags::Flag(std::size_t i) const { return "--" + Dashed(names[i]); }
+
+void AddFieldFlags(CLI::App& cmd, FieldFlags& a, const std::vector<FieldInfo>& fields, const FieldFlagStyle& style) {
   for (const auto& f : fields) {
     a.storage.push_back(std::make_unique<std::string>());
-    std::string doc = f.doc + " [" + f.type + (f.default_value.empty() ? "" : ", default " + f.default_value) + "]";
+    std::string doc = style.doc_prefix + f.doc + " [" + f.type +
+                      (f.default_value.empty() ? "" : ", default " + f.default_value) + "]";
     CLI::Option* opt;
     if (f.type == "bool") {
       opt = cmd.add_flag("--" + Dashed(f.name) + "{true}", *a.storage.back(), doc);
@@ -118,7 +121,7 @@ void AddFieldFlags(CLI::App& cmd, FieldFlags& a, const std::vector<FieldInfo>& f
     a.types.push_back(f.type);
     a.options.push_back(opt);
   }
-  cmd.add_option("--config", a.config, "TOML file with any of these options as keys");
+  if (style.config) cmd.add_option("--config", a.config, "TOML file with any of these options as keys");
 }
 
 ParamMap CollectFieldParams(const FieldFlags& a, const std::string& context) {
