@@ -28,26 +28,22 @@
 namespace marginlab::cli {
 namespace {
 
-void AddKernelOptions(CLI::App& cmd, KernelOptions* k) {
-  cmd.add_option("--kernel", k->kernel, JoinWords(KernelTypeNames(), " | ", " | "))
-      ->check(CLI::IsMember(KernelTypeNames()))
-      ->capture_default_str();
-  cmd.add_option("--rw", k->rw, "ntk: std r_w of the output weights")->capture_default_str();
-  cmd.add_option("--ru", k->ru, "ntk, relu: std r_u of the hidden weights")->capture_default_str();
-  cmd.add_option("--depth", k->depth, "deep kernels: number of Dense layers")->capture_default_str();
-  cmd.add_option("--w-std", k->w_std, "deep kernels: W_std (neural-tangents)")->capture_default_str();
-  cmd.add_option("--b-std", k->b_std, "deep kernels: b_std (0 = no bias)")->capture_default_str();
-  cmd.add_option("--parameterization", k->parameterization, "deep kernels: ntk | standard")
-      ->check(CLI::IsMember({"ntk", "standard"}))
-      ->capture_default_str();
-  cmd.add_option("--width", k->width, "deep kernels, standard parameterization: hidden width")
-      ->capture_default_str();
+// The closed-form kernel's flags (--kernel, --rw, --ru, --depth, --w-std, --b-std,
+// --parameterization, --width), generated from KernelOptions::Fields, and the options they give.
+void AddKernelOptions(CLI::App& cmd, FieldFlags* flags) {
+  AddFieldFlags(cmd, *flags, DescribeFields(KernelOptions{}), {.config = false, .doc_prefix = ""});
+}
+KernelOptions KernelFromFlags(const FieldFlags& flags, const std::string& command) {
+  KernelOptions k;
+  ParamMap p = CollectFieldParams(flags, command);
+  ApplyParams(p, k);
+  return k;
 }
 
 struct GramArgs {
   std::string data, data2, out;
-  KernelOptions kernel;
-  std::vector<CLI::Option*> kernel_flags;  // --kernel, --rw, …: not used with --net
+  FieldFlags kernel_flags;  // --kernel, --rw, …: not used with --net
+  KernelOptions kernel;     // from kernel_flags, when the command runs
   std::string net, net_key = "final";      // empirical NTK of a network saved by train --save
   long net_trial = 0;
   Index net_output = 0;
@@ -55,12 +51,13 @@ struct GramArgs {
   bool json = false;
 };
 
-void RunGram(const GramArgs& a) {
+void RunGram(GramArgs& a) {
   const bool net = !a.net.empty();
+  a.kernel = KernelFromFlags(a.kernel_flags, "kernel gram");
   if (net) {
-    for (const CLI::Option* o : a.kernel_flags)
-      ML_REQUIRE(o->count() == 0) << o->get_name() << ": a closed-form kernel option; with --net the kernel is the "
-                                  << "network's empirical NTK";
+    for (std::size_t i = 0; i < a.kernel_flags.names.size(); ++i)
+      ML_REQUIRE(!a.kernel_flags.Given(i)) << a.kernel_flags.Flag(i) << ": a closed-form kernel option; with --net "
+                                           << "the kernel is the network's empirical NTK";
     ML_REQUIRE(a.net_key == "init" || a.net_key == "final")
         << "--net-key: expected init or final, got '" << a.net_key << "'";
   } else {
@@ -125,7 +122,7 @@ void RunGram(const GramArgs& a) {
 struct FitArgs {
   std::string data, test_data, predictor = "ridge", multiclass = "onehot", lambdas, save_predictions;
   double lambda = 1e-3;
-  KernelOptions kernel;
+  FieldFlags kernel_flags;  // --kernel, --rw, … (KernelOptions)
   KernelSvmOptions svm;
   KernelLogisticOptions logistic;
   FieldFlags falkon;  // every FalkonOptions field but lambda (that is --lambda/--lambdas), no --config
@@ -205,11 +202,12 @@ nlohmann::json FitJson(const KernelFit& f, const Dataset& train, const Dataset* 
 }
 
 void RunFit(const FitArgs& a) {
+  KernelFitOptions o;
+  o.kernel = KernelFromFlags(a.kernel_flags, "kernel fit");
+  ValidateOrThrow(o.kernel, "kernel fit");  // before the data are read
   const Dataset train = LoadData(a.data, "--data");
   std::optional<Dataset> test;
   if (!a.test_data.empty()) test = LoadData(a.test_data, "--test-data");
-  KernelFitOptions o;
-  o.kernel = a.kernel;
   o.predictor = a.predictor;
   o.multiclass = a.multiclass;
   o.lambdas = LambdaList(a);
@@ -233,7 +231,7 @@ void RunFit(const FitArgs& a) {
     file.Write(bytes.data(), bytes.size());
     file.Commit();
   }
-  nlohmann::json out = {{"kernel", a.kernel.Describe()},
+  nlohmann::json out = {{"kernel", o.kernel.Describe()},
                         {"predictor", a.predictor},
                         {"n_train", n},
                         {"n_test", test ? test->n() : 0},
@@ -252,7 +250,7 @@ void RunFit(const FitArgs& a) {
     PrintJson(out);
     return;
   }
-  std::cout << "kernel " << a.kernel.Describe() << ", predictor " << a.predictor << ", n = " << n
+  std::cout << "kernel " << o.kernel.Describe() << ", predictor " << a.predictor << ", n = " << n
             << (test ? ", n_test = " + std::to_string(test->n()) : std::string()) << "\n";
   if (falkon)
     std::cout << "  falkon: " << std::min(o.falkon.centers, n) << " Nystrom centers (seed " << o.falkon.seed
@@ -275,9 +273,7 @@ void RegisterKernel(CLI::App& app) {
   auto* g = kernel->add_subcommand("gram", "Write the Gram matrix K(A, A) or K(A, B) as .npy");
   AddDataOption(*g, &gram->data);
   AddDataOption(*g, &gram->data2, "--data2", false);
-  AddKernelOptions(*g, &gram->kernel);
-  for (const char* name : {"--kernel", "--rw", "--ru", "--depth", "--w-std", "--b-std", "--parameterization", "--width"})
-    gram->kernel_flags.push_back(g->get_option(name));
+  AddKernelOptions(*g, &gram->kernel_flags);
   g->add_option("--net", gram->net,
                 "instead of a closed form: the empirical NTK <grad f(x), grad f(x')> of a network saved by "
                 "`marginlab train --save` (.npz; any depth and scaling; a frozen output layer adds no term)");
@@ -297,7 +293,7 @@ void RegisterKernel(CLI::App& app) {
   auto* f = kernel->add_subcommand("fit", "Train a kernel predictor; report errors, RKHS norm and margin");
   AddDataOption(*f, &fit->data);
   AddDataOption(*f, &fit->test_data, "--test-data", false);
-  AddKernelOptions(*f, &fit->kernel);
+  AddKernelOptions(*f, &fit->kernel_flags);
   f->add_option("--predictor", fit->predictor,
                 "interp | ridge | logistic | svm | falkon (ridge by Nystrom-preconditioned CG, no n x n matrix)")
       ->check(CLI::IsMember(KernelFitOptions::Predictors()))

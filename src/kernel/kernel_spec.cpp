@@ -37,6 +37,11 @@ const std::vector<std::string>& KernelTypeNames() {
   return kNames;
 }
 
+const char* KernelTypeChoices() {
+  static const std::string kText = JoinWords(KernelTypeNames(), " | ", " | ");
+  return kText.c_str();
+}
+
 KernelType ParseKernelType(const std::string& text, const std::string& what) {
   for (KernelType t : kKernelTypes)
     if (text == ToString(t)) return t;

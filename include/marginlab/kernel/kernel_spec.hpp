@@ -27,6 +27,7 @@ const char* ToString(KernelType t);
 KernelType ParseKernelType(const std::string& text, const std::string& what);
 // The kernel names in that order: the one list the options, flags and messages use.
 const std::vector<std::string>& KernelTypeNames();
+const char* KernelTypeChoices();  // the same as "ntk | relu | …" (help texts)
 
 struct KernelOptions {
   std::string kernel = "ntk";
@@ -40,7 +41,7 @@ struct KernelOptions {
 
   template <class V>
   void Fields(V& v) {
-    v("kernel", kernel, "ntk | relu | arccos0 | arccos1 | hinf | deep-ntk | deep-nngp");
+    v("kernel", kernel, KernelTypeChoices());
     v("rw", rw, "ntk: std r_w of the output weights");
     v("ru", ru, "ntk, relu: std r_u of the hidden weights");
     v("depth", depth, "deep kernels: number of Dense layers (2 = one hidden layer)");
