@@ -25,10 +25,9 @@ using namespace marginlab::margin;
 struct CertifyArgs {
   std::string data, test_data, params, key = "final", save;
   long trial = 0;
-  CertifyOptions opts;
+  FieldFlags flags;  // CertifyOptions' fields (--loss, --lambda, --oracle, --max-rounds, …)
+  CertifyOptions opts;  // from the flags, when the command runs
   bool global = false, json = false, other_objective = false;
-  const CLI::Option* lambda_flag = nullptr;  // given or not (λ and the loss may come from --params)
-  const CLI::Option* loss_flag = nullptr;
 };
 
 // The same λ up to the digits a person types (the file holds λ exactly; meanfield's λ/n may not
@@ -38,7 +37,7 @@ bool SameLambda(double a, double b) { return std::abs(a - b) <= 1e-9 * std::max(
 // λ and the loss certified: the saved network's objective (nn/network_file.hpp) unless there is
 // none, a flag that agrees with it, or flags with --other-objective. Returns where they came from.
 std::string ResolveObjective(CertifyArgs& a, const std::optional<nn::SavedObjective>& saved) {
-  const bool lambda_given = a.lambda_flag->count() > 0, loss_given = a.loss_flag->count() > 0;
+  const bool lambda_given = a.flags.Given("lambda"), loss_given = a.flags.Given("loss");
   if (!saved) {
     ML_REQUIRE(lambda_given) << "certify: --lambda is required"
                              << (a.params.empty() ? "" : " (" + a.params + " holds no objective: meta/objective)");
@@ -75,6 +74,7 @@ void RunCertify(CertifyArgs& a) {
   ML_REQUIRE(!a.params.empty() || a.global)
       << "certify: give --params NET.npz (the gap of a trained network) and/or --global (the global optimum)";
   ML_REQUIRE(a.save.empty() || a.global) << "--save: writes the global optimum's network; add --global";
+  ApplyFieldFlags(a.flags, a.opts);
   // The network file and the objective are read and checked before the data and any solve.
   std::optional<nn::NetworkFile> file;
   if (!a.params.empty()) file = nn::NetworkFile::Read(a.params);
@@ -185,17 +185,13 @@ void RegisterCertify(CLI::App& app) {
   c->add_option("--params", a->params, "network (.npz from marginlab train --save)");
   AddDataOption(*c, &a->data);
   AddDataOption(*c, &a->test_data, "--test-data", false);
-  a->lambda_flag = c->add_option("--lambda", a->opts.lambda,
-                                 "λ of λ‖Θ‖² (with the mean data loss); default: the one saved with --params");
-  a->loss_flag = c->add_option("--loss", a->opts.loss, JoinWords(MarginLoss::Names(), " | ", " | ") +
-                                                           "; default: the one saved with --params, else logistic")
-                     ->check(CLI::IsMember(MarginLoss::Names()));
+  AddFieldFlags(*c, a->flags, DescribeFields(CertifyOptions{}), {.config = false, .doc_prefix = ""});
+  for (const char* name : {"lambda", "loss"}) {  // with --params, the objective saved with the network
+    CLI::Option* o = a->flags.options[a->flags.Find(name)];
+    o->description(o->get_description() + "; with --params: the one saved with the network");
+  }
   c->add_flag("--other-objective", a->other_objective,
               "judge the --params network on --lambda/--loss although it was saved for another objective");
-  c->add_option("--oracle", a->opts.oracle.method, JoinWords(OracleMethods(), " | ", " | ") + " (ascent: an estimate, not a bound)")
-      ->check(CLI::IsMember(OracleMethods()));
-  c->add_option("--max-rounds", a->opts.max_rounds, "--global: column-generation rounds")
-      ->check(CLI::PositiveNumber);
   c->add_option("--key", a->key, "npz prefix of the network (final, init)");
   c->add_option("--trial", a->trial, "trial index in a multi-trial .npz");
   c->add_flag("--global", a->global, "compute the global optimum Θ_λ (column generation)");

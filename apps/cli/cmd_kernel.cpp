@@ -120,11 +120,11 @@ void RunGram(GramArgs& a) {
 
 
 struct FitArgs {
-  std::string data, test_data, predictor = "ridge", multiclass = "onehot", lambdas, save_predictions;
+  std::string data, test_data, lambdas, save_predictions;
   double lambda = 1e-3;
+  FieldFlags fit_flags;     // --predictor, --multiclass (KernelFitOptions)
   FieldFlags kernel_flags;  // --kernel, --rw, … (KernelOptions)
-  KernelSvmOptions svm;
-  KernelLogisticOptions logistic;
+  FieldFlags svm_flags;     // --C, --bias (KernelSvmOptions)
   FieldFlags falkon;  // every FalkonOptions field but lambda (that is --lambda/--lambdas), no --config
   bool json = false;
 };
@@ -143,19 +143,11 @@ std::vector<double> LambdaList(const FitArgs& a) {
 // naming its flag; λ from --lambda/--lambdas, which must be > 0 here.
 FalkonOptions FalkonFromFlags(const FitArgs& a, double lambda, Index n) {
   FalkonOptions o;
-  for (std::size_t i = 0; i < a.falkon.names.size(); ++i) {
-    if (!a.falkon.Given(i)) continue;
-    ParamMap p(a.falkon.Flag(i));
-    p.Set(a.falkon.names[i], *a.falkon.storage[i]);
-    ApplyParams(p, o);
-  }
+  ApplyFieldFlags(a.falkon, o);
   ML_REQUIRE(lambda > 0 && std::isfinite(lambda))
       << (a.lambdas.empty() ? "--lambda" : "--lambdas") << ": --predictor falkon solves (K + lambda I) beta = y "
       << "iteratively and needs lambda > 0, got " << lambda << " (for lambda = 0 use --predictor interp or ridge)";
-  bool centers_given = false;
-  for (std::size_t i = 0; i < a.falkon.names.size(); ++i)
-    centers_given = centers_given || (a.falkon.names[i] == "centers" && a.falkon.Given(i));
-  if (!centers_given) o.centers = std::min(o.centers, n);  // the default (1000) is capped at n
+  if (!a.falkon.Given("centers")) o.centers = std::min(o.centers, n);  // the default (1000) is capped at n
   ML_REQUIRE(o.centers <= n) << "--centers: " << o.centers << " Nystrom centers requested, but --data has only " << n
                              << " examples (centers are drawn from the training examples)";
   o.lambda = lambda;
@@ -203,21 +195,19 @@ nlohmann::json FitJson(const KernelFit& f, const Dataset& train, const Dataset* 
 
 void RunFit(const FitArgs& a) {
   KernelFitOptions o;
+  ApplyFieldFlags(a.fit_flags, o);
+  ApplyFieldFlags(a.svm_flags, o.svm);
   o.kernel = KernelFromFlags(a.kernel_flags, "kernel fit");
   ValidateOrThrow(o.kernel, "kernel fit");  // before the data are read
   const Dataset train = LoadData(a.data, "--data");
   std::optional<Dataset> test;
   if (!a.test_data.empty()) test = LoadData(a.test_data, "--test-data");
-  o.predictor = a.predictor;
-  o.multiclass = a.multiclass;
   o.lambdas = LambdaList(a);
-  o.svm = a.svm;
-  o.logistic = a.logistic;
-  const bool falkon = a.predictor == "falkon";
+  const bool falkon = o.predictor == "falkon";
   if (!falkon)
     for (std::size_t i = 0; i < a.falkon.names.size(); ++i)
       ML_REQUIRE(!a.falkon.Given(i)) << a.falkon.Flag(i) << ": only used with --predictor falkon (got --predictor "
-                                     << a.predictor << ")";
+                                     << o.predictor << ")";
   ML_REQUIRE(a.save_predictions.empty() || test) << "--save-predictions: needs --test-data";
   const Index n = train.n();
   if (falkon)  // checks every flag and lambda before any work
@@ -232,7 +222,7 @@ void RunFit(const FitArgs& a) {
     file.Commit();
   }
   nlohmann::json out = {{"kernel", o.kernel.Describe()},
-                        {"predictor", a.predictor},
+                        {"predictor", o.predictor},
                         {"n_train", n},
                         {"n_test", test ? test->n() : 0},
                         {"d", train.d()},
@@ -250,7 +240,7 @@ void RunFit(const FitArgs& a) {
     PrintJson(out);
     return;
   }
-  std::cout << "kernel " << o.kernel.Describe() << ", predictor " << a.predictor << ", n = " << n
+  std::cout << "kernel " << o.kernel.Describe() << ", predictor " << o.predictor << ", n = " << n
             << (test ? ", n_test = " + std::to_string(test->n()) : std::string()) << "\n";
   if (falkon)
     std::cout << "  falkon: " << std::min(o.falkon.centers, n) << " Nystrom centers (seed " << o.falkon.seed
@@ -294,10 +284,7 @@ void RegisterKernel(CLI::App& app) {
   AddDataOption(*f, &fit->data);
   AddDataOption(*f, &fit->test_data, "--test-data", false);
   AddKernelOptions(*f, &fit->kernel_flags);
-  f->add_option("--predictor", fit->predictor,
-                "interp | ridge | logistic | svm | falkon (ridge by Nystrom-preconditioned CG, no n x n matrix)")
-      ->check(CLI::IsMember(KernelFitOptions::Predictors()))
-      ->capture_default_str();
+  AddFieldFlags(*f, fit->fit_flags, DescribeFields(KernelFitOptions{}), {.config = false, .doc_prefix = ""});
   f->add_option("--lambda", fit->lambda,
                 "ridge, falkon: (K + lambda I) beta = y; logistic: mean loss + lambda/2 ||f||^2")
       ->capture_default_str();
@@ -309,11 +296,8 @@ void RegisterKernel(CLI::App& app) {
   AddFieldFlags(*f, fit->falkon, falkon_fields, {.config = false, .doc_prefix = "falkon: "});
   f->add_option("--save-predictions", fit->save_predictions,
                 "write the test scores as .npy (n_test x (lambdas x outputs), biases added)");
-  f->add_option("--C", fit->svm.C, "svm: box constraint (1e8 = hard margin)")->capture_default_str();
-  f->add_flag("--bias", fit->svm.bias, "svm: LIBSVM with an unregularized bias (default: no bias, own solver)");
-  f->add_option("--multiclass", fit->multiclass, "class labels with ridge/interp: onehot (0/1 targets) | ovr (+-1)")
-      ->check(CLI::IsMember({"onehot", "ovr"}))
-      ->capture_default_str();
+  AddFieldFlags(*f, fit->svm_flags, SelectFields(DescribeFields(KernelSvmOptions{}), {"C", "bias"}),
+                {.config = false, .doc_prefix = "svm: "});
   f->add_flag("--json", fit->json, "machine-readable output");
   f->callback([fit] { RunFit(*fit); });
 }

@@ -82,13 +82,16 @@ void RunLinear(const LinearArgs& a) {
 }
 
 struct L1Args {
-  std::string data, test_data, save, params, oracle = "auto", key = "final";
-  long dictionary = 0, max_rounds = 500, trial = 0;
+  std::string data, test_data, save, params, key = "final";
+  long dictionary = 0, trial = 0;
   std::uint64_t seed = 0;
+  FieldFlags flags;  // L1SvmOptions' fields (--oracle, --max-rounds, --tolerance, …)
   bool json = false;
 };
 
 void RunL1(const L1Args& a) {
+  L1SvmOptions opts;
+  ApplyFieldFlags(a.flags, opts);
   ML_REQUIRE(a.dictionary >= 0) << "--dictionary: expected a number of directions ≥ 1 (or 0 for column "
                                    "generation), got " << a.dictionary;
   const Dataset ds = LoadBinary(a.data);
@@ -99,10 +102,6 @@ void RunL1(const L1Args& a) {
                                     << " features, --data has " << ds.d();
   }
   auto lp = MakeLpBackend();
-  L1SvmOptions opts;
-  opts.oracle.method = a.oracle;
-  opts.max_rounds = a.max_rounds;
-  ValidateOrThrow(opts, "margin l1svm");
   // The network to compare is read (and checked against the data) before the solve, which can
   // take minutes: a bad --params is an error at once.
   std::optional<TwoLayerNet> trained;
@@ -183,11 +182,13 @@ void RunL1(const L1Args& a) {
 
 struct NtkArgs {
   std::string data;
-  NtkMarginOptions opts;
+  FieldFlags flags;  // NtkMarginOptions' fields (--samples, --iterations, --seed)
+  NtkMarginOptions opts;  // from the flags, when the command runs
   bool json = false;
 };
 
-void RunNtk(const NtkArgs& a) {
+void RunNtk(NtkArgs& a) {
+  ApplyFieldFlags(a.flags, a.opts);
   const Dataset ds = LoadBinary(a.data);
   const NtkMarginResult r = NtkMargin(ds.X, ds.y, a.opts);
   nlohmann::json j = {{"command", "margin ntk-margin"},
@@ -258,10 +259,7 @@ void RegisterMargin(CLI::App& app) {
   s->add_option("--dictionary", ia->dictionary,
                 "solve over K fixed directions (d = 2: evenly spaced on the circle, Wei et al. F.4; 0 = column generation; "
                 "else random) instead of column generation");
-  s->add_option("--oracle", ia->oracle,
-                "best-neuron oracle: " + JoinWords(OracleMethods(), " | ", " | ") + " (ascent: an estimate, not a bound)")
-      ->check(CLI::IsMember(OracleMethods()));
-  s->add_option("--max-rounds", ia->max_rounds, "column-generation rounds")->check(CLI::PositiveNumber);
+  AddFieldFlags(*s, ia->flags, DescribeFields(L1SvmOptions{}), {.config = false, .doc_prefix = ""});
   s->add_option("--params", ia->params, "a trained two-layer network (.npz): report its margin gap");
   s->add_option("--key", ia->key, "npz prefix of the network (final, init)");
   s->add_option("--trial", ia->trial, "trial index in a multi-trial .npz");
@@ -274,9 +272,7 @@ void RegisterMargin(CLI::App& app) {
   auto na = std::make_shared<NtkArgs>();
   auto* n = m->add_subcommand("ntk-margin", "NTK separation margin (Ji Assumption 3.2), Monte Carlo");
   AddDataOption(*n, &na->data);
-  n->add_option("--samples", na->opts.samples, "Monte-Carlo samples z ~ N(0, I)");
-  n->add_option("--iterations", na->opts.iterations, "mirror-descent steps");
-  n->add_option("--seed", na->opts.seed, "seed")->check(NonNegativeInteger());
+  AddFieldFlags(*n, na->flags, DescribeFields(NtkMarginOptions{}), {.config = false, .doc_prefix = ""});
   n->add_flag("--json", na->json, "machine-readable output");
   n->callback([na] { RunNtk(*na); });
 

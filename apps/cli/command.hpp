@@ -51,11 +51,13 @@ nlohmann::json DescribeDataset(const Dataset& ds);
 std::string DescribeDatasetText(const Dataset& ds);
 
 // Flags generated from an Options struct's Fields(): `--<field-name>` for every field (bool
-// fields are flags) plus `--config FILE.toml` whose keys are the same fields (dashes or
-// underscores). CollectFieldParams returns the file's values overridden by the flags given;
-// an unknown TOML key is an InputError naming the file, line and the expected keys.
-// With `config = false` there is no --config (a group of flags inside a command, e.g. kernel fit's
-// Falkon options), and `doc_prefix` starts every help text.
+// fields are flags; a field's choice list is in its help) plus `--config FILE.toml` whose keys
+// are the same fields (dashes or underscores). CollectFieldParams returns the file's values
+// overridden by the flags given; an unknown TOML key is an InputError naming the file, line and
+// the expected keys. With `config = false` there is no --config (a group of flags inside a
+// command, e.g. kernel fit's Falkon options): ApplyFieldFlags sets the Options from the flags
+// given, and `doc_prefix` starts every help text. Every command declares its options' flags
+// this way; only what is not an option of the library (files, --json, --key) is hand-declared.
 struct FieldFlags {
   std::string config;
   std::vector<std::string> names;                         // field names, in order
@@ -64,6 +66,8 @@ struct FieldFlags {
   std::vector<CLI::Option*> options;
   std::string Flag(std::size_t i) const;                  // "--max-iterations" for max_iterations
   bool Given(std::size_t i) const { return options[i]->count() > 0; }
+  std::size_t Find(const std::string& name) const;        // the index of a field; InternalError if none
+  bool Given(const std::string& name) const { return Given(Find(name)); }
 };
 struct FieldFlagStyle {
   bool config = true;
@@ -72,6 +76,22 @@ struct FieldFlagStyle {
 void AddFieldFlags(CLI::App& cmd, FieldFlags& flags, const std::vector<FieldInfo>& fields,
                    const FieldFlagStyle& style = {});
 ParamMap CollectFieldParams(const FieldFlags& flags, const std::string& context);
+
+// The fields named in `keep`, in Fields() order (a command that exposes part of an Options).
+std::vector<FieldInfo> SelectFields(std::vector<FieldInfo> fields, const std::vector<std::string>& keep);
+
+// Sets opts from the flags given (a group without --config), one flag at a time through
+// ApplyParams, so that a bad value, or one that fails opts.Validate(), is an InputError that
+// names its flag ("--centers: …").
+template <class Opts>
+void ApplyFieldFlags(const FieldFlags& flags, Opts& opts) {
+  for (std::size_t i = 0; i < flags.names.size(); ++i) {
+    if (!flags.Given(i)) continue;
+    ParamMap p(flags.Flag(i));
+    p.Set(flags.names[i], *flags.storage[i]);
+    ApplyParams(p, opts);
+  }
+}
 
 // Checks that a flag's text is a non-negative integer (digits only), with a message that says
 // so (CLI11's NonNegativeNumber prints DBL_MAX's 309 digits as its bound).

@@ -106,6 +106,18 @@ std::string Underscored(std::string s) {
 
 std::string FieldFlags::Flag(std::size_t i) const { return "--" + Dashed(names[i]); }
 
+std::size_t FieldFlags::Find(const std::string& name) const {
+  const auto it = std::find(names.begin(), names.end(), name);
+  if (it == names.end()) throw InternalError("FieldFlags: no field '" + name + "'");
+  return static_cast<std::size_t>(it - names.begin());
+}
+
+std::vector<FieldInfo> SelectFields(std::vector<FieldInfo> fields, const std::vector<std::string>& keep) {
+  std::erase_if(fields, [&](const FieldInfo& f) { return std::find(keep.begin(), keep.end(), f.name) == keep.end(); });
+  if (fields.size() != keep.size()) throw InternalError("SelectFields: a kept name is not a field");
+  return fields;
+}
+
 void AddFieldFlags(CLI::App& cmd, FieldFlags& a, const std::vector<FieldInfo>& fields, const FieldFlagStyle& style) {
   for (const auto& f : fields) {
     a.storage.push_back(std::make_unique<std::string>());

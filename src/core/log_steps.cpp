@@ -5,6 +5,7 @@
 #include <cmath>
 #include <set>
 
+
 namespace marginlab {
 
 std::vector<long> LogSteps(long steps, long points, const std::string& spacing) {
@@ -16,6 +17,11 @@ std::vector<long> LogSteps(long steps, long points, const std::string& spacing) 
     s.insert(std::clamp(std::lround(v), 0L, steps));
   }
   return {s.begin(), s.end()};
+}
+
+const std::vector<std::string>& LogSpacingNames() {
+  static const std::vector<std::string> kNames = {"log", "linear"};
+  return kNames;
 }
 
 }  // namespace marginlab

@@ -144,6 +144,19 @@ std::string JoinWords(const std::vector<std::string>& words, const std::string& 
   return out;
 }
 
+bool IsChoice(const std::vector<std::string>& choices, const std::string& value) {
+  for (const auto& c : choices)
+    if (c == value) return true;
+  return false;
+}
+
+std::string DocWithChoices(const char* doc, const std::vector<std::string>& choices) {
+  const std::string list = JoinWords(choices, " | ", " | "), text = doc;
+  const std::size_t at = text.find("{choices}");
+  if (at != std::string::npos) return text.substr(0, at) + list + text.substr(at + 9);
+  return text.empty() ? list : text + ": " + list;
+}
+
 std::string FormatDouble(double v) {
   char buf[64];
   auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, v);

@@ -100,5 +100,44 @@ TEST(Params, JoinWordsMakesChoiceLists) {
   EXPECT_EQ(JoinWords({"only"}), "only");
   EXPECT_EQ(JoinWords({}), "");
 }
+
+// A field's choice list (the fourth argument of the Fields visitor) reaches its doc and
+// FieldInfo::choices; parsing ignores it (Validate checks membership).
+struct ChoiceOptions {
+  std::string mode = "fast", kind = "x";
+  long k = 1;
+  static const std::vector<std::string>& Modes() {
+    static const std::vector<std::string> m = {"fast", "exact"};
+    return m;
+  }
+  template <class V>
+  void Fields(V& v) {
+    v("mode", mode, "how to solve", Modes());
+    v("kind", kind, "{choices} (y: slow)", std::vector<std::string>{"x", "y"});
+    v("k", k, "a count");
+  }
+  std::string Validate() const { return mode == "fast" || mode == "exact" ? "" : "mode: expected fast or exact"; }
+};
+
+TEST(Params, ChoiceListsReachTheDocAndNotTheParser) {
+  const auto f = DescribeFields(ChoiceOptions{});
+  ASSERT_EQ(f.size(), 3u);
+  EXPECT_EQ(f[0].doc, "how to solve: fast | exact");
+  EXPECT_EQ(f[0].choices, ChoiceOptions::Modes());
+  EXPECT_EQ(f[1].doc, "x | y (y: slow)");
+  EXPECT_TRUE(f[2].choices.empty());
+  EXPECT_EQ(f[2].doc, "a count");
+  EXPECT_EQ(DocWithChoices("", {"a", "b"}), "a | b");
+  ChoiceOptions o;
+  ApplyParams(ParamMap::Parse("mode=exact,kind=y", "demo"), o);
+  EXPECT_EQ(o.mode, "exact");
+  EXPECT_EQ(o.kind, "y");
+  try {
+    ApplyParams(ParamMap::Parse("mode=slow", "demo"), o);
+    ADD_FAILURE() << "mode=slow was accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(std::string(e.what()), "demo: mode: expected fast or exact");
+  }
+}
 }  // namespace
 }  // namespace marginlab

@@ -4,19 +4,25 @@
 #include <cmath>
 
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/params.hpp"
 #include "marginlab/core/parallel_tasks.hpp"
 #include "marginlab/core/rng.hpp"
 #include "marginlab/kernel/gram.hpp"
 
 namespace marginlab {
 
+const std::vector<std::string>& MonteCarloNtkOptions::Nets() {
+  static const std::vector<std::string> kNets = {"two-layer", "mlp"};
+  return kNets;
+}
+
 std::string MonteCarloNtkOptions::Validate() const {
-  if (net != "two-layer" && net != "mlp") return "net must be two-layer or mlp, got '" + net + "'";
+  if (!IsChoice(Nets(), net)) return "net must be " + JoinWords(Nets()) + ", got '" + net + "'";
   if (width < 1) return "width must be >= 1";
   if (depth < 1) return "depth must be >= 1";
   if (samples < 2) return "samples must be >= 2 (a standard error needs two)";
-  if (parameterization != "ntk" && parameterization != "standard")
-    return "parameterization must be ntk or standard";
+  if (!IsChoice(ParameterizationNames(), parameterization))
+    return "parameterization must be " + JoinWords(ParameterizationNames());
   if (!(rw >= 0 && ru >= 0 && w_std > 0)) return "rw, ru must be >= 0 and w_std > 0";
   return "";
 }

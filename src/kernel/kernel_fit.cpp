@@ -125,13 +125,23 @@ const std::vector<std::string>& KernelFitOptions::Predictors() {
   return kNames;
 }
 
+const std::vector<std::string>& KernelFitOptions::MulticlassModes() {
+  static const std::vector<std::string> kModes = {"onehot", "ovr"};
+  return kModes;
+}
+
+std::string KernelFitOptions::Validate() const {
+  if (!IsChoice(Predictors(), predictor))
+    return "predictor: expected one of " + JoinWords(Predictors()) + ", got '" + predictor + "'";
+  if (!IsChoice(MulticlassModes(), multiclass))
+    return "multiclass: expected " + JoinWords(MulticlassModes()) + ", got '" + multiclass + "'";
+  return "";
+}
+
 KernelFitSummary FitKernelPredictors(const KernelFitOptions& o, const Dataset& train, const Dataset* test) {
   ValidateOrThrow(o.kernel, "kernel fit");
-  const auto& names = KernelFitOptions::Predictors();
-  ML_REQUIRE(std::find(names.begin(), names.end(), o.predictor) != names.end())
-      << "predictor: expected one of " << JoinWords(names, ", ", " or ") << ", got '" << o.predictor << "'";
-  ML_REQUIRE(o.multiclass == "onehot" || o.multiclass == "ovr")
-      << "multiclass: expected onehot or ovr, got '" << o.multiclass << "'";
+  const std::string problem = o.Validate();
+  ML_REQUIRE(problem.empty()) << problem;
   ML_REQUIRE(!(train.kind == LabelKind::kReal && (o.predictor == "logistic" || o.predictor == "svm")))
       << "--predictor " << o.predictor << " needs binary or class labels; " << train.source << " has real labels";
   ML_REQUIRE(test == nullptr || test->d() == train.d())

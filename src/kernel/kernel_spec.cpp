@@ -37,9 +37,9 @@ const std::vector<std::string>& KernelTypeNames() {
   return kNames;
 }
 
-const char* KernelTypeChoices() {
-  static const std::string kText = JoinWords(KernelTypeNames(), " | ", " | ");
-  return kText.c_str();
+const std::vector<std::string>& ParameterizationNames() {
+  static const std::vector<std::string> kNames = {"ntk", "standard"};
+  return kNames;
 }
 
 KernelType ParseKernelType(const std::string& text, const std::string& what) {
@@ -59,8 +59,8 @@ std::string KernelOptions::Validate() const {
   if (depth < 1 || depth > 10'000) return "depth must be from 1 to 10000";
   if (!std::isfinite(w_std) || w_std <= 0) return "w_std must be finite and > 0";
   if (!std::isfinite(b_std) || b_std < 0) return "b_std must be finite and >= 0";
-  if (parameterization != "ntk" && parameterization != "standard")
-    return "parameterization must be ntk or standard, got '" + parameterization + "'";
+  if (!IsChoice(ParameterizationNames(), parameterization))
+    return "parameterization must be " + JoinWords(ParameterizationNames()) + ", got '" + parameterization + "'";
   if (width < 1) return "width must be >= 1";
   return "";
 }

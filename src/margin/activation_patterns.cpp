@@ -13,12 +13,13 @@
 #include <unordered_set>
 
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/params.hpp"
 
 namespace marginlab::margin {
 
 std::string PatternOptions::Validate() const {
-  if (loss != "logistic" && loss != "squared")
-    return "loss must be logistic or squared (got '" + loss + "')";
+  if (!IsChoice(MarginLoss::Names(), loss))
+    return "loss must be " + JoinWords(MarginLoss::Names()) + " (got '" + loss + "')";
   if (!(lambda > 0) || !std::isfinite(lambda)) return "lambda must be a finite number > 0";
   if (samples < 0 || samples > 100000000) return "samples must be in [0, 1e8]";
   if (max_iterations < 1) return "max_iterations must be ≥ 1";

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/params.hpp"
 #include "marginlab/margin/linear_svm.hpp"
 
 namespace marginlab::margin {
@@ -15,8 +16,8 @@ namespace marginlab::margin {
 std::string CertifyOptions::Validate() const {
   if (columns_per_round < 1) return "columns_per_round must be ≥ 1";
   if (initial_inputs < 0) return "initial_inputs must be ≥ 0";
-  if (loss != "logistic" && loss != "squared")
-    return "loss must be logistic or squared (got '" + loss + "')";
+  if (!IsChoice(MarginLoss::Names(), loss))
+    return "loss must be " + JoinWords(MarginLoss::Names()) + " (got '" + loss + "')";
   if (!(lambda > 0)) return "lambda must be > 0";
   if (max_rounds < 1 || cd_sweeps < 1) return "max_rounds and cd_sweeps must be ≥ 1";
   if (!(tolerance >= 0)) return "tolerance must be ≥ 0";

@@ -23,24 +23,42 @@
 
 namespace marginlab::meanfield {
 
+const std::vector<std::string>& FlowOptions::Injections() {
+  static const std::vector<std::string> kNames = {"append", "redraw"};
+  return kNames;
+}
+
+const std::vector<std::string>& FlowOptions::Oracles() {
+  static const std::vector<std::string> kNames = [] {
+    std::vector<std::string> names = margin::OracleMethods();
+    names.emplace_back("none");
+    return names;
+  }();
+  return kNames;
+}
+
+const std::vector<std::string>& FlowOptions::References() {
+  static const std::vector<std::string> kNames = {"auto", "global", "none"};
+  return kNames;
+}
+
 std::string FlowOptions::Validate() const {
   if (!(lambda > 0) || !std::isfinite(lambda)) return "lambda must be > 0";
   if (!(eta > 0) || !std::isfinite(eta)) return "eta must be > 0";
   if (!(sigma >= 0) || !std::isfinite(sigma)) return "sigma must be ≥ 0";
   if (!(temperature >= 0) || !std::isfinite(temperature)) return "temperature must be ≥ 0";
   if (steps < 0) return "steps must be ≥ 0";
-  if (injection != "append" && injection != "redraw")
-    return "injection must be append or redraw (got '" + injection + "')";
+  if (!IsChoice(Injections(), injection))
+    return "injection must be " + JoinWords(Injections()) + " (got '" + injection + "')";
   if (inject < 1) return "inject must be ≥ 1";
   if (budget < 1) return "budget must be ≥ 1";
   if (protect < 0) return "protect must be ≥ 0";
   if (threads < 0) return "threads must be ≥ 0";
   if (log_points < 0 || log_points > 1'000'000) return "log_points must be from 0 to 1e6";
-  if (log_spacing != "log" && log_spacing != "linear") return "log_spacing must be log or linear";
-  if (!margin::IsOracleMethod(oracle) && oracle != "none")
-    return "oracle must be " + JoinWords(margin::OracleMethods(), ", ", ", ") + " or none (got '" + oracle + "')";
-  if (reference != "auto" && reference != "global" && reference != "none")
-    return "reference must be auto, global or none (got '" + reference + "')";
+  if (!IsChoice(LogSpacingNames(), log_spacing)) return "log_spacing must be " + JoinWords(LogSpacingNames());
+  if (!IsChoice(Oracles(), oracle)) return "oracle must be " + JoinWords(Oracles()) + " (got '" + oracle + "')";
+  if (!IsChoice(References(), reference))
+    return "reference must be " + JoinWords(References()) + " (got '" + reference + "')";
   if (!(target_gap >= 0)) return "target_gap must be ≥ 0";
   if (!(time_limit >= 0)) return "time_limit must be ≥ 0";
   if (target_gap > 0 && reference == "none") return "target_gap needs a reference (reference = none)";

@@ -8,6 +8,7 @@
 
 #include "marginlab/core/error.hpp"
 #include "marginlab/core/options.hpp"
+#include "marginlab/core/params.hpp"
 
 namespace marginlab::meanfield {
 
@@ -80,9 +81,13 @@ void SampleSphere(Rng& rng, double* w, Eigen::Ref<Vector> u) {
   u *= r;
 }
 
+const std::vector<std::string>& InitOptions::Laws() {
+  static const std::vector<std::string> kLaws = {"sphere", "point", "cone"};
+  return kLaws;
+}
+
 std::string InitOptions::Validate() const {
-  if (law != "sphere" && law != "point" && law != "cone")
-    return "init must be sphere, point or cone (got '" + law + "')";
+  if (!IsChoice(Laws(), law)) return "init must be " + JoinWords(Laws()) + " (got '" + law + "')";
   if (particles < 1) return "particles must be ≥ 1";
   if (!(radius > 0) || !std::isfinite(radius)) return "init_radius must be > 0";
   if (!(angle >= 0 && angle < std::numbers::pi / 2)) return "cone_angle must be in [0, π/2)";

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/params.hpp"
 
 namespace marginlab::nn {
 namespace {
@@ -34,13 +35,17 @@ const char* ToString(LossKind k) {
   return "?";
 }
 
+const std::vector<std::string>& LossNames() {
+  static const std::vector<std::string> kNames = {"logistic", "exponential", "cross-entropy", "squared"};
+  return kNames;
+}
+
 LossKind ParseLoss(const std::string& t, const std::string& what) {
   if (t == "logistic") return LossKind::kLogistic;
   if (t == "exponential" || t == "exp") return LossKind::kExponential;
   if (t == "cross-entropy" || t == "ce" || t == "crossentropy") return LossKind::kCrossEntropy;
   if (t == "squared" || t == "mse") return LossKind::kSquared;
-  throw InputError(what + ": expected logistic, exponential, cross-entropy or squared, got '" + t +
-                   "'");
+  throw InputError(what + ": expected " + JoinWords(LossNames()) + ", got '" + t + "'");
 }
 
 Index OutputDim(LossKind loss, const Dataset& ds) {

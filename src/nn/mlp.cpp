@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/params.hpp"
 #include "marginlab/nn/two_layer_kernel.hpp"
 
 namespace marginlab::nn {
@@ -29,11 +30,16 @@ const char* ToString(Scaling s) {
   return "?";
 }
 
+const std::vector<std::string>& ScalingNames() {
+  static const std::vector<std::string> kNames = {"standard", "ntk", "mean-field"};
+  return kNames;
+}
+
 Scaling ParseScaling(const std::string& t, const std::string& what) {
   if (t == "standard") return Scaling::kStandard;
   if (t == "ntk") return Scaling::kNtk;
   if (t == "mean-field" || t == "meanfield" || t == "mf") return Scaling::kMeanField;
-  throw InputError(what + ": expected standard, ntk or mean-field, got '" + t + "'");
+  throw InputError(what + ": expected " + JoinWords(ScalingNames()) + ", got '" + t + "'");
 }
 
 double MlpShape::OutputScale() const {

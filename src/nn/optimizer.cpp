@@ -7,6 +7,7 @@
 #include <numbers>
 
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/params.hpp"
 
 namespace marginlab::nn {
 
@@ -22,6 +23,16 @@ const char* ToString(OptimizerKind k) {
   return "?";
 }
 
+const std::vector<std::string>& OptimizerNames() {
+  static const std::vector<std::string> kNames = {"gd", "normalized-gd", "sgd", "momentum", "nesterov", "adam"};
+  return kNames;
+}
+
+const std::vector<std::string>& ScheduleNames() {
+  static const std::vector<std::string> kNames = {"constant", "step", "cosine"};
+  return kNames;
+}
+
 OptimizerKind ParseOptimizer(const std::string& t, const std::string& what) {
   if (t == "gd") return OptimizerKind::kGd;
   if (t == "normalized-gd" || t == "ngd") return OptimizerKind::kNormalizedGd;
@@ -29,15 +40,14 @@ OptimizerKind ParseOptimizer(const std::string& t, const std::string& what) {
   if (t == "momentum" || t == "heavy-ball") return OptimizerKind::kMomentum;
   if (t == "nesterov") return OptimizerKind::kNesterov;
   if (t == "adam") return OptimizerKind::kAdam;
-  throw InputError(what + ": expected gd, normalized-gd, sgd, momentum, nesterov or adam, got '" +
-                   t + "'");
+  throw InputError(what + ": expected " + JoinWords(OptimizerNames()) + ", got '" + t + "'");
 }
 
 ScheduleKind ParseSchedule(const std::string& t, const std::string& what) {
   if (t == "constant") return ScheduleKind::kConstant;
   if (t == "step") return ScheduleKind::kStep;
   if (t == "cosine") return ScheduleKind::kCosine;
-  throw InputError(what + ": expected constant, step or cosine, got '" + t + "'");
+  throw InputError(what + ": expected " + JoinWords(ScheduleNames()) + ", got '" + t + "'");
 }
 
 double Schedule::At(long t) const {

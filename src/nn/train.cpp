@@ -19,6 +19,11 @@
 
 namespace marginlab::nn {
 
+const std::vector<std::string>& DtypeNames() {
+  static const std::vector<std::string> kNames = {"double", "float32"};
+  return kNames;
+}
+
 std::string TrainOptions::Validate() const {
   std::ostringstream e;
   if (depth < 1 || depth > 1000) return "depth must be from 1 to 1000";
@@ -57,10 +62,10 @@ std::string TrainOptions::Validate() const {
   if (trials < 1 || trials > 1'000'000) return "trials must be from 1 to 1e6";
   if (trial_offset < 0) return "trial_offset must be ≥ 0";
   if (dtype != "double" && dtype != "float32" && dtype != "float")
-    return "dtype: expected double or float32, got '" + dtype + "'";
+    return "dtype: expected " + JoinWords(DtypeNames()) + ", got '" + dtype + "'";
   if (log_points < 0 || log_points > 1'000'000) return "log_points must be from 0 to 1e6";
   if (log_spacing != "log" && log_spacing != "linear")
-    return "log_spacing: expected log or linear, got '" + log_spacing + "'";
+    return "log_spacing: expected " + JoinWords(LogSpacingNames()) + ", got '" + log_spacing + "'";
   if (freeze_output && depth < 2) return "freeze_output needs depth ≥ 2";
   return "";
 }

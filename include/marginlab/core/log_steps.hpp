@@ -11,5 +11,7 @@ namespace marginlab {
 // The logged steps for a budget of `steps` (sorted, unique; {0} when steps = 0). `spacing`:
 // "linear" (k/points · steps) or anything else for "log" (steps^(k/points)).
 std::vector<long> LogSteps(long steps, long points, const std::string& spacing);
+// The spacings options accept: "log" and "linear".
+const std::vector<std::string>& LogSpacingNames();
 
 }  // namespace marginlab

@@ -6,8 +6,10 @@
 //
 //     struct WeiDOptions {
 //       Index n = 200;
+//       std::string task = "classification";
 //       template <class V> void Fields(V& v) {
 //         v("n", n, "number of examples");
+//         v("task", task, "the labels", TaskNames());   // a field with a fixed set of values
 //       }
 //       std::string Validate() const;   // "" when valid, else what is wrong
 //     };
@@ -17,6 +19,11 @@
 // the list of valid ones, then calls Validate(); every error is an InputError
 // that names the context (the spec, file or flag), the parameter, and what was
 // expected. DescribeFields(opts) lists name, type, default and doc for help.
+//
+// A field whose values come from a fixed list passes that list (the one the Options'
+// Validate() checks against) as a fourth argument; DescribeFields puts it into the doc: in place
+// of "{choices}" if the doc has it, else after "doc: ", as "a | b | c". Membership is checked by
+// Validate(), so the message is the same whichever way the value came in.
 #pragma once
 
 #include <cstdint>
@@ -66,9 +73,16 @@ std::string FormatDouble(double v);  // shortest text that round-trips
 std::string JoinWords(const std::vector<std::string>& words, const std::string& separator = ", ",
                       const std::string& last = " or ");
 
+// Whether `value` is one of `choices` (a fixed-list field's check in Validate()).
+bool IsChoice(const std::vector<std::string>& choices, const std::string& value);
+
 struct FieldInfo {
   std::string name, type, default_value, doc;
+  std::vector<std::string> choices;  // the values a fixed-list field takes (empty: any)
 };
+
+// The doc of a field with a choice list (see above).
+std::string DocWithChoices(const char* doc, const std::vector<std::string>& choices);
 
 namespace detail {
 template <class T>
@@ -90,13 +104,21 @@ struct FieldSetter {
       seen.emplace_back(name);
     }
   }
+  template <class T>
+  void operator()(const char* name, T& field, const char* doc, const std::vector<std::string>& /*choices*/) {
+    (*this)(name, field, doc);
+  }
 };
 
 struct FieldLister {
   std::vector<FieldInfo> fields;
   template <class T>
   void operator()(const char* name, T& field, const char* doc) {
-    fields.push_back({name, TypeName<T>(), ToText(field), doc});
+    fields.push_back({name, TypeName<T>(), ToText(field), doc, {}});
+  }
+  template <class T>
+  void operator()(const char* name, T& field, const char* doc, const std::vector<std::string>& choices) {
+    fields.push_back({name, TypeName<T>(), ToText(field), DocWithChoices(doc, choices), choices});
   }
 };
 

@@ -42,6 +42,7 @@
 #include "marginlab/core/params.hpp"
 #include "marginlab/data/dataset.hpp"
 #include "marginlab/experiment/trial_kind.hpp"
+#include "marginlab/margin/best_neuron.hpp"
 #include "marginlab/nn/train.hpp"
 
 namespace marginlab {
@@ -58,7 +59,7 @@ struct ReferenceOptions {
     v("optimality_gap", optimality_gap, "store the trained net's optimality gap to Θ_λ (certificate or estimate)");
     v("optimum", optimum, "also compute Θ_λ, the global minimizer of the trial's objective");
     v("max_margin", max_margin, "also compute the max normalized margin γ_ℓ1/2 and its network");
-    v("reference_oracle", oracle, "oracle for Θ_λ and γ*: auto | exact | bnb | ascent");
+    v("reference_oracle", oracle, "oracle for Θ_λ and γ*", margin::OracleMethods());
     v("optimum_max_rounds", optimum_max_rounds, "Θ_λ column-generation rounds");
     v("max_margin_max_rounds", max_margin_max_rounds, "l1-SVM column-generation rounds");
   }

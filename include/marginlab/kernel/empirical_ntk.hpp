@@ -24,6 +24,7 @@
 
 #include "marginlab/core/options.hpp"
 #include "marginlab/core/types.hpp"
+#include "marginlab/kernel/kernel_spec.hpp"
 
 namespace marginlab {
 
@@ -53,17 +54,18 @@ struct MonteCarloNtkOptions {
 
   template <class V>
   void Fields(V& v) {
-    v("net", net, "two-layer | mlp");
+    v("net", net, "", Nets());
     v("width", width, "hidden width");
     v("depth", depth, "mlp: number of weight matrices");
     v("samples", samples, "number of initializations averaged");
     v("seed", seed, "random seed");
-    v("parameterization", parameterization, "ntk | standard");
+    v("parameterization", parameterization, "", ParameterizationNames());
     v("rw", rw, "two-layer: std of the output weights");
     v("ru", ru, "two-layer: std of the hidden weights");
     v("w_std", w_std, "mlp: W_std");
   }
   std::string Validate() const;
+  static const std::vector<std::string>& Nets();  // two-layer, mlp
 };
 
 struct MonteCarloNtk {

@@ -33,6 +33,16 @@ struct KernelFitOptions {
   KernelLogisticOptions logistic;      // its lambda is each of `lambdas`
   FalkonOptions falkon;                // its lambda is each of `lambdas`; centers ≤ n
   static const std::vector<std::string>& Predictors();
+  static const std::vector<std::string>& MulticlassModes();
+  // The fit's own choices; the kernel, svm, logistic and falkon options have their own Fields().
+  template <class V>
+  void Fields(V& v) {
+    v("predictor", predictor, "{choices} (falkon: ridge by Nystrom-preconditioned CG, no n x n matrix)",
+      Predictors());
+    v("multiclass", multiclass, "class labels with ridge/interp: {choices} (onehot: 0/1 targets; ovr: +-1)",
+      MulticlassModes());
+  }
+  std::string Validate() const;  // the predictor and multiclass mode (not the nested options)
 };
 
 struct KernelFit {

@@ -27,7 +27,8 @@ const char* ToString(KernelType t);
 KernelType ParseKernelType(const std::string& text, const std::string& what);
 // The kernel names in that order: the one list the options, flags and messages use.
 const std::vector<std::string>& KernelTypeNames();
-const char* KernelTypeChoices();  // the same as "ntk | relu | …" (help texts)
+// The parameterizations of the NTK-family kernels and networks: "ntk" and "standard".
+const std::vector<std::string>& ParameterizationNames();
 
 struct KernelOptions {
   std::string kernel = "ntk";
@@ -41,13 +42,13 @@ struct KernelOptions {
 
   template <class V>
   void Fields(V& v) {
-    v("kernel", kernel, KernelTypeChoices());
+    v("kernel", kernel, "", KernelTypeNames());
     v("rw", rw, "ntk: std r_w of the output weights");
     v("ru", ru, "ntk, relu: std r_u of the hidden weights");
     v("depth", depth, "deep kernels: number of Dense layers (2 = one hidden layer)");
     v("w_std", w_std, "deep kernels: neural-tangents W_std");
     v("b_std", b_std, "deep kernels: neural-tangents b_std (0 = no bias)");
-    v("parameterization", parameterization, "deep kernels: ntk | standard");
+    v("parameterization", parameterization, "deep kernels", ParameterizationNames());
     v("width", width, "deep kernels, standard parameterization: hidden width (fan-in)");
   }
   std::string Validate() const;

@@ -30,8 +30,8 @@ struct KernelSvmOptions {
 
   template <class V>
   void Fields(V& v) {
-    v("C", C, "SVM box constraint (1e8 = hard margin)");
-    v("bias", bias, "true: LIBSVM with an unregularized bias; false: no bias (own solver)");
+    v("C", C, "box constraint C (1e8 = hard margin)");
+    v("bias", bias, "LIBSVM with an unregularized bias (false: no bias, own solver)");
     v("tol", tol, "stopping tolerance on the KKT violation");
     v("max_epochs", max_epochs, "coordinate ascent: passes over the data");
     v("max_libsvm_n", max_libsvm_n, "largest n handed to LIBSVM (it stores K as 16-byte nodes)");

@@ -72,6 +72,7 @@
 
 #include "marginlab/core/options.hpp"
 #include "marginlab/core/types.hpp"
+#include "marginlab/margin/objective.hpp"
 #include "marginlab/margin/two_layer.hpp"
 
 namespace marginlab::margin {
@@ -86,7 +87,7 @@ struct PatternOptions {
   bool enumerate = true;          // false: sample patterns even when r ≤ 3
   template <class V>
   void Fields(V& v) {
-    v("loss", loss, "logistic | squared");
+    v("loss", loss, "", MarginLoss::Names());
     v("lambda", lambda, "regularization λ of λ‖Θ‖² (mean loss)");
     v("samples", samples, "sampled mode: random directions for patterns");
     v("seed", seed, "sampled mode: seed of the random directions");

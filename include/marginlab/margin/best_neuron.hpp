@@ -73,7 +73,7 @@ struct OracleOptions {
   std::uint64_t seed = 0;
   template <class V>
   void Fields(V& v) {
-    v("method", method, "auto | exact (effective dim ≤ 3) | bnb | ascent (uncertified)");
+    v("method", method, "{choices} (exact: effective dim ≤ 3; ascent: uncertified)", OracleMethods());
     v("bnb_max_dim", bnb_max_dim, "auto: branch-and-bound up to this effective dimension");
     v("bnb_max_nodes", bnb_max_nodes, "branch-and-bound node budget");
     v("tolerance", tolerance, "bnb: relative gap (to Σ|α_i|‖x_i‖) that certifies");

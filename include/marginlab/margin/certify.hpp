@@ -49,9 +49,9 @@ struct CertifyOptions {
   long initial_inputs = 256;      // GlobalOptimum: first columns ±x̂_i of this many inputs, ±e_k
   template <class V>
   void Fields(V& v) {
-    v("loss", loss, "logistic | squared");
+    v("loss", loss, "data loss (mean over the examples)", MarginLoss::Names());
     v("lambda", lambda, "regularization λ of λ‖Θ‖²");
-    v("oracle", oracle.method, "auto | exact | bnb | ascent (uncertified)");
+    v("oracle", oracle.method, "{choices} (ascent: an estimate, not a bound)", OracleMethods());
     v("max_rounds", max_rounds, "global optimum: column-generation rounds");
     v("tolerance", tolerance, "global optimum: relative gap that stops");
     v("columns_per_round", columns_per_round, "global optimum: directions added per round");

@@ -50,7 +50,8 @@ struct L1SvmOptions {
     v("tolerance", tolerance, "stop when γ_hi − γ_lo ≤ tolerance · max‖x_i‖");
     v("columns_per_round", columns_per_round, "directions added per round (at most)");
     v("initial_inputs", initial_inputs, "first columns: ±x̂_i of this many inputs, and ±e_k");
-    v("oracle", oracle.method, "pricing oracle: auto | exact | bnb | ascent (uncertified)");
+    v("oracle", oracle.method, "best-neuron (pricing) oracle: {choices} (ascent: an estimate, not a bound)",
+      OracleMethods());
   }
   std::string Validate() const;
 };

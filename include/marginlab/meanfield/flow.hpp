@@ -48,6 +48,7 @@
 #include <string>
 #include <vector>
 
+#include "marginlab/core/log_steps.hpp"
 #include "marginlab/core/options.hpp"
 #include "marginlab/core/types.hpp"
 #include "marginlab/margin/best_neuron.hpp"
@@ -83,24 +84,28 @@ struct FlowOptions {
     v("sigma", sigma, "noise rate σ of eq. 3.2 (0 = plain particle gradient descent)");
     v("temperature", temperature, "Langevin temperature τ (0 = off)");
     v("steps", steps, "step budget");
-    v("injection", injection, "append (K new particles per step, pruning) | redraw (fixed count)");
+    v("injection", injection, "{choices} (append: K new particles per step, pruning; redraw: a fixed count)",
+      Injections());
     v("inject", inject, "append: particles injected per step (K)");
     v("budget", budget, "append: maximum particle count");
     v("protect", protect, "append: steps a new particle is safe from pruning (0 = ceil(1/eta))");
-    v("init", init.law, "start: sphere | point (a Dirac mass: one neuron) | cone");
+    v("init", init.law, "start (point: a Dirac mass, one neuron)", InitOptions::Laws());
     v("particles", init.particles, "initial particle count M");
     v("init_radius", init.radius, "initial ‖θ‖ of every particle");
     v("cone_angle", init.angle, "cone start: half-angle in radians");
     v("seed", seed, "random seed");
     v("threads", threads, "threads, 0 = the global setting (results do not depend on it)");
     v("log_points", log_points, "logged steps besides 0 and the last");
-    v("log_spacing", log_spacing, "log | linear");
-    v("oracle", oracle, "diagnostics: auto | exact | bnb | ascent (uncertified) | none");
-    v("reference", reference, "L*: auto | global | none");
+    v("log_spacing", log_spacing, "", LogSpacingNames());
+    v("oracle", oracle, "diagnostics: {choices} (ascent: uncertified)", Oracles());
+    v("reference", reference, "L*", References());
     v("target_gap", target_gap, "stop when L - L*_lower <= this (0 = off)");
     v("time_limit", time_limit, "wall-clock budget in seconds (0 = off)");
   }
   std::string Validate() const;
+  static const std::vector<std::string>& Injections();  // append, redraw
+  static const std::vector<std::string>& Oracles();     // margin::OracleMethods() and none
+  static const std::vector<std::string>& References();  // auto, global, none
 };
 
 struct FlowRecord {

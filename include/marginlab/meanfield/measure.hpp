@@ -55,6 +55,7 @@ struct InitOptions {
   double radius = 1;           // ‖θ_j‖
   double angle = 0.3;          // cone half-angle in radians (< π/2)
   std::string Validate() const;
+  static const std::vector<std::string>& Laws();  // sphere, point, cone
 };
 ParticleMeasure InitialMeasure(Index d, const InitOptions& opts, Rng rng);
 

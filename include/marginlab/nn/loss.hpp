@@ -20,6 +20,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "marginlab/core/types.hpp"
 #include "marginlab/data/dataset.hpp"
@@ -29,6 +30,8 @@ namespace marginlab::nn {
 enum class LossKind { kLogistic, kExponential, kCrossEntropy, kSquared };
 const char* ToString(LossKind k);
 // "logistic" | "exponential" | "cross-entropy" (or "ce") | "squared" (or "mse").
+// LossNames(): the canonical names, the one list options' docs and messages use.
+const std::vector<std::string>& LossNames();
 LossKind ParseLoss(const std::string& text, const std::string& what);
 
 // Output dimension l for this loss and data; InputError if the labels do not fit.

@@ -31,6 +31,7 @@ namespace marginlab::nn {
 enum class Scaling { kStandard, kNtk, kMeanField };
 const char* ToString(Scaling s);
 // "standard" | "ntk" | "mean-field" (also "meanfield", "mf"); InputError naming `what`.
+const std::vector<std::string>& ScalingNames();  // the canonical names
 Scaling ParseScaling(const std::string& text, const std::string& what);
 
 struct MlpShape {

@@ -22,9 +22,11 @@ namespace marginlab::nn {
 
 enum class OptimizerKind { kGd, kNormalizedGd, kSgd, kMomentum, kNesterov, kAdam };
 const char* ToString(OptimizerKind k);
+const std::vector<std::string>& OptimizerNames();  // the canonical names (options' docs, messages)
 OptimizerKind ParseOptimizer(const std::string& text, const std::string& what);
 
 enum class ScheduleKind { kConstant, kStep, kCosine };
+const std::vector<std::string>& ScheduleNames();
 ScheduleKind ParseSchedule(const std::string& text, const std::string& what);
 
 struct Schedule {

@@ -30,6 +30,9 @@
 
 namespace marginlab::nn {
 
+// The element types training runs in: "double" and "float32" (also "float").
+const std::vector<std::string>& DtypeNames();
+
 struct TrainOptions {
   long depth = 2;                        // q ≥ 1 (1 = linear model)
   std::vector<double> width{100};        // hidden widths: one for all layers or q−1 values
@@ -61,12 +64,12 @@ struct TrainOptions {
   void Fields(V& v) {
     v("depth", depth, "network depth q (1 = linear, 2 = two-layer)");
     v("width", width, "hidden width(s): one value for every hidden layer or q-1 values (a;b)");
-    v("loss", loss, "logistic | exponential | cross-entropy | squared");
+    v("loss", loss, "", LossNames());
     v("lambda", lambda, "regularization strength λ of λ‖Θ‖^r");
     v("reg_power", reg_power, "exponent r of the regularizer (default 2)");
-    v("optimizer", optimizer, "gd | normalized-gd | sgd | momentum | nesterov | adam");
+    v("optimizer", optimizer, "", OptimizerNames());
     v("lr", lr, "step size η (normalized-gd: the step is η/L)");
-    v("schedule", schedule, "constant | step | cosine");
+    v("schedule", schedule, "", ScheduleNames());
     v("decay_every", decay_every, "step schedule: multiply η by decay_factor every this many steps");
     v("decay_factor", decay_factor, "step schedule: decay factor");
     v("momentum", momentum, "momentum μ (momentum, nesterov)");
@@ -78,14 +81,14 @@ struct TrainOptions {
     v("target_loss", target_loss, "stop when the data loss is at most this (0 = off)");
     v("time_limit", time_limit, "wall-clock budget per trial in seconds (0 = off)");
     v("init_std", init_std, "initialization standard deviation, one or one per layer (a;b)");
-    v("scaling", scaling, "output scaling: standard | ntk (1/sqrt m) | mean-field (1/m)");
+    v("scaling", scaling, "output scaling: {choices} (ntk: 1/sqrt m, mean-field: 1/m)", ScalingNames());
     v("freeze_output", freeze_output, "fix the output layer at ±1 (Ji eq. 4)");
     v("seed", seed, "random seed (trial t uses Rng(seed).Split(t))");
     v("trials", trials, "number of independent trials");
     v("trial_offset", trial_offset, "index of the first trial");
-    v("dtype", dtype, "double | float32");
+    v("dtype", dtype, "", DtypeNames());
     v("log_points", log_points, "number of logged steps (besides step 0 and the last)");
-    v("log_spacing", log_spacing, "log | linear");
+    v("log_spacing", log_spacing, "", LogSpacingNames());
   }
   std::string Validate() const;
 };
