@@ -39,6 +39,33 @@ TEST(Cli, NoCommandOrUnknownFlagIsUsageError) {
   ExpectOneLineError(RunCli("data sample --data wei-d --out x.csv --bogus"), "--bogus");
 }
 
+// Solver flags are generated from the Options' Fields (issue 21): the help lists each with its
+// choices from the one list, a value the Options refuse is an error naming the flag, and a
+// generated flag reaches the solver (a smaller column budget ends column generation sooner).
+TEST(Cli, GeneratedSolverFlagsNameThemselvesAndReachTheSolver) {
+  const auto help = RunCli("certify --help");
+  EXPECT_EQ(help.exit_code, 0);
+  for (const char* text : {"--loss", "logistic | squared", "--oracle", "auto | exact | bnb | ascent", "--tolerance",
+                           "--columns-per-round"})
+    EXPECT_NE(help.output.find(text), std::string::npos) << "certify --help lacks '" << text << "'";
+  EXPECT_NE(RunCli("kernel fit --help").output.find("interp | ridge | logistic | svm | falkon"), std::string::npos);
+  const std::string xor_data = " --data xor:n=8,d=2,seed=1";
+  ExpectOneLineError(RunCli("certify --global --lambda 0.01 --max-rounds 0" + xor_data), "--max-rounds");
+  ExpectOneLineError(RunCli("certify --global --lambda 0.01 --loss hinge" + xor_data), "--loss");
+  ExpectOneLineError(RunCli("margin l1svm --tolerance -1" + xor_data), "--tolerance");
+  ExpectOneLineError(RunCli("margin l1svm --oracle best" + xor_data), "--oracle");
+  ExpectOneLineError(RunCli("margin ntk-margin --iterations 0" + xor_data), "--iterations");
+  ExpectOneLineError(RunCli("kernel fit --predictor lasso" + xor_data), "--predictor");
+  ExpectOneLineError(RunCli("kernel fit --multiclass ovo" + xor_data), "--multiclass");
+  ExpectOneLineError(RunCli("kernel fit --predictor svm --C 0" + xor_data), "--C");
+  const std::string l1 = "margin l1svm --json --data teacher:d=6,k=3,n=60,seed=2 --oracle ascent";
+  const auto full = RunCli(l1), short_run = RunCli(l1 + " --max-rounds 1 --columns-per-round 1 --initial-inputs 1");
+  ASSERT_EQ(full.exit_code, 0) << full.output;
+  ASSERT_EQ(short_run.exit_code, 0) << short_run.output;
+  EXPECT_NE(short_run.output.find("\"rounds\":1,"), std::string::npos) << short_run.output;
+  EXPECT_EQ(full.output.find("\"rounds\":1,"), std::string::npos) << full.output;
+}
+
 TEST(Cli, SampleIsByteIdenticalAcrossRunsAndThreadCounts) {
   const fs::path dir = ScratchDir();
   for (const std::string format : {"csv", "json", "npy"}) {
