@@ -24,6 +24,7 @@
 #include "marginlab/kernel/nn_ntk.hpp"
 #include "marginlab/kernel/ridge.hpp"
 #include "marginlab/kernel/vec_math.hpp"
+#include "marginlab/nn/network_file.hpp"
 
 namespace marginlab::cli {
 namespace {
@@ -65,9 +66,9 @@ void RunGram(GramArgs& a) {
       ML_REQUIRE(o->count() == 0) << o->get_name() << ": only used with --net";
     ValidateOrThrow(a.kernel, "kernel gram");
   }
-  NnNetwork network;
+  nn::Network network;
   if (net) {
-    network = LoadNnNetwork(a.net, a.net_key, a.net_trial);
+    network = nn::NetworkFile::Read(a.net).Load(a.net_key, a.net_trial);
     ML_REQUIRE(a.net_output >= 0 && a.net_output < network.output_dim())
         << "--output: " << a.net_output << " requested, " << a.net << " has " << network.output_dim() << " output(s)";
   }

@@ -124,9 +124,7 @@ void AddReferences(const ReferenceOptions& o, const nn::TrainOptions& t, const n
   const bool two_layer = s.shape.depth() == 2 && s.shape.output_dim() == 1 && t.scaling == "standard" &&
                          !t.freeze_output && s.final.size() == 2;
   if (!two_layer) return;
-  margin::TwoLayerNet net;
-  net.U = s.final[0];
-  net.w = s.final[1].row(0).transpose();
+  const margin::TwoLayerNet net = margin::FromNetwork(nn::Network::From(s.shape, s.final), "the trained network");
   const bool binary = BinaryLabels(train);
   r.AddFinal("max_input_norm", train.X.rowwise().norm().maxCoeff());
   const bool regularized = t.lambda > 0 && t.reg_power == 2 && (t.loss == "logistic" ? binary : t.loss == "squared");

@@ -11,6 +11,7 @@
 #include "marginlab/core/error.hpp"
 #include "marginlab/core/rng.hpp"
 #include "marginlab/data/npz.hpp"
+#include "marginlab/nn/network_file.hpp"
 #include "testing/tmpdir.hpp"
 
 namespace marginlab {
@@ -61,7 +62,7 @@ TEST(NnNtk, EqualsGramOfTheNnModulesGradients) {
         Rng rng(100 + cases);
         const nn::Weights<double> W = nn::InitWeights(shape, {0.7}, rng);
         const Matrix X1 = rng.NormalMatrix(6, 5), X2 = rng.NormalMatrix(4, 5);
-        const NnNetwork net = NnNetwork::From(shape, W);
+        const nn::Network net = nn::Network::From(shape, W);
         EXPECT_EQ(net.output_scale, shape.OutputScale());
         EXPECT_EQ(net.frozen_output, frozen);
         Vector f1, f2;
@@ -79,7 +80,7 @@ TEST(NnNtk, EqualsGramOfTheNnModulesGradients) {
         EXPECT_LE(MaxRelativeError(S, GradientGram(shape, W, X1, X1, 0)), 1e-10) << shape.Describe();
         // A frozen output layer removes exactly its term s²⟨h, h′⟩.
         if (frozen) {
-          NnNetwork all = net;
+          nn::Network all = net;
           all.frozen_output = false;
           EXPECT_GT((EmpiricalNtk(all, X1, X2) - T).cwiseAbs().maxCoeff(), 1e-3 * T.cwiseAbs().maxCoeff());
         }
@@ -94,18 +95,18 @@ TEST(NnNtk, LinearModelAndSeveralOutputs) {
   // Depth 1: f = W x, Θ̂ = ⟨x, x′⟩.
   const nn::MlpShape lin = Shape({4, 1}, nn::Scaling::kNtk, false);
   const nn::Weights<double> Wl = nn::InitWeights(lin, {1.0}, rng);
-  EXPECT_LE(MaxRelativeError(EmpiricalNtk(NnNetwork::From(lin, Wl), X1, X2), X1 * X2.transpose()), 1e-14);
+  EXPECT_LE(MaxRelativeError(EmpiricalNtk(nn::Network::From(lin, Wl), X1, X2), X1 * X2.transpose()), 1e-14);
   // l = 3 outputs: each output's Θ̂ from the gradients of that output.
   for (bool frozen : {false, true}) {
     const nn::MlpShape shape = Shape({4, 8, 6, 3}, nn::Scaling::kMeanField, frozen);
     const nn::Weights<double> W = nn::InitWeights(shape, {1.0}, rng);
-    const NnNetwork net = NnNetwork::From(shape, W);
+    const nn::Network net = nn::Network::From(shape, W);
     for (Index c = 0; c < 3; ++c)
       EXPECT_LE(MaxRelativeError(EmpiricalNtk(net, X1, X2, c), GradientGram(shape, W, X1, X2, c)), 1e-10)
           << "output " << c;
     EXPECT_THROW(EmpiricalNtk(net, X1, X2, 3), InputError);
   }
-  EXPECT_THROW(EmpiricalNtk(NnNetwork::From(lin, Wl), X1, Matrix(2, 5)), InputError);
+  EXPECT_THROW(EmpiricalNtk(nn::Network::From(lin, Wl), X1, Matrix(2, 5)), InputError);
 }
 
 TEST(NnNtk, MatchesCentralDifferences) {
@@ -113,7 +114,7 @@ TEST(NnNtk, MatchesCentralDifferences) {
   const nn::MlpShape shape = Shape({3, 6, 5, 1}, nn::Scaling::kNtk, true);
   nn::Weights<double> W = nn::InitWeights(shape, {1.0}, rng);
   const Matrix X = rng.NormalMatrix(4, 3);
-  const NnNetwork net = NnNetwork::From(shape, W);
+  const nn::Network net = nn::Network::From(shape, W);
   std::vector<Vector> g(4, Vector::Zero(0));
   for (Index i = 0; i < 4; ++i) {
     std::vector<double> flat;
@@ -154,22 +155,22 @@ TEST(NnNtk, LoadsSavedNetworks) {
   w.Add("meta/output_scale", Vector(Vector::Constant(1, shape.OutputScale())));
   w.Add("meta/frozen_output", Vector(Vector::Constant(1, 1.0)));
   w.Write(dir / "net.npz");
-  const NnNetwork n1 = LoadNnNetwork(dir / "net.npz", "final", 1);
+  const nn::Network n1 = nn::NetworkFile::Read(dir / "net.npz").Load("final", 1);
   ASSERT_EQ(n1.depth(), 3);
   EXPECT_EQ(n1.output_scale, 0.2);
   EXPECT_TRUE(n1.frozen_output);
   for (int k = 0; k < 3; ++k) EXPECT_EQ(n1.W[k], B[k]);
-  const NnNetwork n0 = LoadNnNetwork(dir / "net.npz", "init");
+  const nn::Network n0 = nn::NetworkFile::Read(dir / "net.npz").Load("init");
   for (int k = 0; k < 3; ++k) EXPECT_EQ(n0.W[k], A[k]);
   const Matrix X = rng.NormalMatrix(5, 4);
   EXPECT_LE(MaxRelativeError(EmpiricalNtk(n1, X), GradientGram(shape, B, X, X, 0)), 1e-10);
-  EXPECT_THROW(LoadNnNetwork(dir / "net.npz", "final", 2), InputError);
-  EXPECT_THROW(LoadNnNetwork(dir / "net.npz", "best"), InputError);
+  EXPECT_THROW(nn::NetworkFile::Read(dir / "net.npz").Load("final", 2), InputError);
+  EXPECT_THROW(nn::NetworkFile::Read(dir / "net.npz").Load("best"), InputError);
   NpzWriter bad;
   bad.Add("W1", A[0]);
   bad.Add("W2", A[2]);  // 1×5 after 6×4: shapes do not chain
   bad.Write(dir / "bad.npz");
-  EXPECT_THROW(LoadNnNetwork(dir / "bad.npz", ""), InputError);
+  EXPECT_THROW(nn::NetworkFile::Read(dir / "bad.npz").Load(""), InputError);
 }
 
 }  // namespace

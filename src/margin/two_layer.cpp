@@ -67,16 +67,23 @@ TwoLayerNet LoadTwoLayerNet(const nn::NetworkFile& file, const std::string& key,
       << "here are for two-layer networks";
   ML_REQUIRE(file.Depth(key) == 2) << where << ": no member '" << prefix
                                    << "W2' (expected a two-layer network saved by marginlab train --save)";
-  nn::Weights<double> W = file.Layers(key, trial);
+  return FromNetwork(nn::Network{file.Layers(key, trial), file.output_scale(), file.frozen_output()}, where, prefix);
+}
+
+TwoLayerNet FromNetwork(const nn::Network& n, const std::string& where, const std::string& prefix) {
+  ML_REQUIRE(n.depth() == 2) << where << ": a network of depth " << n.depth()
+                             << "; margins and certificates here are for two-layer networks";
+  const Matrix& W1 = n.W[0];
+  const Matrix& W2 = n.W[1];
+  ML_REQUIRE(W2.rows() == 1 && W2.cols() == W1.rows())
+      << where << ": '" << prefix << "W2' must be 1×" << W1.rows() << " (one output), got " << W2.rows() << "×"
+      << W2.cols();
+  ML_REQUIRE(!n.frozen_output) << where << ": the output layer was frozen in training; margins and "
+                               << "certificates here assume a trained, regularized output layer";
   TwoLayerNet net;
-  net.U = std::move(W[0]);
-  ML_REQUIRE(W[1].rows() == 1 && W[1].cols() == net.U.rows())
-      << where << ": '" << prefix << "W2' must be 1×" << net.U.rows() << " (one output), got " << W[1].rows()
-      << "×" << W[1].cols();
-  net.w = W[1].row(0).transpose();
-  ML_REQUIRE(!file.frozen_output()) << where << ": the output layer was frozen in training; margins and "
-                                    << "certificates here assume a trained, regularized output layer";
-  net.output_scale = file.output_scale();
+  net.U = W1;
+  net.w = W2.row(0).transpose();
+  net.output_scale = n.output_scale;
   return net;
 }
 

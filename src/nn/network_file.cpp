@@ -167,6 +167,15 @@ NetworkFileWriter::NetworkFileWriter(std::vector<Index> dims, double output_scal
   ML_CHECK(dims_.size() >= 2) << "a network has an input and an output dimension";
 }
 
+Network NetworkFile::Load(const std::string& key, long trial) const {
+  ML_REQUIRE(Has(key)) << where_ << ": no member '" << (key.empty() ? "" : key + "/")
+                       << "W1' (expected a network saved by marginlab train --save, with init/W1… and final/W1…; "
+                       << Contents() << ")";
+  Network net{Layers(key, trial), output_scale_, frozen_output_};
+  net.Check(where_);
+  return net;
+}
+
 void NetworkFileWriter::AddLayers(const std::string& key, const std::vector<Weights<double>>& trials) {
   ML_CHECK(!trials.empty()) << "no trials to save under '" << key << "'";
   const std::size_t T = trials.size();

@@ -33,6 +33,11 @@ struct TwoLayerNet {
 // w_j = sign(a_j) √|a_j|, so f = Σ_j a_j relu(ū_j·x) and ‖Θ‖² = 2‖a‖₁.
 TwoLayerNet BalancedNetwork(const Matrix& directions, const Vector& weights);
 
+// The two-layer network Θ = (U, w) of an nn::Network (nn/network.hpp): U = W_1, w = W_2ᵀ, the same
+// output scale. InputError naming `where` (and the member <prefix>W2) unless the network has depth
+// 2, one output and a trained (not frozen) output layer.
+TwoLayerNet FromNetwork(const nn::Network& net, const std::string& where, const std::string& prefix = "");
+
 // Reads `<key>/W1` (m×d) and `<key>/W2` (1×m) (key "final" by default; "" reads W1, W2) and
 // meta/output_scale from a saved network (nn/network_file.hpp). With several trials (3-D arrays)
 // `trial` picks one. Throws InputError naming the file and member (missing, wrong shape,

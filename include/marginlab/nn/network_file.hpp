@@ -27,6 +27,7 @@
 #include "marginlab/core/types.hpp"
 #include "marginlab/data/npz.hpp"
 #include "marginlab/nn/mlp.hpp"
+#include "marginlab/nn/network.hpp"
 
 namespace marginlab::nn {
 
@@ -64,6 +65,9 @@ class NetworkFile {
   // missing or has the wrong rank, the trial is out of range, a weight is NaN or infinite ("saved
   // from a diverged run?"), or the shapes disagree with meta/dims.
   Weights<double> Layers(const std::string& key, long trial) const;
+  // The network of trial `trial` under `key` (its layers and meta/): Layers' errors, and one
+  // naming what the file holds when there is no <key>/W1.
+  Network Load(const std::string& key = "final", long trial = 0) const;
 
   double output_scale() const { return output_scale_; }
   bool frozen_output() const { return frozen_output_; }
