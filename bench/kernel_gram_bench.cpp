@@ -27,6 +27,7 @@
 #include "marginlab/kernel/symmetric_eigen.hpp"
 
 namespace ml = marginlab;
+namespace mk = marginlab::kernel;
 
 namespace {
 double EnvDouble(const char* name, double fallback) {
@@ -53,9 +54,9 @@ ml::Matrix Points(ml::Index n, ml::Index d, std::uint64_t seed) {
 void BM_Gram(benchmark::State& state) {
   ml::SetNumThreads(Threads());
   const ml::Matrix X = Points(state.range(0), state.range(1), 1);
-  ml::KernelOptions k;
+  mk::KernelOptions k;
   const double sys0 = SystemSeconds();
-  for (auto _ : state) benchmark::DoNotOptimize(ml::Gram(k, X).data());
+  for (auto _ : state) benchmark::DoNotOptimize(mk::Gram(k, X).data());
   state.counters["system_seconds"] = benchmark::Counter(SystemSeconds() - sys0, benchmark::Counter::kAvgIterations);
   const double entries = static_cast<double>(X.rows()) * static_cast<double>(X.rows());
   state.counters["entries_per_second"] = benchmark::Counter(entries, benchmark::Counter::kIsIterationInvariantRate);
@@ -65,9 +66,9 @@ void BM_Gram(benchmark::State& state) {
 void BM_CrossGram(benchmark::State& state) {
   ml::SetNumThreads(Threads());
   const ml::Matrix X = Points(state.range(0), state.range(1), 1);
-  ml::KernelOptions k;
+  mk::KernelOptions k;
   const double sys0 = SystemSeconds();
-  for (auto _ : state) benchmark::DoNotOptimize(ml::CrossGram(k, X, X).data());
+  for (auto _ : state) benchmark::DoNotOptimize(mk::CrossGram(k, X, X).data());
   state.counters["system_seconds"] = benchmark::Counter(SystemSeconds() - sys0, benchmark::Counter::kAvgIterations);
   const double entries = static_cast<double>(X.rows()) * static_cast<double>(X.rows());
   state.counters["entries_per_second"] = benchmark::Counter(entries, benchmark::Counter::kIsIterationInvariantRate);
@@ -89,8 +90,8 @@ void BM_GemmOnly(benchmark::State& state) {
 
 ml::Matrix SpdMatrix(ml::Index n) {
   ml::SetNumThreads(Threads());
-  ml::KernelOptions k;
-  ml::Matrix K = ml::Gram(k, Points(n, 100, 2));
+  mk::KernelOptions k;
+  ml::Matrix K = mk::Gram(k, Points(n, 100, 2));
   K.diagonal().array() += 1e-2;
   return K;
 }
@@ -101,7 +102,7 @@ void BM_Cholesky(benchmark::State& state) {
     state.PauseTiming();
     ml::Matrix A = K;
     state.ResumeTiming();
-    if (!ml::CholeskyInPlace(A)) state.SkipWithError("not positive definite");
+    if (!mk::CholeskyInPlace(A)) state.SkipWithError("not positive definite");
   }
   const double n = static_cast<double>(K.rows());
   state.counters["gflops"] = benchmark::Counter(n * n * n / 3 / 1e9, benchmark::Counter::kIsIterationInvariantRate);
@@ -113,7 +114,7 @@ void BM_Dpotrf(benchmark::State& state) {
     state.PauseTiming();
     ml::Matrix A = K;
     state.ResumeTiming();
-    if (!ml::LapackCholeskyInPlace(A)) state.SkipWithError("not positive definite");
+    if (!mk::LapackCholeskyInPlace(A)) state.SkipWithError("not positive definite");
   }
   const double n = static_cast<double>(K.rows());
   state.counters["gflops"] = benchmark::Counter(n * n * n / 3 / 1e9, benchmark::Counter::kIsIterationInvariantRate);
@@ -121,15 +122,15 @@ void BM_Dpotrf(benchmark::State& state) {
 
 // The NTK Gram matrix of n sphere points in d = 20 (a ridge path's input), all eigenpairs.
 void BM_SymmetricEigen(benchmark::State& state) {
-  static const ml::SymmetricEigenMethod kMethods[] = {ml::SymmetricEigenMethod::kDivideAndConquer,
-                                                      ml::SymmetricEigenMethod::kRelativelyRobust,
-                                                      ml::SymmetricEigenMethod::kEigen};
+  static const mk::SymmetricEigenMethod kMethods[] = {mk::SymmetricEigenMethod::kDivideAndConquer,
+                                                      mk::SymmetricEigenMethod::kRelativelyRobust,
+                                                      mk::SymmetricEigenMethod::kEigen};
   ml::SetNumThreads(Threads());
-  ml::KernelOptions k;
-  const ml::Matrix K = ml::Gram(k, Points(state.range(1), 20, 3));
+  mk::KernelOptions k;
+  const ml::Matrix K = mk::Gram(k, Points(state.range(1), 20, 3));
   std::string method;
   for (auto _ : state) {
-    const ml::SymmetricEigen e = ml::DecomposeSymmetric(K, kMethods[state.range(0)]);
+    const mk::SymmetricEigen e = mk::DecomposeSymmetric(K, kMethods[state.range(0)]);
     benchmark::DoNotOptimize(e.vectors.data());
     method = e.method;
   }
@@ -145,8 +146,8 @@ ml::Dataset Teacher(ml::Index n) {
 }
 
 // λ = KERNEL_BENCH_LAMBDA_PER_N · n (default 1e-5: λ/n = 1e-5 in the 1/n-normalized convention).
-ml::FalkonOptions FalkonOpts(ml::Index n) {
-  ml::FalkonOptions o;
+mk::FalkonOptions FalkonOpts(ml::Index n) {
+  mk::FalkonOptions o;
   o.lambda = EnvDouble("KERNEL_BENCH_LAMBDA_PER_N", 1e-5) * static_cast<double>(n);
   o.centers = static_cast<ml::Index>(EnvDouble("KERNEL_BENCH_CENTERS", 3000));
   o.tol = 1e-6;
@@ -155,7 +156,7 @@ ml::FalkonOptions FalkonOpts(ml::Index n) {
   return o;
 }
 
-void ReportFalkon(benchmark::State& state, const ml::FalkonSummary& s, double seconds, double lambda) {
+void ReportFalkon(benchmark::State& state, const mk::FalkonSummary& s, double seconds, double lambda) {
   state.counters["cg_iterations"] = static_cast<double>(s.iterations);
   state.counters["true_residual"] = s.true_residual;
   state.counters["centers"] = static_cast<double>(s.centers);
@@ -168,12 +169,12 @@ void ReportFalkon(benchmark::State& state, const ml::FalkonSummary& s, double se
 void BM_Falkon(benchmark::State& state) {
   ml::SetNumThreads(Threads());
   const ml::Dataset ds = Teacher(state.range(0));
-  ml::KernelOptions k;
-  ml::FalkonSummary s;
+  mk::KernelOptions k;
+  mk::FalkonSummary s;
   double seconds = 0;
   for (auto _ : state) {
     ml::Stopwatch sw;
-    benchmark::DoNotOptimize(ml::FalkonSolve(k, ds.X, ds.y, FalkonOpts(ds.n()), &s).data());
+    benchmark::DoNotOptimize(mk::FalkonSolve(k, ds.X, ds.y, FalkonOpts(ds.n()), &s).data());
     seconds = sw.Seconds();
   }
   ReportFalkon(state, s, seconds, FalkonOpts(ds.n()).lambda);
@@ -182,17 +183,17 @@ void BM_Falkon(benchmark::State& state) {
 void BM_FalkonVsDense(benchmark::State& state) {
   ml::SetNumThreads(Threads());
   const ml::Dataset ds = Teacher(state.range(0));
-  ml::KernelOptions k;
-  ml::FalkonSummary s;
+  mk::KernelOptions k;
+  mk::FalkonSummary s;
   double seconds = 0, dense_seconds = 0, rel_diff = 0, dense_residual = 0;
   for (auto _ : state) {
     ml::Stopwatch sw;
-    const ml::FalkonOptions fo = FalkonOpts(ds.n());
-    const ml::Vector beta = ml::FalkonSolve(k, ds.X, ds.y, fo, &s);
+    const mk::FalkonOptions fo = FalkonOpts(ds.n());
+    const ml::Vector beta = mk::FalkonSolve(k, ds.X, ds.y, fo, &s);
     seconds = sw.Seconds();
     sw.Restart();
-    const ml::Matrix K = ml::Gram(k, ds.X);
-    const ml::Vector dense = ml::DenseRidgeSolve(K, ds.y, fo.lambda);
+    const ml::Matrix K = mk::Gram(k, ds.X);
+    const ml::Vector dense = mk::DenseRidgeSolve(K, ds.y, fo.lambda);
     dense_seconds = sw.Seconds();
     rel_diff = (beta - dense).norm() / dense.norm();
     dense_residual = (ds.y - K * dense - fo.lambda * dense).norm() / ds.y.norm();

@@ -120,13 +120,13 @@ int FuzzNpz(const std::uint8_t* data, std::size_t size) {
 
 int FuzzConfig(const std::uint8_t* data, std::size_t size) {
   return Guarded([&] {
-    const ExperimentConfig config = ParseExperimentConfig(std::string(Bytes(data, size)), "fuzz.toml");
+    const experiment::ExperimentConfig config = experiment::ParseExperimentConfig(std::string(Bytes(data, size)), "fuzz.toml");
     for (const auto& [name, scale] : config.scales) {
       std::uint64_t count = scale.trials > 0 ? static_cast<std::uint64_t>(scale.trials) : 0;
       if (!scale.zip.empty()) count = SaturatingMul(count, scale.zip.front().second.size());
       for (const auto& [axis, values] : scale.sweep) count = SaturatingMul(count, values.size());
       if (count > 10'000 && count <= 10'000'000) continue;  // legitimate, only slow
-      ExpandTrials(config, name);
+      experiment::ExpandTrials(config, name);
     }
   });
 }

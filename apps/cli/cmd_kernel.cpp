@@ -27,6 +27,8 @@
 #include "marginlab/nn/network_file.hpp"
 
 namespace marginlab::cli {
+using namespace marginlab::kernel;
+
 namespace {
 
 // The closed-form kernel's flags (--kernel, --rw, --ru, --depth, --w-std, --b-std,

@@ -11,6 +11,8 @@
 #include "marginlab/experiment/store.hpp"
 
 namespace marginlab::cli {
+using namespace marginlab::experiment;
+
 namespace {
 
 struct RunArgs {

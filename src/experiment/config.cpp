@@ -14,7 +14,7 @@
 #include "marginlab/core/memory.hpp"
 #include "marginlab/core/rng.hpp"
 
-namespace marginlab {
+namespace marginlab::experiment {
 namespace fs = std::filesystem;
 
 namespace {
@@ -353,4 +353,4 @@ fs::path ResolveExperiment(const std::string& arg) {
                    (known.empty() ? "none" : known) + ")");
 }
 
-}  // namespace marginlab
+}  // namespace marginlab::experiment

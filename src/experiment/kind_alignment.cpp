@@ -18,7 +18,7 @@
 #include "marginlab/data/source.hpp"
 #include "experiment/kinds.hpp"
 
-namespace marginlab {
+namespace marginlab::experiment {
 
 namespace {
 Vector Direction(const nn::Weights<double>& W, int trainable) {
@@ -84,4 +84,4 @@ TrialResult RunAlignmentTrial(const TrialSpec& spec) {
   return r;
 }
 
-}  // namespace marginlab
+}  // namespace marginlab::experiment

@@ -22,7 +22,7 @@
 #include "marginlab/margin/lp.hpp"
 #include "marginlab/nn/mlp.hpp"
 
-namespace marginlab {
+namespace marginlab::experiment {
 
 namespace {
 // Splits `dictionary` (directions of the d = 2 circle dictionary, ≥ 0) off the training params.
@@ -93,4 +93,4 @@ TrialResult RunL1MarginTrial(const TrialSpec& spec) {
   return r;
 }
 
-}  // namespace marginlab
+}  // namespace marginlab::experiment

@@ -14,7 +14,7 @@
 #include "experiment/kinds.hpp"
 #include "marginlab/margin/linear_svm.hpp"
 
-namespace marginlab {
+namespace marginlab::experiment {
 
 TrialResult RunMarginRateTrial(const TrialSpec& spec) {
   Dataset train;
@@ -38,4 +38,4 @@ TrialResult RunMarginRateTrial(const TrialSpec& spec) {
   return r;
 }
 
-}  // namespace marginlab
+}  // namespace marginlab::experiment

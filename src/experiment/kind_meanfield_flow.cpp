@@ -20,7 +20,7 @@
 #include "experiment/kinds.hpp"
 #include "marginlab/meanfield/flow.hpp"
 
-namespace marginlab {
+namespace marginlab::experiment {
 
 namespace {
 meanfield::FlowOptions FlowOptionsForTrial(const TrialSpec& spec, std::string* data) {
@@ -93,4 +93,4 @@ TrialResult RunMeanFieldFlowTrial(const TrialSpec& spec) {
   return r;
 }
 
-}  // namespace marginlab
+}  // namespace marginlab::experiment

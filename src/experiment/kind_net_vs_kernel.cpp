@@ -44,7 +44,8 @@
 #include "marginlab/kernel/ridge.hpp"
 #include "marginlab/nn/prediction_metrics.hpp"
 
-namespace marginlab {
+namespace marginlab::experiment {
+using namespace marginlab::kernel;
 
 namespace {
 
@@ -176,4 +177,4 @@ TrialResult RunNetVsKernelTrial(const TrialSpec& spec) {
   return r;
 }
 
-}  // namespace marginlab
+}  // namespace marginlab::experiment

@@ -17,7 +17,7 @@
 #include "marginlab/experiment/reference.hpp"
 #include "marginlab/nn/train.hpp"
 
-namespace marginlab {
+namespace marginlab::experiment {
 
 namespace {
 // A record's metrics as the store keeps them (TrainRecord::Fields; the step is the trace's key).
@@ -105,4 +105,4 @@ TrialResult NnTrainResult(const nn::TrainSummary& s) {
   return r;
 }
 
-}  // namespace marginlab
+}  // namespace marginlab::experiment

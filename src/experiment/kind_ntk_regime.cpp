@@ -19,7 +19,8 @@
 #include "marginlab/kernel/gram.hpp"
 #include "marginlab/margin/ntk_margin.hpp"
 
-namespace marginlab {
+namespace marginlab::experiment {
+using namespace marginlab::kernel;
 
 namespace {
 struct NtkExtras {
@@ -76,4 +77,4 @@ TrialResult RunNtkRegimeTrial(const TrialSpec& spec) {
   return r;
 }
 
-}  // namespace marginlab
+}  // namespace marginlab::experiment

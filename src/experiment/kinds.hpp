@@ -6,7 +6,7 @@
 #include "marginlab/experiment/trial_kind.hpp"
 #include "marginlab/nn/train.hpp"
 
-namespace marginlab {
+namespace marginlab::experiment {
 
 // "nn-train": one network trained by nn::Train on `data` (and `test_data`).
 TrialResult RunNnTrainTrial(const TrialSpec& spec);
@@ -62,4 +62,4 @@ TrialResult NnTrainResult(const nn::TrainSummary& s);
 nn::TrainSummary TrainForTrial(const TrialSpec& spec, ParamMap params, Dataset* train_out,
                                Dataset* test_out, nn::TrainOptions* opts_out = nullptr);
 
-}  // namespace marginlab
+}  // namespace marginlab::experiment

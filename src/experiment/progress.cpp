@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
-namespace marginlab {
+namespace marginlab::experiment {
 
 namespace {
 std::string Duration(double s) {
@@ -68,4 +68,4 @@ void Progress::Finish(long done, long failed) {
   out_ << std::flush;
 }
 
-}  // namespace marginlab
+}  // namespace marginlab::experiment

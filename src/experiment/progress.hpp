@@ -7,7 +7,7 @@
 #include <ostream>
 #include <string>
 
-namespace marginlab {
+namespace marginlab::experiment {
 
 class Progress {
  public:
@@ -26,4 +26,4 @@ class Progress {
   long last_done_ = -1;
 };
 
-}  // namespace marginlab
+}  // namespace marginlab::experiment

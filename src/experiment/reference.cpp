@@ -23,7 +23,7 @@
 #include "marginlab/margin/two_layer.hpp"
 #include "marginlab/nn/prediction_metrics.hpp"
 
-namespace marginlab {
+namespace marginlab::experiment {
 
 std::string ReferenceOptions::Validate() const {
   if (!margin::IsOracleMethod(oracle))
@@ -199,4 +199,4 @@ void AddReferences(const ReferenceOptions& o, const nn::TrainOptions& t, const n
   }
 }
 
-}  // namespace marginlab
+}  // namespace marginlab::experiment

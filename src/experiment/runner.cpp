@@ -17,7 +17,7 @@
 #include "experiment/progress.hpp"
 #include "marginlab/experiment/store.hpp"
 
-namespace marginlab {
+namespace marginlab::experiment {
 namespace fs = std::filesystem;
 
 std::string RunOptions::Validate() const {
@@ -155,4 +155,4 @@ RunSummary RunExperiment(const ExperimentConfig& config, const RunOptions& opts,
   return summary;
 }
 
-}  // namespace marginlab
+}  // namespace marginlab::experiment

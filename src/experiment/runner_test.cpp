@@ -20,7 +20,7 @@
 #include "marginlab/experiment/store.hpp"
 #include "testing/tmpdir.hpp"
 
-namespace marginlab {
+namespace marginlab::experiment {
 namespace {
 namespace fs = std::filesystem;
 
@@ -469,4 +469,4 @@ TEST(Store, OneWriterPerFolderAndNoHandleLeakWhenTheConstructorThrows) {
 }
 
 }  // namespace
-}  // namespace marginlab
+}  // namespace marginlab::experiment

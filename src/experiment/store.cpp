@@ -21,7 +21,7 @@
 #include "marginlab/core/error.hpp"
 #include "marginlab/core/features.hpp"
 
-namespace marginlab {
+namespace marginlab::experiment {
 namespace fs = std::filesystem;
 
 namespace {
@@ -387,4 +387,4 @@ void ResultStore::ExportCsv(const fs::path& out_dir) {
   trace.Commit();
 }
 
-}  // namespace marginlab
+}  // namespace marginlab::experiment

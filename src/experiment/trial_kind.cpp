@@ -4,7 +4,7 @@
 #include "experiment/kinds.hpp"
 #include "marginlab/experiment/trial_kind.hpp"
 
-namespace marginlab {
+namespace marginlab::experiment {
 
 const std::vector<TrialKind>& TrialKinds() {
   const auto train_params = [](const TrialSpec& s) { CheckTrainParams(s, s.params); };
@@ -37,4 +37,4 @@ const TrialKind& FindTrialKind(const std::string& name) {
   throw InputError("unknown trial kind '" + name + "' (known: " + (known.empty() ? "none" : known) + ")");
 }
 
-}  // namespace marginlab
+}  // namespace marginlab::experiment

@@ -8,7 +8,7 @@
 #include "marginlab/experiment/config.hpp"
 #include "experiment/kinds.hpp"
 
-namespace marginlab {
+namespace marginlab::experiment {
 namespace {
 
 TrialSpec FlowSpec(const std::string& eta, const std::string& steps) {
@@ -97,4 +97,4 @@ TEST(TrialKinds, ADivergedNetworkFailsItsTrialForEveryKindThatTrains) {
 }
 
 }  // namespace
-}  // namespace marginlab
+}  // namespace marginlab::experiment

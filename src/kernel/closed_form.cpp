@@ -6,7 +6,7 @@
 
 #include "marginlab/core/error.hpp"
 
-namespace marginlab {
+namespace marginlab::kernel {
 namespace {
 constexpr double kPi = 3.14159265358979323846;
 }
@@ -125,4 +125,4 @@ double KernelReference(const KernelOptions& o, const Vector& x, const Vector& y)
   return TwoLayerFromAngle(TwoLayerCoeffs(o), g, s, theta);
 }
 
-}  // namespace marginlab
+}  // namespace marginlab::kernel

@@ -7,7 +7,7 @@
 
 #include "marginlab/core/rng.hpp"
 
-namespace marginlab {
+namespace marginlab::kernel {
 namespace {
 constexpr double kPi = 3.14159265358979323846;
 
@@ -131,4 +131,4 @@ TEST(ClosedForm, DeepStandardNtkKnownValue) {
 }
 
 }  // namespace
-}  // namespace marginlab
+}  // namespace marginlab::kernel

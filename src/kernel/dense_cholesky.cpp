@@ -13,7 +13,7 @@
 extern "C" void dpotrf_(const char* uplo, const int* n, double* a, const int* lda, int* info);
 #endif
 
-namespace marginlab {
+namespace marginlab::kernel {
 namespace {
 // Unblocked Cholesky of the kb×kb block at a (leading dimension lda), lower triangle.
 bool Unblocked(double* a, Index kb, Index lda) {
@@ -88,4 +88,4 @@ Matrix DenseRidgeSolve(const Matrix& K, const Matrix& Y, double lambda) {
   return CholeskySolve(A, Y);
 }
 
-}  // namespace marginlab
+}  // namespace marginlab::kernel

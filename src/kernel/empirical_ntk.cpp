@@ -9,7 +9,7 @@
 #include "marginlab/core/rng.hpp"
 #include "marginlab/kernel/gram.hpp"
 
-namespace marginlab {
+namespace marginlab::kernel {
 
 const std::vector<std::string>& MonteCarloNtkOptions::Nets() {
   static const std::vector<std::string> kNets = {"two-layer", "mlp"};
@@ -133,4 +133,4 @@ MonteCarloNtk MonteCarloEmpiricalNtk(const MonteCarloNtkOptions& o, const Matrix
   return r;
 }
 
-}  // namespace marginlab
+}  // namespace marginlab::kernel

@@ -10,7 +10,7 @@
 #include "marginlab/core/threads.hpp"
 #include "marginlab/kernel/gram.hpp"
 
-namespace marginlab {
+namespace marginlab::kernel {
 namespace {
 
 // Parameter gradient of the MLP at x by central differences.
@@ -127,4 +127,4 @@ TEST(MonteCarlo, IndependentOfThreadCountAndDeterministic) {
 }
 
 }  // namespace
-}  // namespace marginlab
+}  // namespace marginlab::kernel

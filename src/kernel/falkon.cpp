@@ -11,7 +11,7 @@
 #include "marginlab/core/rng.hpp"
 #include "marginlab/kernel/gram.hpp"
 
-namespace marginlab {
+namespace marginlab::kernel {
 
 std::string FalkonOptions::Validate() const {
   if (!(lambda > 0) || !std::isfinite(lambda)) return "lambda must be finite and > 0";
@@ -112,4 +112,4 @@ Vector FalkonSolve(const KernelOptions& kernel, const Matrix& X, const Vector& y
   return beta;
 }
 
-}  // namespace marginlab
+}  // namespace marginlab::kernel

@@ -10,7 +10,7 @@
 #include "marginlab/kernel/dense_cholesky.hpp"
 #include "marginlab/kernel/gram.hpp"
 
-namespace marginlab {
+namespace marginlab::kernel {
 namespace {
 
 TEST(DenseCholesky, MatchesEigenAndLapack) {
@@ -74,4 +74,4 @@ TEST(Falkon, PreconditionerHelps) {
 }
 
 }  // namespace
-}  // namespace marginlab
+}  // namespace marginlab::kernel

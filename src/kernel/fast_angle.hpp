@@ -24,7 +24,7 @@
 #if defined(__AVX512F__)
 #include <immintrin.h>
 
-namespace marginlab {
+namespace marginlab::kernel {
 
 inline void SqrtAndPiMinusAngle(__m512d s2, __m512d g, __m512d& s, __m512d& pi_minus_theta) {
   const __m512d sq = _mm512_sqrt_pd(s2);
@@ -54,5 +54,5 @@ inline void SqrtAndPiMinusAngle(__m512d s2, __m512d g, __m512d& s, __m512d& pi_m
   pi_minus_theta = _mm512_mask_sub_pd(th, static_cast<__mmask8>(~neg), _mm512_set1_pd(3.141592653589793), th);
 }
 
-}  // namespace marginlab
+}  // namespace marginlab::kernel
 #endif

@@ -10,7 +10,7 @@
 
 #include "marginlab/core/rng.hpp"
 
-namespace marginlab {
+namespace marginlab::kernel {
 namespace {
 
 #if defined(__AVX512F__)
@@ -92,4 +92,4 @@ TEST(FastAngle, RequiresAvx512) { GTEST_SKIP() << "built without AVX-512: Gram u
 #endif
 
 }  // namespace
-}  // namespace marginlab
+}  // namespace marginlab::kernel

@@ -28,7 +28,7 @@
 #define ML_GRAM_FUSED 0
 #endif
 
-namespace marginlab {
+namespace marginlab::kernel {
 namespace {
 constexpr double kPi = 3.14159265358979323846;
 // s² ≤ kFixup·‖x‖²‖x′‖² (sin²θ ≤ 1e-4) → recompute s by Kahan's formula.
@@ -384,4 +384,4 @@ Matrix SymmetricKernelTimes(const KernelOptions& opts, const Matrix& X, const Ma
   return F;
 }
 
-}  // namespace marginlab
+}  // namespace marginlab::kernel

@@ -11,7 +11,7 @@
 #include "marginlab/core/threads.hpp"
 #include "marginlab/kernel/closed_form.hpp"
 
-namespace marginlab {
+namespace marginlab::kernel {
 namespace {
 
 KernelOptions Opts(const std::string& k) {
@@ -127,4 +127,4 @@ TEST(Gram, KernelTimesMatchesDense) {
 }
 
 }  // namespace
-}  // namespace marginlab
+}  // namespace marginlab::kernel

@@ -6,7 +6,7 @@
 #include "marginlab/core/error.hpp"
 #include "marginlab/kernel/gram.hpp"
 
-namespace marginlab {
+namespace marginlab::kernel {
 
 Matrix HInfinity(const Matrix& X) {
   KernelOptions o;
@@ -20,4 +20,4 @@ double LambdaZero(const Matrix& X) {
   return es.eigenvalues().minCoeff();
 }
 
-}  // namespace marginlab
+}  // namespace marginlab::kernel

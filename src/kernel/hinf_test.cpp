@@ -5,7 +5,7 @@
 
 #include "marginlab/core/rng.hpp"
 
-namespace marginlab {
+namespace marginlab::kernel {
 namespace {
 
 TEST(HInfinity, OrthonormalInputsGiveHalfIdentity) {
@@ -27,4 +27,4 @@ TEST(HInfinity, PositiveForDistinctDirectionsZeroForDuplicates) {
 }
 
 }  // namespace
-}  // namespace marginlab
+}  // namespace marginlab::kernel

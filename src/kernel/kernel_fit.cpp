@@ -11,7 +11,7 @@
 #include "marginlab/kernel/gram.hpp"
 #include "marginlab/kernel/ridge.hpp"
 
-namespace marginlab {
+namespace marginlab::kernel {
 
 namespace {
 
@@ -181,4 +181,4 @@ KernelFitSummary FitKernelPredictors(const KernelFitOptions& o, const Dataset& t
   return out;
 }
 
-}  // namespace marginlab
+}  // namespace marginlab::kernel

@@ -10,7 +10,7 @@
 #include "marginlab/data/source.hpp"
 #include "marginlab/kernel/gram.hpp"
 
-namespace marginlab {
+namespace marginlab::kernel {
 namespace {
 
 TEST(KernelFit, RidgeMatchesADirectSolveOnTrainAndTest) {
@@ -80,4 +80,4 @@ TEST(KernelFit, BadInputIsAnInputError) {
 }
 
 }  // namespace
-}  // namespace marginlab
+}  // namespace marginlab::kernel

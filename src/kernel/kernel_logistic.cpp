@@ -7,7 +7,7 @@
 
 #include "marginlab/core/error.hpp"
 
-namespace marginlab {
+namespace marginlab::kernel {
 namespace {
 // log(1 + e^{−z}) without overflow.
 double Softplus(double z) { return z > 0 ? std::log1p(std::exp(-z)) : -z + std::log1p(std::exp(z)); }
@@ -100,4 +100,4 @@ Vector FitKernelLogistic(const Matrix& K, const Vector& y, const KernelLogisticO
   return beta;
 }
 
-}  // namespace marginlab
+}  // namespace marginlab::kernel

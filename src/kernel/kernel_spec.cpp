@@ -7,7 +7,7 @@
 #include "marginlab/core/error.hpp"
 #include "marginlab/core/params.hpp"
 
-namespace marginlab {
+namespace marginlab::kernel {
 
 const char* ToString(KernelType t) {
   switch (t) {
@@ -85,4 +85,4 @@ std::string KernelOptions::Describe() const {
   return o.str();
 }
 
-}  // namespace marginlab
+}  // namespace marginlab::kernel

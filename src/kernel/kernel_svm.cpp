@@ -14,7 +14,7 @@
 #include <libsvm/svm.h>
 #endif
 
-namespace marginlab {
+namespace marginlab::kernel {
 
 std::string KernelSvmOptions::Validate() const {
   if (!(C > 0) || !std::isfinite(C)) return "C must be finite and > 0";
@@ -164,4 +164,4 @@ KernelSvmModel FitKernelSvm(const Matrix& K, const Vector& y, const KernelSvmOpt
   return m;
 }
 
-}  // namespace marginlab
+}  // namespace marginlab::kernel

@@ -4,7 +4,7 @@
 #include "marginlab/core/error.hpp"
 #include "marginlab/kernel/empirical_ntk.hpp"
 
-namespace marginlab {
+namespace marginlab::kernel {
 
 Matrix EmpiricalNtk(const nn::Network& net, const Matrix& X1, const Matrix& X2, Index output, Vector* f1,
                     Vector* f2) {
@@ -33,4 +33,4 @@ Matrix EmpiricalNtk(const nn::Network& net, const Matrix& X, Index output) {
   return T;
 }
 
-}  // namespace marginlab
+}  // namespace marginlab::kernel

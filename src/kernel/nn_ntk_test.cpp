@@ -14,7 +14,7 @@
 #include "marginlab/nn/network_file.hpp"
 #include "testing/tmpdir.hpp"
 
-namespace marginlab {
+namespace marginlab::kernel {
 namespace {
 
 // ⟨∇f_c(x_i), ∇f_c(x′_j)⟩ from the nn module's backward pass, one example at a time (dF = e_c).
@@ -174,4 +174,4 @@ TEST(NnNtk, LoadsSavedNetworks) {
 }
 
 }  // namespace
-}  // namespace marginlab
+}  // namespace marginlab::kernel

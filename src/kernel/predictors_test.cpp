@@ -11,7 +11,7 @@
 #include "marginlab/kernel/kernel_svm.hpp"
 #include "marginlab/kernel/ridge.hpp"
 
-namespace marginlab {
+namespace marginlab::kernel {
 namespace {
 
 struct Problem {
@@ -187,4 +187,4 @@ TEST(KernelSvm, RkhsMarginIsNaNWhenAnOutputIsNaN) {
   EXPECT_TRUE(std::isnan(RkhsNormalizedMargin(K, beta, 0, y)));
 }
 
-}  // namespace marginlab
+}  // namespace marginlab::kernel

@@ -15,7 +15,7 @@
 #endif
 #endif
 
-namespace marginlab {
+namespace marginlab::kernel {
 
 bool PrefaultForWrite(void* data, std::size_t bytes) {
 #if defined(__linux__)
@@ -40,4 +40,4 @@ bool PrefaultForWrite(void* data, std::size_t bytes) {
 #endif
 }
 
-}  // namespace marginlab
+}  // namespace marginlab::kernel

@@ -17,7 +17,7 @@
 #pragma once
 #include <cstddef>
 
-namespace marginlab {
+namespace marginlab::kernel {
 
 // Blocks smaller than this are left alone (they usually come from memory the process has touched).
 inline constexpr std::size_t kPrefaultMinBytes = std::size_t(32) << 20;
@@ -27,4 +27,4 @@ inline constexpr std::size_t kPrefaultMinBytes = std::size_t(32) << 20;
 // unsupported kernel, or the kernel refused).
 bool PrefaultForWrite(void* data, std::size_t bytes);
 
-}  // namespace marginlab
+}  // namespace marginlab::kernel

@@ -15,7 +15,7 @@
 #include "marginlab/core/threads.hpp"
 #include "marginlab/kernel/gram.hpp"
 
-namespace marginlab {
+namespace marginlab::kernel {
 namespace {
 
 struct Mapping {  // fresh anonymous memory: no page is resident until written
@@ -99,4 +99,4 @@ TEST(Prefault, LargeGramMatchesTheScalarReference) {
 }
 
 }  // namespace
-}  // namespace marginlab
+}  // namespace marginlab::kernel

@@ -7,7 +7,7 @@
 
 #include "marginlab/core/error.hpp"
 
-namespace marginlab {
+namespace marginlab::kernel {
 
 std::string RidgePathOptions::Validate() const {
   if (!(rcond >= 0 && rcond < 1)) return "rcond must be in [0, 1)";
@@ -90,4 +90,4 @@ Vector ArgMaxRows(const Matrix& scores) {
   return out;
 }
 
-}  // namespace marginlab
+}  // namespace marginlab::kernel

@@ -21,7 +21,7 @@ void dsyevr_(const char* jobz, const char* range, const char* uplo, const int* n
 }
 #endif
 
-namespace marginlab {
+namespace marginlab::kernel {
 namespace {
 
 constexpr Index kLargestDivideAndConquer = 11585;  // 2n² doubles of dsyevd workspace ≤ 2 GiB
@@ -102,4 +102,4 @@ SymmetricEigen DecomposeSymmetric(const Matrix& A, SymmetricEigenMethod method) 
 #endif
 }
 
-}  // namespace marginlab
+}  // namespace marginlab::kernel

@@ -14,7 +14,7 @@
 #include "marginlab/kernel/gram.hpp"
 #include "marginlab/kernel/symmetric_eigen.hpp"
 
-namespace marginlab {
+namespace marginlab::kernel {
 namespace {
 
 using Method = SymmetricEigenMethod;
@@ -129,4 +129,4 @@ TEST(SymmetricEigen, EdgeCasesAndErrors) {
 }
 
 }  // namespace
-}  // namespace marginlab
+}  // namespace marginlab::kernel

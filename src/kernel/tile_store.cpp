@@ -7,7 +7,7 @@
 #include <immintrin.h>
 #endif
 
-namespace marginlab {
+namespace marginlab::kernel {
 namespace {
 #if defined(__AVX512F__)
 bool Aligned64(const double* p) { return (reinterpret_cast<std::uintptr_t>(p) & 63u) == 0; }
@@ -81,4 +81,4 @@ void StoreTile(const double* src, Index ld_src, Index r, Index c, double* dst, I
 #endif
 }
 
-}  // namespace marginlab
+}  // namespace marginlab::kernel

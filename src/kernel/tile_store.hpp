@@ -15,7 +15,7 @@
 
 #include "marginlab/core/types.hpp"
 
-namespace marginlab {
+namespace marginlab::kernel {
 
 // dst[j + i·ld_dst] = src[i + j·ld_src] for i < r, j < c: the transpose of the column-major r×c
 // tile src, written into the column-major dst. src and dst must not overlap.
@@ -24,4 +24,4 @@ void StoreTileTransposed(const double* src, Index ld_src, Index r, Index c, doub
 // dst[i + j·ld_dst] = src[i + j·ld_src]: the tile copied as it is, non-temporal where aligned.
 void StoreTile(const double* src, Index ld_src, Index r, Index c, double* dst, Index ld_dst);
 
-}  // namespace marginlab
+}  // namespace marginlab::kernel

@@ -5,7 +5,7 @@
 
 #include <vector>
 
-namespace marginlab {
+namespace marginlab::kernel {
 namespace {
 
 // Every tile shape around the 8×8 blocks, source and destination leading dimensions larger than
@@ -41,4 +41,4 @@ TEST(TileStore, TransposedEqualsTheLoopForEveryShapeAndOffset) { CheckAgainstThe
 TEST(TileStore, CopyEqualsTheLoopForEveryShapeAndOffset) { CheckAgainstTheLoop(false); }
 
 }  // namespace
-}  // namespace marginlab
+}  // namespace marginlab::kernel

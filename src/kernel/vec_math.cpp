@@ -15,7 +15,7 @@
 #define ML_VEC_SLEEF 0
 #endif
 
-namespace marginlab {
+namespace marginlab::kernel {
 
 const char* VecMathPath() {
 #if ML_VEC_SLEEF && defined(__AVX512F__)
@@ -53,4 +53,4 @@ void VecSqrtClamped(const double* in, double* out, Index n) {
   for (; i < n; ++i) out[i] = std::sqrt(in[i] > 0 ? in[i] : 0.0);
 }
 
-}  // namespace marginlab
+}  // namespace marginlab::kernel

@@ -17,8 +17,8 @@
 int main() try {
   using namespace marginlab;
   std::printf("marginlab %s, data files in %s\n", Version().c_str(), DataDir().c_str());
-  std::printf("built-in experiments: %zu\n", ListExperimentFiles().size());
-  if (ListExperimentFiles().empty()) return 1;
+  std::printf("built-in experiments: %zu\n", experiment::ListExperimentFiles().size());
+  if (experiment::ListExperimentFiles().empty()) return 1;
 
   const Dataset train = LoadData("linear:n=40,d=3,margin=0.1,seed=3", "consumer");
   const Matrix X = train.X;  // allocated here, used by the library

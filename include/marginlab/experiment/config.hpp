@@ -51,7 +51,7 @@
 
 #include "marginlab/core/params.hpp"
 
-namespace marginlab {
+namespace marginlab::experiment {
 
 // Limits checked before anything is expanded or stored: trials of one scale (sweep points ×
 // trials per point), and the length of a parameter's text after {…} substitution.
@@ -116,4 +116,4 @@ std::vector<std::filesystem::path> ListExperimentFiles(const std::filesystem::pa
 // Resolves an experiment argument: a path to a TOML file, or a built-in name.
 std::filesystem::path ResolveExperiment(const std::string& arg);
 
-}  // namespace marginlab
+}  // namespace marginlab::experiment

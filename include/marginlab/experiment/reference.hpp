@@ -45,7 +45,7 @@
 #include "marginlab/margin/best_neuron.hpp"
 #include "marginlab/nn/train.hpp"
 
-namespace marginlab {
+namespace marginlab::experiment {
 
 struct ReferenceOptions {
   bool optimality_gap = true;     // the trained net's own certificate (one oracle call)
@@ -75,4 +75,4 @@ ReferenceOptions TakeReferenceOptions(ParamMap& params);
 void AddReferences(const ReferenceOptions& o, const nn::TrainOptions& train_opts, const nn::TrainSummary& s,
                    const Dataset& train, const Dataset* test, TrialResult& r);
 
-}  // namespace marginlab
+}  // namespace marginlab::experiment

@@ -16,7 +16,7 @@
 #include "marginlab/experiment/config.hpp"
 #include "marginlab/experiment/trial_kind.hpp"
 
-namespace marginlab {
+namespace marginlab::experiment {
 
 struct RunOptions {
   std::string scale = "quick";
@@ -46,4 +46,4 @@ RunSummary RunExperiment(const ExperimentConfig& config, const RunOptions& opts,
 
 std::filesystem::path DefaultOutDir(const ExperimentConfig& config, const std::string& scale);
 
-}  // namespace marginlab
+}  // namespace marginlab::experiment

@@ -35,7 +35,7 @@
 
 struct sqlite3;
 
-namespace marginlab {
+namespace marginlab::experiment {
 
 struct RunCounts {
   long pending = 0, running = 0, done = 0, failed = 0;
@@ -92,4 +92,4 @@ class ResultStore {
   std::mutex mu_;
 };
 
-}  // namespace marginlab
+}  // namespace marginlab::experiment

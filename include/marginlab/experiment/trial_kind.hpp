@@ -19,7 +19,7 @@
 
 #include "marginlab/experiment/config.hpp"
 
-namespace marginlab {
+namespace marginlab::experiment {
 
 struct TraceRow {
   long step = 0;
@@ -48,4 +48,4 @@ const std::vector<TrialKind>& TrialKinds();
 // Throws InputError listing the known kinds.
 const TrialKind& FindTrialKind(const std::string& name);
 
-}  // namespace marginlab
+}  // namespace marginlab::experiment

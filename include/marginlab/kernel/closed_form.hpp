@@ -30,7 +30,7 @@
 #include "marginlab/core/types.hpp"
 #include "marginlab/kernel/kernel_spec.hpp"
 
-namespace marginlab {
+namespace marginlab::kernel {
 
 // θ ∈ [0, π] between x and y by Kahan's formula; π/2 if either is zero.
 double AngleBetween(const Vector& x, const Vector& y);
@@ -63,4 +63,4 @@ double PiMinusJ(double sin_t, double cos_t, double theta);
 // sin θ − θ cos θ, by its Taylor series for θ < 0.5.
 double SinMinusThetaCos(double sin_t, double cos_t, double theta);
 
-}  // namespace marginlab
+}  // namespace marginlab::kernel

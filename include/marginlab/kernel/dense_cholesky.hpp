@@ -10,7 +10,7 @@
 
 #include "marginlab/core/types.hpp"
 
-namespace marginlab {
+namespace marginlab::kernel {
 
 // In place: the lower triangle of A becomes L. Returns false (A partly overwritten) when a pivot
 // is not positive, i.e. A is not numerically positive definite.
@@ -23,4 +23,4 @@ Matrix CholeskySolve(const Matrix& L, const Matrix& B);
 // The dense kernel ridge solve (K + λI) β = Y by CholeskyInPlace (K copied). InputError if not PD.
 Matrix DenseRidgeSolve(const Matrix& K, const Matrix& Y, double lambda);
 
-}  // namespace marginlab
+}  // namespace marginlab::kernel

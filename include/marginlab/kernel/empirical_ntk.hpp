@@ -26,7 +26,7 @@
 #include "marginlab/core/types.hpp"
 #include "marginlab/kernel/kernel_spec.hpp"
 
-namespace marginlab {
+namespace marginlab::kernel {
 
 // Two-layer net, s the output scale. X1 (n1×d), X2 (n2×d) → n1×n2.
 Matrix EmpiricalNtkTwoLayer(const Matrix& U, const Vector& w, double s, const Matrix& X1,
@@ -77,4 +77,4 @@ struct MonteCarloNtk {
 // in parallel over samples; the result does not depend on the thread count.
 MonteCarloNtk MonteCarloEmpiricalNtk(const MonteCarloNtkOptions& opts, const Matrix& X1, const Matrix& X2);
 
-}  // namespace marginlab
+}  // namespace marginlab::kernel

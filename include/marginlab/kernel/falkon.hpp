@@ -26,7 +26,7 @@
 #include "marginlab/core/types.hpp"
 #include "marginlab/kernel/kernel_spec.hpp"
 
-namespace marginlab {
+namespace marginlab::kernel {
 
 struct FalkonOptions {
   double lambda = 1e-3;  // (K + λI)β = y, λ absolute as in ridge.hpp
@@ -60,4 +60,4 @@ struct FalkonSummary : SummaryBase {
 Vector FalkonSolve(const KernelOptions& kernel, const Matrix& X, const Vector& y, const FalkonOptions& opts,
                    FalkonSummary* summary = nullptr);
 
-}  // namespace marginlab
+}  // namespace marginlab::kernel

@@ -19,7 +19,7 @@
 #include "marginlab/kernel/closed_form.hpp"
 #include "marginlab/kernel/kernel_spec.hpp"
 
-namespace marginlab {
+namespace marginlab::kernel {
 
 inline constexpr Index kGramTile = 256;
 
@@ -63,4 +63,4 @@ Matrix KernelTimes(const KernelOptions& opts, const Matrix& A, const Matrix& B, 
 Matrix SymmetricKernelTimes(const KernelOptions& opts, const Matrix& X, const Matrix& C);
 
 
-}  // namespace marginlab
+}  // namespace marginlab::kernel

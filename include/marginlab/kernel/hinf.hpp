@@ -7,10 +7,10 @@
 
 #include "marginlab/core/types.hpp"
 
-namespace marginlab {
+namespace marginlab::kernel {
 
 Matrix HInfinity(const Matrix& X);
 // λ_min(H∞) by a symmetric eigensolver (O(n³)).
 double LambdaZero(const Matrix& X);
 
-}  // namespace marginlab
+}  // namespace marginlab::kernel

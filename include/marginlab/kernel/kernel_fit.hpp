@@ -22,7 +22,7 @@
 #include "marginlab/kernel/kernel_svm.hpp"
 #include "marginlab/nn/prediction_metrics.hpp"
 
-namespace marginlab {
+namespace marginlab::kernel {
 
 struct KernelFitOptions {
   KernelOptions kernel;
@@ -67,4 +67,4 @@ struct KernelFitSummary {
 // dimension, or bad options. FailedRunError when a fit's scores are not finite (the solve failed).
 KernelFitSummary FitKernelPredictors(const KernelFitOptions& o, const Dataset& train, const Dataset* test);
 
-}  // namespace marginlab
+}  // namespace marginlab::kernel

@@ -16,7 +16,7 @@
 #include "marginlab/core/options.hpp"
 #include "marginlab/core/types.hpp"
 
-namespace marginlab {
+namespace marginlab::kernel {
 
 struct KernelLogisticOptions {
   double lambda = 1e-3;
@@ -46,4 +46,4 @@ Vector FitKernelLogistic(const Matrix& K, const Vector& y, const KernelLogisticO
 // Mean logistic loss of margins z (stable for |z| up to 1e6).
 double MeanLogisticLoss(const Vector& z);
 
-}  // namespace marginlab
+}  // namespace marginlab::kernel

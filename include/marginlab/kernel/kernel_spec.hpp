@@ -19,7 +19,7 @@
 
 #include "marginlab/core/types.hpp"
 
-namespace marginlab {
+namespace marginlab::kernel {
 
 enum class KernelType { kNtk, kRelu, kArcCos0, kArcCos1, kHInf, kDeepNtk, kDeepNngp };
 const char* ToString(KernelType t);
@@ -57,4 +57,4 @@ struct KernelOptions {
   std::string Describe() const;
 };
 
-}  // namespace marginlab
+}  // namespace marginlab::kernel

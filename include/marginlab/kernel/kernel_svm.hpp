@@ -19,7 +19,7 @@
 #include "marginlab/core/options.hpp"
 #include "marginlab/core/types.hpp"
 
-namespace marginlab {
+namespace marginlab::kernel {
 
 struct KernelSvmOptions {
   double C = 1e8;  // box constraint; very large = hard margin
@@ -59,4 +59,4 @@ double RkhsNormSquared(const Matrix& K, const Vector& beta);
 // min_i y_i f(x_i)/‖f‖_H with f(x_i) = (Kβ)_i + b; 0 if ‖f‖_H = 0.
 double RkhsNormalizedMargin(const Matrix& K, const Vector& beta, double b, const Vector& y);
 
-}  // namespace marginlab
+}  // namespace marginlab::kernel

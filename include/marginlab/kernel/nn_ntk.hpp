@@ -16,7 +16,7 @@
 #include "marginlab/core/types.hpp"
 #include "marginlab/nn/network.hpp"
 
-namespace marginlab {
+namespace marginlab::kernel {
 
 // Θ̂(X1, X2) (n1 × n2) of output `output` (0 ≤ output < l). InputError if X's width is not the
 // network's input dimension or `output` is out of range. If f1/f2 are given, also f_output(X1/X2).
@@ -25,4 +25,4 @@ Matrix EmpiricalNtk(const nn::Network& net, const Matrix& X1, const Matrix& X2, 
 // Θ̂(X, X), exactly symmetric.
 Matrix EmpiricalNtk(const nn::Network& net, const Matrix& X, Index output = 0);
 
-}  // namespace marginlab
+}  // namespace marginlab::kernel

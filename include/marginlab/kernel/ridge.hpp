@@ -17,7 +17,7 @@
 #include "marginlab/core/types.hpp"
 #include "marginlab/kernel/symmetric_eigen.hpp"
 
-namespace marginlab {
+namespace marginlab::kernel {
 
 struct RidgePathOptions {
   double rcond = 1e-12;  // λ = 0: relative cut-off for K's eigenvalues
@@ -62,4 +62,4 @@ Matrix OneHot(const Vector& labels, int num_classes, double on = 1.0, double off
 // The row-wise argmax of scores (n×l), as class indices.
 Vector ArgMaxRows(const Matrix& scores);
 
-}  // namespace marginlab
+}  // namespace marginlab::kernel

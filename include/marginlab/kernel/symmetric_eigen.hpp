@@ -25,7 +25,7 @@
 
 #include "marginlab/core/types.hpp"
 
-namespace marginlab {
+namespace marginlab::kernel {
 
 enum class SymmetricEigenMethod { kAuto, kDivideAndConquer, kRelativelyRobust, kEigen };
 
@@ -39,4 +39,4 @@ struct SymmetricEigen {
 // without OpenBLAS, Error if LAPACK reports a failure to converge.
 SymmetricEigen DecomposeSymmetric(const Matrix& A, SymmetricEigenMethod method = SymmetricEigenMethod::kAuto);
 
-}  // namespace marginlab
+}  // namespace marginlab::kernel

@@ -9,7 +9,7 @@
 
 #include "marginlab/core/types.hpp"
 
-namespace marginlab {
+namespace marginlab::kernel {
 
 // out[i] = atan2(y[i], x[i]) for 0 ≤ i < n (out may alias neither input).
 void VecAtan2(const double* y, const double* x, double* out, Index n);
@@ -18,4 +18,4 @@ void VecSqrtClamped(const double* in, double* out, Index n);
 // Which path VecAtan2 takes in this build: "sleef-avx512", "sleef-avx2" or "scalar".
 const char* VecMathPath();
 
-}  // namespace marginlab
+}  // namespace marginlab::kernel
