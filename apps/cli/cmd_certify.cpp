@@ -70,6 +70,67 @@ std::string ResolveObjective(CertifyArgs& a, const std::optional<nn::SavedObject
 // "lower_bound" when certified, else "lower_estimate": an uncertified value is never named a bound.
 const char* LowerKey(bool certified) { return certified ? "lower_bound" : "lower_estimate"; }
 
+// The gap certificate's keys of `certify --json` (beside "network", "params").
+void AddGapJson(const GapCertificate& c, nlohmann::json& j) {
+  j["objective"] = c.objective;
+  j["data_loss"] = c.data_loss;
+  j[LowerKey(c.certified)] = c.lower_bound;
+  j["value"] = c.gap;
+  j[c.certified ? "gap" : "gap_estimate"] = c.gap;
+  j["bracket"] = {c.lower_bound, c.objective};
+  j["bracket_of"] = "the global minimum over all widths >= n+1";
+  j["certified"] = c.certified;
+  j["oracle"] = c.oracle_mode;
+  j["oracle_value"] = c.oracle_value;
+  if (c.certified) j["oracle_upper"] = c.oracle_upper;
+  j["dual_scale"] = c.dual_scale;
+}
+
+// `certify --json`'s "global" object: Θ_λ, its bracket and how the solve ended.
+nlohmann::json GlobalJson(const GlobalOptimumResult& g, nlohmann::json network) {
+  return {{"objective", g.upper},
+          {LowerKey(g.certified), g.lower},
+          {"bracket", {g.lower, g.upper}},
+          {"certified", g.certified},
+          {"oracle", g.oracle_mode},
+          {"termination", ToString(g.termination)},
+          {"message", g.message},
+          {"rounds", g.rounds},
+          {"columns", g.directions.rows()},
+          {"oracle_evaluations", g.oracle_evaluations},
+          {"seconds", g.TotalSeconds()},
+          {"network", std::move(network)}};
+}
+
+// The human-readable report of what RunCertify computed (j: its JSON, for the network summaries).
+void PrintCertify(const CertifyArgs& a, const std::string& objective_from, const GapCertificate* c,
+                  const TwoLayerNet* net, const GlobalOptimumResult* g, bool has_test, const nlohmann::json& j) {
+  std::cout << a.opts.loss << " loss, λ = " << a.opts.lambda
+            << (objective_from == "file" ? " (from " + a.params + ")" : "") << "\n";
+  if (c) {
+    std::cout << "objective L(Θ) = " << c->objective << "  (data loss " << c->data_loss << ", width "
+              << net->width() << ")\n";
+    if (c->certified)
+      std::cout << "global minimum ≥ " << c->lower_bound << "  → optimality gap ≤ " << c->gap
+                << "  [certified, oracle " << c->oracle_mode << "]\n";
+    else
+      std::cout << "dual estimate " << c->lower_bound << "  → estimated gap " << c->gap
+                << "  [heuristic oracle: an estimate, not a bound]\n";
+  }
+  if (!g) return;
+  std::cout << "global optimum Θ_λ: objective " << g->upper << ", width " << g->network.width() << ", "
+            << g->rounds << " rounds (" << ToString(g->termination) << ")\n";
+  if (g->certified)
+    std::cout << "  certified: global minimum ∈ [" << g->lower << ", " << g->upper << "]\n";
+  else
+    std::cout << "  dual estimate " << g->lower << " (heuristic oracle: an estimate, not a bound)\n";
+  const auto& nj = j["global"]["network"];
+  std::cout << "  train error " << nj["train_error"];
+  if (has_test) std::cout << ", test error " << nj["test_error"] << ", test loss " << nj["test_loss"];
+  std::cout << "\n";
+  if (!a.save.empty()) std::cout << "  saved the network to " << a.save << "\n";
+}
+
 void RunCertify(CertifyArgs& a) {
   ML_REQUIRE(!a.params.empty() || a.global)
       << "certify: give --params NET.npz (the gap of a trained network) and/or --global (the global optimum)";
@@ -87,6 +148,7 @@ void RunCertify(CertifyArgs& a) {
     ML_REQUIRE(test->d() == ds.d()) << "--test-data: " << test->source << " has " << test->d()
                                     << " features, --data has " << ds.d();
   }
+  const Dataset* test_ptr = test ? &*test : nullptr;
   // The network is read and checked against the data before any solve (which can take minutes).
   std::optional<TwoLayerNet> net;
   if (file) {
@@ -103,37 +165,15 @@ void RunCertify(CertifyArgs& a) {
   if (net) {
     c = CertifyNetwork(*net, ds.X, ds.y, a.opts);
     j["params"] = a.params;
-    j["network"] = NetworkJson(*net, ds, test ? &*test : nullptr, a.opts.loss);
-    j["objective"] = c->objective;
-    j["data_loss"] = c->data_loss;
-    j[LowerKey(c->certified)] = c->lower_bound;
-    j["value"] = c->gap;
-    j[c->certified ? "gap" : "gap_estimate"] = c->gap;
-    j["bracket"] = {c->lower_bound, c->objective};
-    j["bracket_of"] = "the global minimum over all widths >= n+1";
-    j["certified"] = c->certified;
-    j["oracle"] = c->oracle_mode;
-    j["oracle_value"] = c->oracle_value;
-    if (c->certified) j["oracle_upper"] = c->oracle_upper;
-    j["dual_scale"] = c->dual_scale;
+    j["network"] = NetworkJson(*net, ds, test_ptr, a.opts.loss);
+    AddGapJson(*c, j);
   }
   std::optional<GlobalOptimumResult> g;
   if (a.global) {
     ML_REQUIRE(!net || net->output_scale == 1.0) << "certify --global: the global optimum is computed for "
                                                     "the standard parameterization (output scale 1)";
     g = GlobalOptimum(ds.X, ds.y, a.opts);
-    nlohmann::json gj = {{"objective", g->upper},
-                         {LowerKey(g->certified), g->lower},
-                         {"bracket", {g->lower, g->upper}},
-                         {"certified", g->certified},
-                         {"oracle", g->oracle_mode},
-                         {"termination", ToString(g->termination)},
-                         {"message", g->message},
-                         {"rounds", g->rounds},
-                         {"columns", g->directions.rows()},
-                         {"oracle_evaluations", g->oracle_evaluations},
-                         {"seconds", g->TotalSeconds()},
-                         {"network", NetworkJson(g->network, ds, test ? &*test : nullptr, a.opts.loss)}};
+    nlohmann::json gj = GlobalJson(*g, NetworkJson(g->network, ds, test_ptr, a.opts.loss));
     if (c) gj["objective_minus_global"] = c->objective - g->upper;
     if (!a.save.empty()) {
       SaveTwoLayerNet(a.save, g->network, nn::SavedObjective{a.opts.loss, a.opts.lambda, 2, "standard", a.data,
@@ -149,31 +189,7 @@ void RunCertify(CertifyArgs& a) {
     }
   }
   if (a.json) return PrintJson(j);
-  std::cout << a.opts.loss << " loss, λ = " << a.opts.lambda
-            << (objective_from == "file" ? " (from " + a.params + ")" : "") << "\n";
-  if (c) {
-    std::cout << "objective L(Θ) = " << c->objective << "  (data loss " << c->data_loss << ", width "
-              << net->width() << ")\n";
-    if (c->certified)
-      std::cout << "global minimum ≥ " << c->lower_bound << "  → optimality gap ≤ " << c->gap
-                << "  [certified, oracle " << c->oracle_mode << "]\n";
-    else
-      std::cout << "dual estimate " << c->lower_bound << "  → estimated gap " << c->gap
-                << "  [heuristic oracle: an estimate, not a bound]\n";
-  }
-  if (g) {
-    std::cout << "global optimum Θ_λ: objective " << g->upper << ", width " << g->network.width() << ", "
-              << g->rounds << " rounds (" << ToString(g->termination) << ")\n";
-    if (g->certified)
-      std::cout << "  certified: global minimum ∈ [" << g->lower << ", " << g->upper << "]\n";
-    else
-      std::cout << "  dual estimate " << g->lower << " (heuristic oracle: an estimate, not a bound)\n";
-    const auto& nj = j["global"]["network"];
-    std::cout << "  train error " << nj["train_error"];
-    if (test) std::cout << ", test error " << nj["test_error"] << ", test loss " << nj["test_loss"];
-    std::cout << "\n";
-    if (!a.save.empty()) std::cout << "  saved the network to " << a.save << "\n";
-  }
+  PrintCertify(a, objective_from, c ? &*c : nullptr, net ? &*net : nullptr, g ? &*g : nullptr, test.has_value(), j);
 }
 
 }  // namespace

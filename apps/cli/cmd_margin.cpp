@@ -89,6 +89,42 @@ struct L1Args {
   bool json = false;
 };
 
+// The l1-SVM by a dictionary (--dictionary K > 0: DefaultDictionary, with γ_hi from the LP's dual
+// point) or by column generation; `method` says which.
+L1SvmResult SolveL1(const L1Args& a, const L1SvmOptions& opts, const Dataset& ds, LpBackend& lp, std::string* method) {
+  if (a.dictionary > 0) {
+    std::string which;
+    L1SvmResult r = L1SvmDictionary(ds.X, ds.y, DefaultDictionary(a.dictionary, ds.d(), a.seed, &which), lp);
+    BoundDictionarySolution(ds.X, ds.y, opts.oracle, r);  // γ_hi from the LP's dual point
+    *method = "dictionary: " + which;
+    return r;
+  }
+  *method = "column generation";
+  return L1SvmColumnGeneration(ds.X, ds.y, lp, opts);
+}
+
+// The human-readable report of RunL1 (j: its JSON, for the network summaries).
+void PrintL1(const L1Args& a, const std::string& method, const L1SvmResult& r, const TwoLayerNet& net, bool has_test,
+             const nlohmann::json& j) {
+  std::cout << "l1-SVM over ReLU features (" << method << ", " << ToString(r.termination) << ")\n";
+  if (r.certified)
+    std::cout << "  γ_ℓ1 ∈ [" << r.gamma_lo << ", " << r.gamma_hi << "]  (certified, oracle " << r.oracle_mode
+              << ")\n  max two-layer margin γ* = γ_ℓ1/2 ∈ [" << r.gamma_lo / 2 << ", " << r.gamma_hi / 2 << "]\n";
+  else
+    std::cout << "  γ_ℓ1 ≥ " << r.gamma_lo << " (attained); upper estimate " << r.gamma_hi
+              << "  (heuristic oracle: an estimate, not a bound)\n  max two-layer margin γ* = γ_ℓ1/2 ≥ "
+              << r.gamma_lo / 2 << " (estimate " << r.gamma_hi / 2 << ")\n";
+  const auto& nj = j["network"];
+  std::cout << "  extracted network: width " << net.width() << ", normalized margin " << nj["normalized_margin"]
+            << ", train error " << nj["train_error"];
+  if (has_test) std::cout << ", test error " << nj["test_error"];
+  std::cout << "\n";
+  if (!a.save.empty()) std::cout << "  saved the network to " << a.save << "\n";
+  if (!a.params.empty())
+    std::cout << "  " << a.params << ": normalized margin " << j["params_margin"] << ", margin gap "
+              << (r.certified ? "≤ " : "estimate ") << j["margin_gap"]["value"] << "\n";
+}
+
 void RunL1(const L1Args& a) {
   L1SvmOptions opts;
   ApplyFieldFlags(a.flags, opts);
@@ -115,17 +151,8 @@ void RunL1(const L1Args& a) {
     RequireMemory(SaturatingAdd(ArrayBytes({a.dictionary, ds.d()}, sizeof(double)),
                                 ArrayBytes({a.dictionary, ds.n()}, sizeof(double))),
                   "--dictionary " + std::to_string(a.dictionary) + " on n = " + std::to_string(ds.n()));
-  L1SvmResult r;
   std::string method;
-  if (a.dictionary > 0) {
-    std::string which;
-    r = L1SvmDictionary(ds.X, ds.y, DefaultDictionary(a.dictionary, ds.d(), a.seed, &which), *lp);
-    BoundDictionarySolution(ds.X, ds.y, opts.oracle, r);  // γ_hi from the LP's dual point
-    method = "dictionary: " + which;
-  } else {
-    r = L1SvmColumnGeneration(ds.X, ds.y, *lp, opts);
-    method = "column generation";
-  }
+  const L1SvmResult r = SolveL1(a, opts, ds, *lp, &method);
   const TwoLayerNet net = ExtractNetwork(r);
   // γ_hi is an upper bound only when certified; otherwise an estimate, and named so.
   const char* upper_key = r.certified ? "upper_bound" : "upper_estimate";
@@ -161,23 +188,7 @@ void RunL1(const L1Args& a) {
                        {"certified", r.certified}};
   }
   if (a.json) return PrintJson(j);
-  std::cout << "l1-SVM over ReLU features (" << method << ", " << ToString(r.termination) << ")\n";
-  if (r.certified)
-    std::cout << "  γ_ℓ1 ∈ [" << r.gamma_lo << ", " << r.gamma_hi << "]  (certified, oracle " << r.oracle_mode
-              << ")\n  max two-layer margin γ* = γ_ℓ1/2 ∈ [" << r.gamma_lo / 2 << ", " << r.gamma_hi / 2 << "]\n";
-  else
-    std::cout << "  γ_ℓ1 ≥ " << r.gamma_lo << " (attained); upper estimate " << r.gamma_hi
-              << "  (heuristic oracle: an estimate, not a bound)\n  max two-layer margin γ* = γ_ℓ1/2 ≥ "
-              << r.gamma_lo / 2 << " (estimate " << r.gamma_hi / 2 << ")\n";
-  const auto& nj = j["network"];
-  std::cout << "  extracted network: width " << net.width() << ", normalized margin " << nj["normalized_margin"]
-            << ", train error " << nj["train_error"];
-  if (test) std::cout << ", test error " << nj["test_error"];
-  std::cout << "\n";
-  if (!a.save.empty()) std::cout << "  saved the network to " << a.save << "\n";
-  if (!a.params.empty())
-    std::cout << "  " << a.params << ": normalized margin " << j["params_margin"] << ", margin gap "
-              << (r.certified ? "≤ " : "estimate ") << j["margin_gap"]["value"] << "\n";
+  PrintL1(a, method, r, net, test.has_value(), j);
 }
 
 struct NtkArgs {
