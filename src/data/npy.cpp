@@ -23,9 +23,12 @@
 #include "marginlab/core/file_bytes.hpp"
 #include "marginlab/core/memory.hpp"
 #include "marginlab/core/params.hpp"
+#include "data/py_literal.hpp"
 
 namespace marginlab {
 namespace fs = std::filesystem;
+using py_literal::Printable;
+using py_literal::PyValue;
 
 namespace {
 
@@ -36,152 +39,11 @@ constexpr std::size_t kMagicLen = 6;
 constexpr std::size_t kMaxHeaderLen = std::size_t{1} << 20;
 constexpr std::size_t kMaxRank = 64;
 
-// Text from a file, made safe for a one-line message.
-std::string Printable(std::string_view s, std::size_t max_len = 80) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size() && i < max_len; ++i) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c < 0x7f) {
-      out += static_cast<char>(c);
-    } else {
-      static constexpr char kHex[] = "0123456789abcdef";
-      out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  if (s.size() > max_len) out += "...";
-  return out;
-}
-
 std::string ShapeText(const std::vector<std::size_t>& shape) {
   std::string out = "(";
   for (std::size_t k = 0; k < shape.size(); ++k) out += (k ? ", " : "") + std::to_string(shape[k]);
   return out + (shape.size() == 1 ? ",)" : ")");
 }
-
-// --- A parser for the Python literal subset found in .npy headers. ---------
-
-// A dict's keys and values are kept in two vectors (keys[i] ↔ items[i]), not as
-// std::vector<std::pair<std::string, PyValue>>: a pair of an incomplete type is
-// ill-formed, and clang rejects it where gcc happens to accept it.
-struct PyValue {
-  enum Kind { kStr, kBool, kInt, kNone, kSeq, kDict } kind = kNone;
-  std::string str;
-  bool boolean = false;
-  std::uint64_t integer = 0;
-  std::vector<PyValue> items;     // kSeq: the elements; kDict: the values
-  std::vector<std::string> keys;  // kDict: the keys, one per item
-};
-
-class HeaderParser {
- public:
-  HeaderParser(std::string_view text, const std::string& name) : t_(text), name_(name) {}
-
-  PyValue ParseAll() {
-    PyValue v = Value(0);
-    SkipSpace();
-    if (pos_ != t_.size()) Fail("unexpected text after the dict");
-    return v;
-  }
-
- private:
-  [[noreturn]] void Fail(const std::string& what) {
-    throw InputError(name_ + ": bad .npy header: " + what + " at offset " + std::to_string(pos_) + " in \"" +
-                     Printable(t_, 120) + "\"");
-  }
-  void SkipSpace() {
-    while (pos_ < t_.size() && (t_[pos_] == ' ' || t_[pos_] == '\t' || t_[pos_] == '\n' || t_[pos_] == '\r'))
-      ++pos_;
-  }
-  bool Eat(char c) {
-    SkipSpace();
-    if (pos_ < t_.size() && t_[pos_] == c) return ++pos_, true;
-    return false;
-  }
-  bool Peek(char c) {
-    SkipSpace();
-    return pos_ < t_.size() && t_[pos_] == c;
-  }
-  bool EatWord(std::string_view w) {
-    SkipSpace();
-    if (t_.substr(pos_, w.size()) != w) return false;
-    pos_ += w.size();
-    return true;
-  }
-
-  PyValue Value(int depth) {
-    if (depth > 16) Fail("nesting too deep");
-    SkipSpace();
-    if (pos_ >= t_.size()) Fail("unexpected end");
-    PyValue v;
-    const char c = t_[pos_];
-    if (c == '\'' || c == '"') {
-      v.kind = PyValue::kStr;
-      v.str = String();
-    } else if (c == '(' || c == '[') {
-      v.kind = PyValue::kSeq;
-      ++pos_;
-      const char close = c == '(' ? ')' : ']';
-      while (!Eat(close)) {
-        v.items.push_back(Value(depth + 1));
-        if (!Eat(',') && !Peek(close)) Fail(std::string("expected ',' or '") + close + "'");
-      }
-    } else if (c == '{') {
-      v.kind = PyValue::kDict;
-      ++pos_;
-      while (!Eat('}')) {
-        SkipSpace();
-        if (pos_ >= t_.size() || (t_[pos_] != '\'' && t_[pos_] != '"')) Fail("expected a quoted key");
-        std::string key = String();
-        if (!Eat(':')) Fail("expected ':' after key '" + key + "'");
-        v.keys.push_back(std::move(key));
-        v.items.push_back(Value(depth + 1));
-        if (!Eat(',') && !Peek('}')) Fail("expected ',' or '}'");
-      }
-    } else if (c >= '0' && c <= '9') {
-      v.kind = PyValue::kInt;
-      v.integer = Integer();
-    } else if (EatWord("True")) {
-      v.kind = PyValue::kBool;
-      v.boolean = true;
-    } else if (EatWord("False")) {
-      v.kind = PyValue::kBool;
-    } else if (EatWord("None")) {
-      v.kind = PyValue::kNone;
-    } else {
-      Fail("unexpected character '" + Printable(t_.substr(pos_, 1)) + "'");
-    }
-    return v;
-  }
-
-  std::string String() {
-    const char quote = t_[pos_++];
-    std::string out;
-    while (pos_ < t_.size() && t_[pos_] != quote) {
-      if (t_[pos_] == '\\' && pos_ + 1 < t_.size()) ++pos_;
-      out += t_[pos_++];
-    }
-    if (pos_ >= t_.size()) Fail("unterminated string");
-    ++pos_;
-    return out;
-  }
-
-  std::uint64_t Integer() {
-    std::uint64_t v = 0;
-    while (pos_ < t_.size() && t_[pos_] >= '0' && t_[pos_] <= '9') {
-      const std::uint64_t digit = static_cast<std::uint64_t>(t_[pos_++] - '0');
-      if (v > (UINT64_MAX - digit) / 10) Fail("integer too large");
-      v = v * 10 + digit;
-    }
-    if (pos_ < t_.size() && t_[pos_] == 'L') ++pos_;  // Python 2 long suffix
-    return v;
-  }
-
-  std::string_view t_;
-  const std::string& name_;
-  std::size_t pos_ = 0;
-};
 
 // --- dtypes ------------------------------------------------------------------
 
@@ -304,7 +166,7 @@ NpyArray ParseNpy(std::string_view bytes, const std::string& name) {
   ML_REQUIRE(header_len <= kMaxHeaderLen)
       << name << ": .npy header of " << header_len << " bytes is longer than the " << kMaxHeaderLen
       << " this reader accepts (numpy writes a few hundred)";
-  const PyValue dict = HeaderParser(bytes.substr(start, header_len), name).ParseAll();
+  const PyValue dict = py_literal::Parse(bytes.substr(start, header_len), name);
   ML_REQUIRE(dict.kind == PyValue::kDict) << name << ": bad .npy header: expected a dict";
   const Dtype dt = ParseDtype(Field(dict, "descr", name), name);
   const PyValue& fortran = Field(dict, "fortran_order", name);
