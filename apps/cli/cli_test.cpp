@@ -58,6 +58,9 @@ TEST(Cli, GeneratedSolverFlagsNameThemselvesAndReachTheSolver) {
   ExpectOneLineError(RunCli("kernel fit --predictor lasso" + xor_data), "--predictor");
   ExpectOneLineError(RunCli("kernel fit --multiclass ovo" + xor_data), "--multiclass");
   ExpectOneLineError(RunCli("kernel fit --predictor svm --C 0" + xor_data), "--C");
+  ExpectOneLineError(RunCli("kernel fit --predictor logistic --logistic-tol -1" + xor_data), "--logistic-tol");
+  ExpectOneLineError(RunCli("kernel fit --predictor ridge --logistic-max-iterations 5" + xor_data),
+                     "--logistic-max-iterations: only used with --predictor logistic");
   const std::string l1 = "margin l1svm --json --data teacher:d=6,k=3,n=60,seed=2 --oracle ascent";
   const auto full = RunCli(l1), short_run = RunCli(l1 + " --max-rounds 1 --columns-per-round 1 --initial-inputs 1");
   ASSERT_EQ(full.exit_code, 0) << full.output;

@@ -128,6 +128,7 @@ struct FitArgs {
   FieldFlags fit_flags;     // --predictor, --multiclass (KernelFitOptions)
   FieldFlags kernel_flags;  // --kernel, --rw, … (KernelOptions)
   FieldFlags svm_flags;     // --C, --bias (KernelSvmOptions)
+  FieldFlags logistic_flags;  // --logistic-tol, --logistic-max-iterations (KernelLogisticOptions but lambda)
   FieldFlags falkon;  // every FalkonOptions field but lambda (that is --lambda/--lambdas), no --config
   bool json = false;
 };
@@ -200,6 +201,7 @@ void RunFit(const FitArgs& a) {
   KernelFitOptions o;
   ApplyFieldFlags(a.fit_flags, o);
   ApplyFieldFlags(a.svm_flags, o.svm);
+  ApplyFieldFlags(a.logistic_flags, o.logistic);
   o.kernel = KernelFromFlags(a.kernel_flags, "kernel fit");
   ValidateOrThrow(o.kernel, "kernel fit");  // before the data are read
   const Dataset train = LoadData(a.data, "--data");
@@ -211,6 +213,9 @@ void RunFit(const FitArgs& a) {
     for (std::size_t i = 0; i < a.falkon.names.size(); ++i)
       ML_REQUIRE(!a.falkon.Given(i)) << a.falkon.Flag(i) << ": only used with --predictor falkon (got --predictor "
                                      << o.predictor << ")";
+  for (std::size_t i = 0; i < a.logistic_flags.names.size(); ++i)
+    ML_REQUIRE(!a.logistic_flags.Given(i) || o.predictor == "logistic")
+        << a.logistic_flags.Flag(i) << ": only used with --predictor logistic (got --predictor " << o.predictor << ")";
   ML_REQUIRE(a.save_predictions.empty() || test) << "--save-predictions: needs --test-data";
   const Index n = train.n();
   if (falkon)  // checks every flag and lambda before any work
@@ -301,6 +306,8 @@ void RegisterKernel(CLI::App& app) {
                 "write the test scores as .npy (n_test x (lambdas x outputs), biases added)");
   AddFieldFlags(*f, fit->svm_flags, SelectFields(DescribeFields(KernelSvmOptions{}), {"C", "bias"}),
                 {.config = false, .doc_prefix = "svm: "});
+  AddFieldFlags(*f, fit->logistic_flags, SelectFields(DescribeFields(KernelLogisticOptions{}), {"tol", "max_iterations"}),
+                {.config = false, .doc_prefix = "logistic: ", .flag_prefix = "logistic-"});
   f->add_flag("--json", fit->json, "machine-readable output");
   f->callback([fit] { RunFit(*fit); });
 }

@@ -56,15 +56,17 @@ std::string DescribeDatasetText(const Dataset& ds);
 // overridden by the flags given; an unknown TOML key is an InputError naming the file, line and
 // the expected keys. With `config = false` there is no --config (a group of flags inside a
 // command, e.g. kernel fit's Falkon options): ApplyFieldFlags sets the Options from the flags
-// given, and `doc_prefix` starts every help text. Every command declares its options' flags
+// given, `doc_prefix` starts every help text and `flag_prefix` every flag name (kernel fit's
+// `--logistic-tol` beside Falkon's `--tol`). Every command declares its options' flags
 // this way; only what is not an option of the library (files, --json, --key) is hand-declared.
 struct FieldFlags {
   std::string config;
+  std::string flag_prefix;                                // e.g. "logistic-" (FieldFlagStyle)
   std::vector<std::string> names;                         // field names, in order
   std::vector<std::string> types;                         // their types (FieldInfo::type)
   std::vector<std::unique_ptr<std::string>> storage;      // the flags' texts
   std::vector<CLI::Option*> options;
-  std::string Flag(std::size_t i) const;                  // "--max-iterations" for max_iterations
+  std::string Flag(std::size_t i) const;                  // "--max-iterations" for max_iterations (with the prefix)
   bool Given(std::size_t i) const { return options[i]->count() > 0; }
   std::size_t Find(const std::string& name) const;        // the index of a field; InternalError if none
   bool Given(const std::string& name) const { return Given(Find(name)); }
@@ -72,6 +74,7 @@ struct FieldFlags {
 struct FieldFlagStyle {
   bool config = true;
   std::string doc_prefix;
+  std::string flag_prefix;
 };
 void AddFieldFlags(CLI::App& cmd, FieldFlags& flags, const std::vector<FieldInfo>& fields,
                    const FieldFlagStyle& style = {});

@@ -104,7 +104,7 @@ std::string Underscored(std::string s) {
 
 }  // namespace
 
-std::string FieldFlags::Flag(std::size_t i) const { return "--" + Dashed(names[i]); }
+std::string FieldFlags::Flag(std::size_t i) const { return "--" + flag_prefix + Dashed(names[i]); }
 
 std::size_t FieldFlags::Find(const std::string& name) const {
   const auto it = std::find(names.begin(), names.end(), name);
@@ -119,15 +119,17 @@ std::vector<FieldInfo> SelectFields(std::vector<FieldInfo> fields, const std::ve
 }
 
 void AddFieldFlags(CLI::App& cmd, FieldFlags& a, const std::vector<FieldInfo>& fields, const FieldFlagStyle& style) {
+  a.flag_prefix = style.flag_prefix;
   for (const auto& f : fields) {
+    const std::string flag = "--" + style.flag_prefix + Dashed(f.name);
     a.storage.push_back(std::make_unique<std::string>());
     std::string doc = style.doc_prefix + f.doc + " [" + f.type +
                       (f.default_value.empty() ? "" : ", default " + f.default_value) + "]";
     CLI::Option* opt;
     if (f.type == "bool") {
-      opt = cmd.add_flag("--" + Dashed(f.name) + "{true}", *a.storage.back(), doc);
+      opt = cmd.add_flag(flag + "{true}", *a.storage.back(), doc);
     } else {
-      opt = cmd.add_option("--" + Dashed(f.name), *a.storage.back(), doc);
+      opt = cmd.add_option(flag, *a.storage.back(), doc);
     }
     a.names.push_back(f.name);
     a.types.push_back(f.type);
