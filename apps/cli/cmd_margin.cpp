@@ -93,6 +93,10 @@ struct L1Args {
 // point) or by column generation; `method` says which.
 L1SvmResult SolveL1(const L1Args& a, const L1SvmOptions& opts, const Dataset& ds, LpBackend& lp, std::string* method) {
   if (a.dictionary > 0) {
+    // the directions, and the LP's K×n constraint matrix
+    RequireMemory(SaturatingAdd(ArrayBytes({a.dictionary, ds.d()}, sizeof(double)),
+                                ArrayBytes({a.dictionary, ds.n()}, sizeof(double))),
+                  "--dictionary " + std::to_string(a.dictionary) + " on n = " + std::to_string(ds.n()));
     std::string which;
     L1SvmResult r = L1SvmDictionary(ds.X, ds.y, DefaultDictionary(a.dictionary, ds.d(), a.seed, &which), lp);
     BoundDictionarySolution(ds.X, ds.y, opts.oracle, r);  // γ_hi from the LP's dual point
@@ -125,6 +129,32 @@ void PrintL1(const L1Args& a, const std::string& method, const L1SvmResult& r, c
               << (r.certified ? "≤ " : "estimate ") << j["margin_gap"]["value"] << "\n";
 }
 
+// `margin l1svm --json`'s keys for the solve and the extracted network (test: may be null).
+nlohmann::json L1Json(const L1SvmResult& r, const std::string& method, const TwoLayerNet& net, const Dataset& ds,
+                      const Dataset* test) {
+  // γ_hi is an upper bound only when certified; otherwise an estimate, and named so.
+  const char* upper_key = r.certified ? "upper_bound" : "upper_estimate";
+  return {{"command", "margin l1svm"},
+          {"data", ds.source},
+          {"method", method},
+          {"value", r.gamma_lo},
+          {"attained", r.gamma_lo},  // by the extracted measure: a lower bound in every mode
+          {upper_key, Num(r.gamma_hi)},
+          {"bracket", {r.gamma_lo, Num(r.gamma_hi)}},
+          {"certified", r.certified},
+          {"oracle", r.oracle_mode},
+          {"columns", r.directions.rows()},
+          {"rounds", r.trace.size()},
+          {"oracle_evaluations", r.oracle_evaluations},
+          {"seconds", r.TotalSeconds()},
+          {"termination", ToString(r.termination)},
+          {"message", r.message},
+          {"network", NetworkJson(net, ds, test, "logistic")},
+          {"network_width", net.width()},
+          {"network_margin", net.width() > 0 ? Num(net.NormalizedMargin(ds.X, ds.y)) : nullptr},
+          {"max_margin_bracket", {r.gamma_lo / 2, Num(r.gamma_hi / 2)}}};
+}
+
 void RunL1(const L1Args& a) {
   L1SvmOptions opts;
   ApplyFieldFlags(a.flags, opts);
@@ -147,34 +177,10 @@ void RunL1(const L1Args& a) {
         << a.params << ": the network has input dimension " << trained->U.cols() << ", the data "
         << ds.source << " has " << ds.d() << " features";
   }
-  if (a.dictionary > 0)  // the directions, and the LP's K×n constraint matrix
-    RequireMemory(SaturatingAdd(ArrayBytes({a.dictionary, ds.d()}, sizeof(double)),
-                                ArrayBytes({a.dictionary, ds.n()}, sizeof(double))),
-                  "--dictionary " + std::to_string(a.dictionary) + " on n = " + std::to_string(ds.n()));
   std::string method;
   const L1SvmResult r = SolveL1(a, opts, ds, *lp, &method);
   const TwoLayerNet net = ExtractNetwork(r);
-  // γ_hi is an upper bound only when certified; otherwise an estimate, and named so.
-  const char* upper_key = r.certified ? "upper_bound" : "upper_estimate";
-  nlohmann::json j = {{"command", "margin l1svm"},
-                      {"data", ds.source},
-                      {"method", method},
-                      {"value", r.gamma_lo},
-                      {"attained", r.gamma_lo},  // by the extracted measure: a lower bound in every mode
-                      {upper_key, Num(r.gamma_hi)},
-                      {"bracket", {r.gamma_lo, Num(r.gamma_hi)}},
-                      {"certified", r.certified},
-                      {"oracle", r.oracle_mode},
-                      {"columns", r.directions.rows()},
-                      {"rounds", r.trace.size()},
-                      {"oracle_evaluations", r.oracle_evaluations},
-                      {"seconds", r.TotalSeconds()},
-                      {"termination", ToString(r.termination)},
-                      {"message", r.message},
-                      {"network", NetworkJson(net, ds, test ? &*test : nullptr, "logistic")},
-                      {"network_width", net.width()},
-                      {"network_margin", net.width() > 0 ? Num(net.NormalizedMargin(ds.X, ds.y)) : nullptr},
-                      {"max_margin_bracket", {r.gamma_lo / 2, Num(r.gamma_hi / 2)}}};
+  nlohmann::json j = L1Json(r, method, net, ds, test ? &*test : nullptr);
   if (!a.save.empty()) {
     SaveTwoLayerNet(a.save, net);
     j["saved"] = a.save;
@@ -190,7 +196,6 @@ void RunL1(const L1Args& a) {
   if (a.json) return PrintJson(j);
   PrintL1(a, method, r, net, test.has_value(), j);
 }
-
 struct NtkArgs {
   std::string data;
   FieldFlags flags;  // NtkMarginOptions' fields (--samples, --iterations, --seed)

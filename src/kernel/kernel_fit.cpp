@@ -33,19 +33,23 @@ std::vector<KernelFit> Solve(const KernelFitOptions& o, const Dataset& train, co
     return f;
   };
   std::vector<KernelFit> fits;
-  if (o.predictor == "falkon") {
+  // Iterative predictors: one fit per λ, its k output columns solved one at a time.
+  auto per_lambda_and_column = [&](auto solve_column) {
     for (double lam : o.lambdas) {
       KernelFit f = blank(lam);
-      FalkonOptions fo = o.falkon;
-      fo.lambda = lam;
-      for (Index c = 0; c < k; ++c) {
-        FalkonSummary s;
-        f.B.col(c) = FalkonSolve(o.kernel, train.X, Y.col(c), fo, &s);
-        f.solver = s.BriefReport();
-        f.falkon.push_back(s);
-      }
+      for (Index c = 0; c < k; ++c) solve_column(lam, c, f);
       fits.push_back(std::move(f));
     }
+  };
+  if (o.predictor == "falkon") {
+    per_lambda_and_column([&](double lam, Index c, KernelFit& f) {
+      FalkonOptions fo = o.falkon;
+      fo.lambda = lam;
+      FalkonSummary s;
+      f.B.col(c) = FalkonSolve(o.kernel, train.X, Y.col(c), fo, &s);
+      f.solver = s.BriefReport();
+      f.falkon.push_back(s);
+    });
   } else if (o.predictor == "interp") {
     KernelFit f = blank(0.0);
     f.B = InterpolateCholesky(K, Y);
@@ -60,17 +64,13 @@ std::vector<KernelFit> Solve(const KernelFitOptions& o, const Dataset& train, co
       fits.push_back(std::move(f));
     }
   } else if (o.predictor == "logistic") {
-    for (double lam : o.lambdas) {
-      KernelFit f = blank(lam);
+    per_lambda_and_column([&](double lam, Index c, KernelFit& f) {
       KernelLogisticOptions lo = o.logistic;
       lo.lambda = lam;
-      for (Index c = 0; c < k; ++c) {
-        KernelLogisticSummary s;
-        f.B.col(c) = FitKernelLogistic(K, Y.col(c), lo, &s);
-        f.solver = s.BriefReport();
-      }
-      fits.push_back(std::move(f));
-    }
+      KernelLogisticSummary s;
+      f.B.col(c) = FitKernelLogistic(K, Y.col(c), lo, &s);
+      f.solver = s.BriefReport();
+    });
   } else {  // svm
     KernelFit f = blank(0.0);
     for (Index c = 0; c < k; ++c) {

@@ -14,10 +14,7 @@ const std::vector<std::string>& OracleMethods() {
   return kMethods;
 }
 
-bool IsOracleMethod(const std::string& name) {
-  const auto& m = OracleMethods();
-  return std::find(m.begin(), m.end(), name) != m.end();
-}
+bool IsOracleMethod(const std::string& name) { return IsChoice(OracleMethods(), name); }
 
 std::string OracleOptions::Validate() const {
   if (!IsOracleMethod(method)) return "method must be " + JoinWords(OracleMethods()) + " (got '" + method + "')";
