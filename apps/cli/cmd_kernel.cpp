@@ -58,9 +58,7 @@ void RunGram(GramArgs& a) {
   const bool net = !a.net.empty();
   a.kernel = KernelFromFlags(a.kernel_flags, "kernel gram");
   if (net) {
-    for (std::size_t i = 0; i < a.kernel_flags.names.size(); ++i)
-      ML_REQUIRE(!a.kernel_flags.Given(i)) << a.kernel_flags.Flag(i) << ": a closed-form kernel option; with --net "
-                                           << "the kernel is the network's empirical NTK";
+    RefuseGivenFlags(a.kernel_flags, "a closed-form kernel option; with --net the kernel is the network's empirical NTK");
     ML_REQUIRE(a.net_key == "init" || a.net_key == "final")
         << "--net-key: expected init or final, got '" << a.net_key << "'";
   } else {
@@ -209,13 +207,9 @@ void RunFit(const FitArgs& a) {
   if (!a.test_data.empty()) test = LoadData(a.test_data, "--test-data");
   o.lambdas = LambdaList(a);
   const bool falkon = o.predictor == "falkon";
-  if (!falkon)
-    for (std::size_t i = 0; i < a.falkon.names.size(); ++i)
-      ML_REQUIRE(!a.falkon.Given(i)) << a.falkon.Flag(i) << ": only used with --predictor falkon (got --predictor "
-                                     << o.predictor << ")";
-  for (std::size_t i = 0; i < a.logistic_flags.names.size(); ++i)
-    ML_REQUIRE(!a.logistic_flags.Given(i) || o.predictor == "logistic")
-        << a.logistic_flags.Flag(i) << ": only used with --predictor logistic (got --predictor " << o.predictor << ")";
+  if (!falkon) RefuseGivenFlags(a.falkon, "only used with --predictor falkon (got --predictor " + o.predictor + ")");
+  if (o.predictor != "logistic")
+    RefuseGivenFlags(a.logistic_flags, "only used with --predictor logistic (got --predictor " + o.predictor + ")");
   ML_REQUIRE(a.save_predictions.empty() || test) << "--save-predictions: needs --test-data";
   const Index n = train.n();
   if (falkon)  // checks every flag and lambda before any work

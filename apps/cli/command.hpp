@@ -83,6 +83,10 @@ ParamMap CollectFieldParams(const FieldFlags& flags, const std::string& context)
 // The fields named in `keep`, in Fields() order (a command that exposes part of an Options).
 std::vector<FieldInfo> SelectFields(std::vector<FieldInfo> fields, const std::vector<std::string>& keep);
 
+// InputError "<flag>: <why>" for the first flag of the group that was given (a group that the
+// command's other choices leave unused, e.g. Falkon's flags without --predictor falkon).
+void RefuseGivenFlags(const FieldFlags& flags, const std::string& why);
+
 // Sets opts from the flags given (a group without --config), one flag at a time through
 // ApplyParams, so that a bad value, or one that fails opts.Validate(), is an InputError that
 // names its flag ("--centers: …").

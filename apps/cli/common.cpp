@@ -112,6 +112,10 @@ std::size_t FieldFlags::Find(const std::string& name) const {
   return static_cast<std::size_t>(it - names.begin());
 }
 
+void RefuseGivenFlags(const FieldFlags& flags, const std::string& why) {
+  for (std::size_t i = 0; i < flags.names.size(); ++i) ML_REQUIRE(!flags.Given(i)) << flags.Flag(i) << ": " << why;
+}
+
 std::vector<FieldInfo> SelectFields(std::vector<FieldInfo> fields, const std::vector<std::string>& keep) {
   std::erase_if(fields, [&](const FieldInfo& f) { return std::find(keep.begin(), keep.end(), f.name) == keep.end(); });
   if (fields.size() != keep.size()) throw InternalError("SelectFields: a kept name is not a field");
