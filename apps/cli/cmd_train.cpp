@@ -72,19 +72,6 @@ std::vector<Weights<double>> ReadInit(const std::string& path, const std::string
   return out;
 }
 
-// init/ and final/ of every trial, with the objective they belong to (nn/network_file.hpp).
-void SaveParams(const std::string& path, const std::vector<nn::TrainSummary>& res, const TrainOptions& o,
-                const std::string& data) {
-  const auto& shape = res[0].shape;
-  nn::NetworkFileWriter w(shape.dims, shape.OutputScale(), shape.freeze_output);
-  std::vector<Weights<double>> init, final;
-  for (const auto& s : res) init.push_back(s.init), final.push_back(s.final);
-  w.AddLayers("init", init);
-  w.AddLayers("final", final);
-  w.SetObjective({o.loss, o.lambda, o.reg_power, o.scaling, data, "train"});
-  w.Write(path);
-}
-
 // One trace line of train --json: every field of the record (TrainRecord::Fields), the step as an
 // integer, layer norms as a list.
 nlohmann::json RecordJson(const nn::TrainRecord& r, long trial) {
@@ -97,20 +84,6 @@ nlohmann::json RecordJson(const nn::TrainRecord& r, long trial) {
   r.Fields(c);
   c.j["step"] = r.step;
   return c.j;
-}
-
-// A diverged trial's trace is printed (it shows where it went wrong), but the command fails:
-// exit 1 with the reason, never "train error 0" and exit 0.
-void ThrowIfDiverged(const std::vector<nn::TrainSummary>& res) {
-  long diverged = 0;
-  std::string first;
-  for (const auto& s : res)
-    if (s.termination == Termination::kDiverged && diverged++ == 0)
-      first = "trial " + std::to_string(s.trial) + ": " + s.message;
-  if (diverged > 0)
-    throw FailedRunError("train: " + std::to_string(diverged) + " of " + std::to_string(res.size()) +
-                         " trial(s) diverged (" + first +
-                         "); a diverged run is a failure, not a result (nothing was saved)");
 }
 
 void RunTrain(const TrainArgs& a) {
@@ -130,7 +103,7 @@ void RunTrain(const TrainArgs& a) {
   const bool diverged = std::any_of(res.begin(), res.end(), [](const nn::TrainSummary& s) {
     return s.termination == Termination::kDiverged;
   });
-  if (!save.empty() && !diverged) SaveParams(save, res, o, data);  // never save a diverged net
+  if (!save.empty() && !diverged) nn::SaveTrainedNetworks(save, res, o, data);  // never save a diverged net
   if (a.json) {
     for (const auto& s : res)
       for (const auto& r : s.trace) PrintJson(RecordJson(r, s.trial));
@@ -138,7 +111,7 @@ void RunTrain(const TrainArgs& a) {
       PrintJson({{"type", "summary"}, {"trial", s.trial}, {"termination", ToString(s.termination)},
                  {"steps", s.steps_done}, {"seconds", s.TotalSeconds()},
                  {"network", s.shape.Describe()}, {"message", s.message}});
-    ThrowIfDiverged(res);
+    nn::RequireNoDivergence(res);  // a diverged trial's trace is printed, but the command fails
     return;
   }
   std::cout << "network " << res[0].shape.Describe() << ", " << o.loss << " loss, λ = " << o.lambda
@@ -157,7 +130,7 @@ void RunTrain(const TrainArgs& a) {
   }
   for (const auto& s : res) std::cout << s.BriefReport() << "\n";
   if (!save.empty() && !diverged) std::cout << "saved parameters to " << save << "\n";
-  ThrowIfDiverged(res);
+  nn::RequireNoDivergence(res);  // a diverged trial's trace is printed, but the command fails
 }
 
 void RunGrad(const TrainArgs& a) {

@@ -68,6 +68,41 @@ class Results:
                 out.append(r)
         return out
 
+    def records(self):
+        """One dict per trial (every status): id, point, trial, seed, status, error, seconds,
+        then the trial's parameters (as stored: text) and its final metrics (a metric whose
+        name is also a parameter's is prefixed final_). A failed trial's metrics are absent."""
+        out = []
+        for r in self.runs:
+            rec = {"id": r.id, "point": r.point, "trial": r.trial, "seed": r.seed,
+                   "status": "failed" if (r.status == "done" and _diverged(r)) else r.status,
+                   "error": r.error, "seconds": r.seconds}
+            rec.update(r.params)
+            for k, v in r.finals.items():
+                rec[f"final_{k}" if k in rec else k] = math.nan if v is None else v
+            out.append(rec)
+        return out
+
+    def trace_records(self):
+        """The logged traces in long form: one dict per (trial, metric, step): id, point,
+        trial, metric, step, value."""
+        out = []
+        for r in self.runs:
+            for metric, (steps, values) in r.trace.items():
+                for st, v in zip(steps, values):
+                    out.append({"id": r.id, "point": r.point, "trial": r.trial, "metric": metric,
+                                "step": st, "value": math.nan if v is None else v})
+        return out
+
+    def dataframe(self, trace=False):
+        """records() (or trace_records() with trace=True) as a pandas DataFrame; needs pandas."""
+        try:
+            import pandas as pd
+        except ImportError as e:
+            raise ImportError("Results.dataframe() needs pandas (pip install pandas); "
+                              "records() gives the same rows as dicts") from e
+        return pd.DataFrame(self.trace_records() if trace else self.records())
+
     def by_point(self):
         """Done runs grouped by sweep point: {point: [runs]}."""
         out = {}

@@ -35,7 +35,7 @@ constexpr double kPi = 3.14159265358979323846;
 constexpr double kFixup = 1e-4;
 
 // out (r×c, ld) = A[i0:i0+r] B[j0:j0+c]ᵀ.
-void TileGemm(const Matrix& A, Index i0, Index r, const Matrix& B, Index j0, Index c, double* out,
+void TileGemm(const ConstMatrixRef& A, Index i0, Index r, const ConstMatrixRef& B, Index j0, Index c, double* out,
               Index ld) {
   const Index d = A.cols();
 #if MARGINLAB_HAVE_OPENBLAS
@@ -44,8 +44,8 @@ void TileGemm(const Matrix& A, Index i0, Index r, const Matrix& B, Index j0, Ind
     return;
   }
   cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, static_cast<int>(r), static_cast<int>(c),
-              static_cast<int>(d), 1.0, A.data() + i0, static_cast<int>(A.rows()), B.data() + j0,
-              static_cast<int>(B.rows()), 0.0, out, static_cast<int>(ld));
+              static_cast<int>(d), 1.0, A.data() + i0, static_cast<int>(A.outerStride()), B.data() + j0,
+              static_cast<int>(B.outerStride()), 0.0, out, static_cast<int>(ld));
 #else
   Eigen::Map<Matrix, 0, Eigen::OuterStride<>> o(out, r, c, Eigen::OuterStride<>(ld));
   o.noalias() = A.middleRows(i0, r) * B.middleRows(j0, c).transpose();
@@ -53,7 +53,7 @@ void TileGemm(const Matrix& A, Index i0, Index r, const Matrix& B, Index j0, Ind
 }
 
 // ‖x‖‖y‖ sin θ by Kahan's formula, rows i of A and j of B.
-double KahanS(const Matrix& A, Index i, double na, const Matrix& B, Index j, double nb) {
+double KahanS(const ConstMatrixRef& A, Index i, double na, const ConstMatrixRef& B, Index j, double nb) {
   const double a = std::sqrt(na), b = std::sqrt(nb);
   if (a == 0 || b == 0) return 0.0;
   double dm = 0, dp = 0;
@@ -71,11 +71,11 @@ struct GramComputer::Workspace {
   std::vector<double> q11, r1;  // per layer × rows
 };
 
-GramComputer::GramComputer(const KernelOptions& opts, const Matrix& A, const Matrix& B)
+GramComputer::GramComputer(const KernelOptions& opts, ConstMatrixRef A, ConstMatrixRef B)
     : opts_(opts), type_(opts.type()), A_(A), B_(B) {
   ML_CHECK(A.cols() == B.cols()) << "GramComputer: A has " << A.cols() << " columns, B " << B.cols();
   nA_ = A.rowwise().squaredNorm();
-  nB_ = (&A == &B) ? nA_ : Vector(B.rowwise().squaredNorm());
+  nB_ = (A.data() == B.data() && A.rows() == B.rows() && A.cols() == B.cols()) ? nA_ : Vector(B.rowwise().squaredNorm());
 }
 GramComputer::~GramComputer() = default;
 
@@ -260,7 +260,7 @@ struct WorkspacePool {
 Index NumTiles(Index n) { return (n + kGramTile - 1) / kGramTile; }
 }  // namespace
 
-Matrix Gram(const KernelOptions& opts, const Matrix& X) {
+Matrix Gram(const KernelOptions& opts, ConstMatrixRef X) {
   const Index n = X.rows(), T = NumTiles(n);
   RequireMemory(ArrayBytes({n, n}, sizeof(double)),
                 "the " + std::to_string(n) + "×" + std::to_string(n) + " Gram matrix");
@@ -292,7 +292,7 @@ Matrix Gram(const KernelOptions& opts, const Matrix& X) {
   return K;
 }
 
-Matrix CrossGram(const KernelOptions& opts, const Matrix& A, const Matrix& B) {
+Matrix CrossGram(const KernelOptions& opts, ConstMatrixRef A, ConstMatrixRef B) {
   const Index na = A.rows(), nb = B.rows();
   RequireMemory(ArrayBytes({na, nb}, sizeof(double)),
                 "the " + std::to_string(na) + "×" + std::to_string(nb) + " cross-Gram matrix");

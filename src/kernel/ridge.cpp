@@ -50,6 +50,26 @@ Matrix KernelRidgePath::Fitted(double lambda) const {
   return Q_ * (Filter(lambda, 1).asDiagonal() * QtY_);
 }
 
+Vector KernelRidgePath::FlowFilter(double tau, int power) const {
+  ML_REQUIRE(tau >= 0) << "the flow time tau = eta * t / n must be >= 0, got " << tau;
+  if (std::isinf(tau)) return Filter(0, power);
+  Vector f(evals_.size());
+  for (Index i = 0; i < evals_.size(); ++i) {
+    const double e = std::max(evals_[i], 0.0), x = tau * e;
+    const double one_minus = -std::expm1(-x);  // 1 − e^{−τλ}, exact for small τλ
+    f[i] = power == 1 ? one_minus : (x == 0 ? tau : one_minus / e);
+  }
+  return f;
+}
+
+Matrix KernelRidgePath::FlowCoefficients(double tau) const {
+  return Q_ * (FlowFilter(tau, 0).asDiagonal() * QtY_);
+}
+
+Matrix KernelRidgePath::FlowFitted(double tau) const {
+  return Q_ * (FlowFilter(tau, 1).asDiagonal() * QtY_);
+}
+
 Vector KernelRidgePath::RkhsNormSquared(double lambda) const {
   const Vector f = Filter(lambda, 0);
   Vector out = Vector::Zero(QtY_.cols());

@@ -26,5 +26,9 @@ using RowVector = RowVectorT<double>;
 using MatrixF = MatrixT<float>;
 using VectorF = VectorT<float>;
 using IndexVector = Eigen::Matrix<Index, Eigen::Dynamic, 1>;
+// A read-only view of a column-major double matrix with any outer stride: binds a Matrix, a
+// Map of a caller's buffer (e.g. a Fortran-ordered numpy array) or a column block without a
+// copy (an expression that does not fit is evaluated into a temporary by Eigen).
+using ConstMatrixRef = Eigen::Ref<const Matrix>;
 
 }  // namespace marginlab

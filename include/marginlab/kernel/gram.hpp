@@ -28,29 +28,29 @@ inline constexpr Index kGramTile = 256;
 class GramComputer {
  public:
   struct Workspace;
-  GramComputer(const KernelOptions& opts, const Matrix& A, const Matrix& B);
+  GramComputer(const KernelOptions& opts, ConstMatrixRef A, ConstMatrixRef B);
   ~GramComputer();
   // out (col-major, leading dimension ld ≥ r) ← the r×c block at (i0, j0).
   void Block(Index i0, Index r, Index j0, Index c, double* out, Index ld, Workspace& ws) const;
   Workspace* NewWorkspace() const;
   static void DeleteWorkspace(Workspace* ws);
-  const Matrix& A() const { return A_; }
-  const Matrix& B() const { return B_; }
+  const ConstMatrixRef& A() const { return A_; }
+  const ConstMatrixRef& B() const { return B_; }
 
  private:
   void FusedTwoLayerColumn(const DotKernelCoeffs& cf, double* g, const double* n1, Index r, Index jb,
                            Index i0) const;
   KernelOptions opts_;
   KernelType type_;
-  const Matrix& A_;
-  const Matrix& B_;
+  ConstMatrixRef A_;
+  ConstMatrixRef B_;
   Vector nA_, nB_;  // squared row norms
 };
 
 // K(X, X), n×n, exactly symmetric (the upper triangle is computed and mirrored).
-Matrix Gram(const KernelOptions& opts, const Matrix& X);
+Matrix Gram(const KernelOptions& opts, ConstMatrixRef X);
 // K(A, B), n_A×n_B.
-Matrix CrossGram(const KernelOptions& opts, const Matrix& A, const Matrix& B);
+Matrix CrossGram(const KernelOptions& opts, ConstMatrixRef A, ConstMatrixRef B);
 // Which elementwise path Gram tiles take for these options in this build: "fused-avx512" (the
 // two-layer family on AVX-512), else VecMathPath() ("sleef-avx512", "sleef-avx2" or "scalar").
 const char* GramVectorPath(const KernelOptions& opts);

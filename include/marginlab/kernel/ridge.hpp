@@ -40,12 +40,23 @@ class KernelRidgePath {
   Matrix Fitted(double lambda) const;
   // ‖f_c‖²_H = β_cᵀ K β_c for each output column c: Σ_i λ_i (q_iᵀy_c)²/(λ_i+λ)².
   Vector RkhsNormSquared(double lambda) const;
+  // Gradient flow on the squared loss in the kernel (NTK) regime, from the same decomposition.
+  // With Y the residual y − f_0 at construction and τ = η t / n (t steps of size η on the mean
+  // loss (1/2n) Σ (f(x_i) − y_i)², linearized: Jacot et al.; Ji's notes §NTK), the outputs move by
+  //   in-sample:  f_t − f_0 = (I − e^{−τK}) Y = Q diag(1 − e^{−τλ_i}) QᵀY          (FlowFitted)
+  //   anywhere:   f_t(x) − f_0(x) = K(x, X) β(τ),  β(τ) = Q diag((1 − e^{−τλ_i})/λ_i) QᵀY
+  //                                                                               (FlowCoefficients)
+  // with (1 − e^{−τλ})/λ → τ as λ → 0; eigenvalues below 0 (rounding of a PSD kernel) count as 0.
+  // τ ≥ 0; τ = +∞ gives the minimum-norm interpolant (Coefficients(0)).
+  Matrix FlowCoefficients(double tau) const;
+  Matrix FlowFitted(double tau) const;
   const Vector& eigenvalues() const { return evals_; }
   double min_eigenvalue() const { return evals_.minCoeff(); }
   const std::string& eigen_method() const { return method_; }  // see symmetric_eigen.hpp
 
  private:
   Vector Filter(double lambda, int power) const;  // λ_i^power/(λ_i+λ) with the rcond rule
+  Vector FlowFilter(double tau, int power) const;  // (1 − e^{−τλ_i}) λ_i^(power−1)
   RidgePathOptions opts_;
   Matrix Q_;     // n×n eigenvectors
   Vector evals_;  // n eigenvalues, ascending

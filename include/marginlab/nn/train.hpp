@@ -17,6 +17,8 @@
 // time_limit seconds have passed, or when the loss becomes NaN (diverged).
 #pragma once
 
+#include <filesystem>
+
 #include <string>
 #include <vector>
 
@@ -128,5 +130,14 @@ ObjectiveEval EvalObjective(const TrainOptions& opts, const MlpShape& shape,
 std::vector<TrainSummary> Train(const TrainOptions& opts, const Dataset& train,
                                 const Dataset* test = nullptr,
                                 const std::vector<Weights<double>>& init = {});
+
+// The outcome of Train, shared by the CLI and the Python module (nn/train_outcome.cpp).
+// Throws FailedRunError when any trial diverged: "train: k of T trial(s) diverged (trial t: why);
+// a diverged run is a failure, not a result (nothing was saved)".
+void RequireNoDivergence(const std::vector<TrainSummary>& res);
+// Writes init/ and final/ of every trial with the objective they belong to (network_file.hpp):
+// the file `marginlab train --save` writes. `data` is the training data's spec ("" if unknown).
+void SaveTrainedNetworks(const std::filesystem::path& path, const std::vector<TrainSummary>& res,
+                         const TrainOptions& opts, const std::string& data);
 
 }  // namespace marginlab::nn

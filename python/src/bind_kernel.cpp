@@ -1,0 +1,137 @@
+// marginlab._core.kernel: closed-form kernels and Gram matrices (kernel/gram.hpp), the ridge
+// λ-path and the NTK-regime flow from one eigendecomposition (kernel/ridge.hpp), the kernel SVM
+// (kernel/kernel_svm.hpp), and empirical NTKs (kernel/nn_ntk.hpp, kernel/empirical_ntk.hpp).
+#include <memory>
+
+#include "convert.hpp"
+#include "marginlab/core/options.hpp"
+#include "marginlab/kernel/empirical_ntk.hpp"
+#include "marginlab/kernel/gram.hpp"
+#include "marginlab/kernel/kernel_svm.hpp"
+#include "marginlab/kernel/nn_ntk.hpp"
+#include "marginlab/kernel/ridge.hpp"
+#include "marginlab/nn/network.hpp"
+
+namespace marginlab::python {
+namespace {
+
+using kernel::KernelOptions;
+
+}  // namespace
+
+void RegisterKernel(py::module_& m) {
+  m.def("kernel_names", &kernel::KernelTypeNames, "The closed-form kernels gram() computes.");
+  m.attr("KERNEL_FIELDS") = FieldsDoc<KernelOptions>();
+
+  m.def("gram", [](py::handle X, py::handle Y, py::kwargs kw) {
+    const KernelOptions o = OptionsFrom<KernelOptions>(kw, "gram");
+    const MatrixView a = ViewMatrix(X, "X");
+    if (Y.is_none()) {
+      py::gil_scoped_release release;
+      return kernel::Gram(o, a.map);
+    }
+    const MatrixView b = ViewMatrix(Y, "Y", -1, a.map.cols());
+    py::gil_scoped_release release;
+    return kernel::CrossGram(o, a.map, b.map);
+  }, py::arg("X"), py::arg("Y") = py::none(),
+     ("The kernel matrix K[i, j] = k(X[i], Y[j]) (Y = None: X with itself, exactly symmetric).\n"
+      "X: n x d, Y: m x d (float64 in Fortran order is read in place; any other array is copied\n"
+      "once). Returns an n x m float64 array (Fortran order, not copied). Keyword options, the\n"
+      "CLI's gram flags and the TOML keys:\n" + FieldsDoc<KernelOptions>()).c_str());
+
+  py::class_<kernel::KernelRidgePath, std::shared_ptr<kernel::KernelRidgePath>>(m, "RidgePath",
+      "Kernel ridge regression for a whole path of λ, and the NTK-regime gradient flow, from one\n"
+      "eigendecomposition K = Q diag(λ_i) Qᵀ (LAPACK dsyevd, O(n³) once; O(n²k) per λ or time).\n"
+      "Ridge: β(λ) = (K + λI)⁻¹ Y (λ absolute, no factor n; λ = 0: the minimum-norm interpolant).\n"
+      "Flow: with Y = y − f_0, after t steps of size η on (1/2n)Σ(f − y)², τ = η t / n:\n"
+      "f_t(x) = f_0(x) + K(x, X) β_flow(τ), in-sample f_t − f_0 = (I − e^{−τK}) Y.")
+      .def(py::init([](py::handle K, py::handle Y, py::kwargs kw) {
+             const auto o = OptionsFrom<kernel::RidgePathOptions>(kw, "RidgePath");
+             Matrix k = CopyMatrix(K, "K");
+             if (k.rows() != k.cols()) ThrowValue("K: expected a square matrix, got " + std::to_string(k.rows()) + "x" + std::to_string(k.cols()));
+             py::array y = py::reinterpret_borrow<py::array>(py::module_::import("numpy").attr("asarray")(Y));
+             const bool vec = y.ndim() == 1;
+             Matrix yy = vec ? Matrix(CopyVector(Y, "Y", k.rows())) : CopyMatrix(Y, "Y", k.rows());
+             py::gil_scoped_release release;
+             return std::make_shared<kernel::KernelRidgePath>(k, yy, o);
+           }), py::arg("K"), py::arg("Y"),
+           "K: n x n symmetric kernel matrix; Y: n or n x k targets (copied once). Keyword: rcond.")
+      .def("coefficients", &kernel::KernelRidgePath::Coefficients, py::arg("lam"),
+           "β(λ), n x k: predictions at new points are K(X_new, X) @ β.")
+      .def("fitted", &kernel::KernelRidgePath::Fitted, py::arg("lam"), "In-sample K β(λ), n x k.")
+      .def("rkhs_norm_squared", &kernel::KernelRidgePath::RkhsNormSquared, py::arg("lam"),
+           "‖f‖²_H = βᵀKβ per output column.")
+      .def("flow_coefficients", &kernel::KernelRidgePath::FlowCoefficients, py::arg("tau"),
+           "β_flow(τ), n x k (τ = η t / n; τ = inf: the minimum-norm interpolant).")
+      .def("flow_fitted", &kernel::KernelRidgePath::FlowFitted, py::arg("tau"),
+           "In-sample f_t − f_0 = (I − e^{−τK}) Y, n x k.")
+      .def_property_readonly("eigenvalues", &kernel::KernelRidgePath::eigenvalues, "K's eigenvalues, ascending.")
+      .def_property_readonly("eigen_method", &kernel::KernelRidgePath::eigen_method);
+
+  m.def("kernel_svm", [](py::handle K, py::handle y, py::kwargs kw) {
+    const auto o = OptionsFrom<kernel::KernelSvmOptions>(kw, "kernel_svm");
+    Matrix k = CopyMatrix(K, "K");
+    if (k.rows() != k.cols()) ThrowValue("K: expected a square matrix");
+    Vector yy = CopyVector(y, "y", k.rows());
+    for (Index i = 0; i < yy.size(); ++i)
+      if (yy[i] != 1 && yy[i] != -1) ThrowValue("y: entry " + std::to_string(i) + " is " + std::to_string(yy[i]) + ", expected -1 or +1");
+    kernel::KernelSvmSummary s;
+    kernel::KernelSvmModel model;
+    {
+      py::gil_scoped_release release;
+      model = kernel::FitKernelSvm(k, yy, o, &s);
+    }
+    py::dict d;
+    d["beta"] = std::move(model.beta);
+    d["b"] = model.b;
+    d["support_vectors"] = s.support_vectors;
+    d["dual_objective"] = s.dual_objective;
+    d["termination"] = ToString(s.termination);
+    d["message"] = s.message;
+    return d;
+  }, py::arg("K"), py::arg("y"),
+     ("The kernel SVM on a precomputed kernel: f = Σ β_i K(x_i, ·) + b (C very large: the\n"
+      "hard-margin SVM). y in {-1, +1}. Returns a dict beta, b, support_vectors, dual_objective,\n"
+      "termination. Keyword options:\n" + FieldsDoc<kernel::KernelSvmOptions>()).c_str());
+
+  m.def("empirical_ntk", [](const py::sequence& weights, py::handle X1, py::handle X2, double output_scale,
+                            bool frozen_output, Index output) {
+    const nn::Network net = NetworkFrom(weights, output_scale, frozen_output);
+    const Matrix a = CopyMatrix(X1, "X1", -1, net.input_dim());
+    if (output < 0 || output >= net.output_dim())
+      ThrowValue("output: expected an output index in [0, " + std::to_string(net.output_dim()) + ")");
+    if (X2.is_none()) {
+      py::gil_scoped_release release;
+      return kernel::EmpiricalNtk(net, a, output);
+    }
+    const Matrix b = CopyMatrix(X2, "X2", -1, net.input_dim());
+    py::gil_scoped_release release;
+    return kernel::EmpiricalNtk(net, a, b, output);
+  }, py::arg("weights"), py::arg("X1"), py::arg("X2") = py::none(), py::arg("output_scale") = 1.0,
+     py::arg("frozen_output") = false, py::arg("output") = 0,
+     "The empirical NTK Θ(x, x′) = ⟨∂f(x)/∂Θ, ∂f(x′)/∂Θ⟩ of the bias-free ReLU network\n"
+     "f(x) = output_scale · W_q relu(… relu(W_1 x)), weights = [W_1, …, W_q] (W_k: m_k x m_{k−1}, the\n"
+     "layout of torch.nn.Linear.weight), at output `output`; a frozen output layer is not a\n"
+     "parameter. X1: n1 x d, X2: n2 x d (None: X1). Returns n1 x n2.");
+
+  m.def("monte_carlo_ntk", [](py::handle X1, py::handle X2, py::kwargs kw) {
+    const auto o = OptionsFrom<kernel::MonteCarloNtkOptions>(kw, "monte_carlo_ntk");
+    const Matrix a = CopyMatrix(X1, "X1");
+    const Matrix b = X2.is_none() ? a : CopyMatrix(X2, "X2", -1, a.cols());
+    kernel::MonteCarloNtk r;
+    {
+      py::gil_scoped_release release;
+      r = kernel::MonteCarloEmpiricalNtk(o, a, b);
+    }
+    py::dict d;
+    d["ntk_mean"] = std::move(r.ntk_mean);
+    d["ntk_stderr"] = std::move(r.ntk_stderr);
+    d["nngp_mean"] = std::move(r.nngp_mean);
+    d["nngp_stderr"] = std::move(r.nngp_stderr);
+    return d;
+  }, py::arg("X1"), py::arg("X2") = py::none(),
+     ("The empirical NTK averaged over random initializations, with standard errors (the closed\n"
+      "forms' Monte Carlo check). Keyword options:\n" + FieldsDoc<kernel::MonteCarloNtkOptions>()).c_str());
+}
+
+}  // namespace marginlab::python

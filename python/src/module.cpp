@@ -1,0 +1,87 @@
+// marginlab._core: the compiled half of `import marginlab` (pybind11). The pure-Python package
+// python/marginlab wraps it; see docs/python.md. One submodule per library module, registered
+// from its own file; the conversions and the Options ↔ kwargs rule are in convert.hpp.
+//
+// Errors: the library's exceptions become Python exceptions with the same message, all
+// subclasses of marginlab.Error (a RuntimeError): InputError (also a ValueError: bad input,
+// named), FailedRunError (a diverged or failed run), UnavailableError (a backend this build lacks),
+// InternalError (a bug). Bad arguments found by the binding itself are TypeError / ValueError
+// naming the argument. Long calls release the GIL.
+#include "convert.hpp"
+#include "marginlab/build_config.hpp"
+#include "marginlab/core/error.hpp"
+#include "marginlab/core/threads.hpp"
+
+namespace py = pybind11;
+using namespace marginlab;
+
+namespace {
+PyObject* g_error = nullptr;
+PyObject* g_input = nullptr;
+PyObject* g_failed = nullptr;
+PyObject* g_unavailable = nullptr;
+PyObject* g_internal = nullptr;
+
+PyObject* NewException(py::module_& m, const char* name, py::tuple bases, const char* doc) {
+  py::object cls = py::reinterpret_borrow<py::object>(reinterpret_cast<PyObject*>(&PyType_Type))(
+      name, bases, py::dict(py::arg("__module__") = "marginlab", py::arg("__doc__") = doc));
+  m.attr(name) = cls;
+  return cls.release().ptr();  // kept for the life of the process
+}
+}  // namespace
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "marginlab's C++ library (see the marginlab package for the documented API)";
+  m.attr("__version__") = MARGINLAB_VERSION_STRING;
+  g_error = NewException(m, "Error", py::make_tuple(py::handle(PyExc_RuntimeError)),
+                         "Any error raised by marginlab's library.");
+  py::handle err(g_error);
+  g_input = NewException(m, "InputError", py::make_tuple(err, py::handle(PyExc_ValueError)),
+                         "Bad input: the message names the argument, field or file and what was expected.");
+  g_failed = NewException(m, "FailedRunError", py::make_tuple(err),
+                          "A run that diverged or failed: a failure with its reason, never a result.");
+  g_unavailable = NewException(m, "UnavailableError", py::make_tuple(err),
+                               "A backend this build of marginlab does not include.");
+  g_internal = NewException(m, "InternalError", py::make_tuple(err), "A broken internal invariant (a bug).");
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const InputError& e) {
+      PyErr_SetString(g_input, e.what());
+    } catch (const FailedRunError& e) {
+      PyErr_SetString(g_failed, e.what());
+    } catch (const UnavailableError& e) {
+      PyErr_SetString(g_unavailable, e.what());
+    } catch (const InternalError& e) {
+      PyErr_SetString(g_internal, e.what());
+    } catch (const Error& e) {
+      PyErr_SetString(g_error, e.what());
+    }
+  });
+
+  m.def("set_threads", &SetNumThreads, py::arg("n"),
+        "Worker threads for marginlab's parallel loops (0 = all cores). Results do not depend on it.");
+  m.def("threads", &NumThreads, "The worker thread count in use.");
+  m.def("build_info", [] {
+    py::dict d;
+    d["version"] = MARGINLAB_VERSION_STRING;
+    d["openblas"] = static_cast<bool>(MARGINLAB_HAVE_OPENBLAS);
+    d["clp"] = static_cast<bool>(MARGINLAB_HAVE_CLP);
+    d["libsvm"] = static_cast<bool>(MARGINLAB_HAVE_LIBSVM);
+    d["sleef"] = static_cast<bool>(MARGINLAB_HAVE_SLEEF);
+    return d;
+  }, "What this build of the library contains.");
+
+  auto data = m.def_submodule("data", "data generators and readers");
+  python::RegisterData(data);
+  auto kernel = m.def_submodule("kernel", "kernels, Gram matrices and kernel predictors");
+  python::RegisterKernel(kernel);
+  auto nn = m.def_submodule("nn", "homogeneous ReLU networks: training, outputs, network files");
+  python::RegisterNn(nn);
+  auto margin = m.def_submodule("margin", "margins, the l1-SVM, certificates and global optima");
+  python::RegisterMargin(margin);
+  auto meanfield = m.def_submodule("meanfield", "the perturbed Wasserstein gradient flow");
+  python::RegisterMeanfield(meanfield);
+  auto experiment = m.def_submodule("experiment", "experiments: run a sweep into a results store");
+  python::RegisterExperiment(experiment);
+}
