@@ -22,16 +22,21 @@ py::list TwoLayerWeights(const margin::TwoLayerNet& net) {
 // X n×d and y ∈ {−1, +1}^n, the data every margin function takes.
 Dataset BinaryData(py::handle X, py::handle y) { return MakeDataset(X, y, "binary"); }
 
+// "lower_bound" when certified, else "lower_estimate" (the CLI's keys): an uncertified value is
+// never named a bound.
+const char* LowerKey(bool certified) { return certified ? "lower_bound" : "lower_estimate"; }
+
 py::dict CertificateDict(const margin::GapCertificate& c) {
   py::dict d;
   d["objective"] = c.objective;
   d["data_loss"] = c.data_loss;
-  d["lower_bound"] = c.lower_bound;
-  d["gap"] = c.gap;
+  d[LowerKey(c.certified)] = c.lower_bound;
+  d[c.certified ? "gap" : "gap_estimate"] = c.gap;
+  d["bracket"] = py::make_tuple(c.lower_bound, c.objective);
   d["certified"] = c.certified;
   d["oracle_mode"] = c.oracle_mode;
   d["oracle_value"] = c.oracle_value;
-  d["oracle_upper"] = c.oracle_upper;
+  if (c.certified) d["oracle_upper"] = c.oracle_upper;
   d["dual_scale"] = c.dual_scale;
   return d;
 }
@@ -63,8 +68,9 @@ void RegisterMargin(py::module_& m) {
     return CertificateDict(c);
   }, py::arg("weights"), py::arg("X"), py::arg("y"), py::arg("output_scale") = 1.0,
      ("How far the two-layer net is from the global minimum of L(Θ) = (1/n)Σ ℓ(y_i f(x_i)) + λ‖Θ‖²:\n"
-      "a dual lower bound on min L and the gap L(Θ) − bound. `certified` says whether the bound is\n"
-      "proven (an exact or branch-and-bound oracle); otherwise lower_bound and gap are estimates.\n"
+      "a dual lower end of min L and the gap L(Θ) − that end. Certified (an exact or branch-and-\n"
+      "bound oracle): keys lower_bound and gap; otherwise lower_estimate and gap_estimate, never\n"
+      "called bounds. Also objective, data_loss, bracket, certified, oracle_mode, dual_scale.\n"
       "The `marginlab certify` numbers, bit for bit. Keyword options:\n" + FieldsDoc<margin::CertifyOptions>()).c_str());
 
   m.def("global_optimum", [](py::handle X, py::handle y, py::kwargs kw) {
@@ -76,8 +82,9 @@ void RegisterMargin(py::module_& m) {
       r = margin::GlobalOptimum(ds.X, ds.y, o);
     }
     py::dict d;
-    d["lower"] = r.lower;
-    d["upper"] = r.upper;
+    d["objective"] = r.upper;
+    d[LowerKey(r.certified)] = r.lower;
+    d["bracket"] = py::make_tuple(r.lower, r.upper);
     d["certified"] = r.certified;
     d["oracle_mode"] = r.oracle_mode;
     d["weights"] = TwoLayerWeights(r.network);
@@ -91,9 +98,8 @@ void RegisterMargin(py::module_& m) {
     return d;
   }, py::arg("X"), py::arg("y"),
      ("Θ_λ: the global minimum of L(Θ) over two-layer nets of any width (its convex measure\n"
-      "formulation, by column generation), as a bracket [lower, upper] on min L (lower is an\n"
-      "estimate unless `certified`) and the balanced network attaining `upper` (weights,\n"
-      "output_scale). Keyword options (as certify):\n" + FieldsDoc<margin::CertifyOptions>()).c_str());
+      "formulation, by column generation): objective (min L's upper end, attained by the balanced\n"
+      "network weights/output_scale), lower_bound (certified) or lower_estimate, bracket. Keyword options (as certify):\n" + FieldsDoc<margin::CertifyOptions>()).c_str());
 
   m.def("l1svm", [](py::handle X, py::handle y, py::kwargs kw) {
     const auto o = OptionsFrom<margin::L1SvmOptions>(kw, "l1svm");
@@ -108,7 +114,8 @@ void RegisterMargin(py::module_& m) {
     }
     py::dict d;
     d["gamma_lo"] = r.gamma_lo;
-    d["gamma_hi"] = r.gamma_hi;
+    d[r.certified ? "upper_bound" : "upper_estimate"] = r.gamma_hi;  // as `margin l1svm --json`
+    d["bracket"] = py::make_tuple(r.gamma_lo, r.gamma_hi);
     d["certified"] = r.certified;
     d["oracle_mode"] = r.oracle_mode;
     d["directions"] = std::move(r.directions);
@@ -122,8 +129,7 @@ void RegisterMargin(py::module_& m) {
   }, py::arg("X"), py::arg("y"),
      ("The l1-SVM over ReLU features: γ* = max over ‖a‖₁ ≤ 1 of min_i y_i Σ_j a_j relu(ū_j·x_i), the\n"
       "max-margin two-layer net's normalized margin (times 2: Wei et al. Thm 3.3). gamma_lo is\n"
-      "attained by the returned network; gamma_hi bounds γ* when `certified`, else it is an\n"
-      "estimate. Keyword options:\n" + FieldsDoc<margin::L1SvmOptions>()).c_str());
+      "attained by the returned network; upper_bound (certified) or upper_estimate is the other end. Keyword options:\n" + FieldsDoc<margin::L1SvmOptions>()).c_str());
 }
 
 }  // namespace marginlab::python

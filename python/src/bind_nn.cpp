@@ -127,7 +127,7 @@ void RegisterNn(py::module_& m) {
   }, py::arg("weights"), py::arg("X"), py::arg("output_scale") = 1.0, py::arg("frozen_output") = false,
      "f(X) = output_scale · W_q relu(… relu(W_1 Xᵀ)), n x l.");
 
-  m.def("load_network", [](const std::string& path, const std::string& key, long trial) {
+  m.def("load_network", [](const std::filesystem::path& path, const std::string& key, long trial) {
     const nn::NetworkFile file = nn::NetworkFile::Read(path);
     nn::Network net = file.Load(key, trial);
     py::dict d;

@@ -72,6 +72,14 @@ PYBIND11_MODULE(_core, m) {
     return d;
   }, "What this build of the library contains.");
 
+  m.def("_array_info", [](py::handle X) {
+    const python::MatrixView v = python::ViewMatrix(X, "X", -1, -1, true);
+    py::dict d;
+    d["address"] = reinterpret_cast<std::uintptr_t>(v.map.data());
+    d["copied"] = v.copied;
+    return d;
+  }, py::arg("X"), "For tests: the address a 2-D input is read from, and whether it was copied.");
+
   auto data = m.def_submodule("data", "data generators and readers");
   python::RegisterData(data);
   auto kernel = m.def_submodule("kernel", "kernels, Gram matrices and kernel predictors");

@@ -67,7 +67,10 @@ def _analyze(res, fig_dir, stem, source):
         ws = [w for w in widths if data[w]]
         a.plot(ws, [np.mean(data[w]) for w in ws], "o-", color=color, label="GD nets (mean)")
         a.fill_between(ws, [np.min(data[w]) for w in ws], [np.max(data[w]) for w in ws], color=color, alpha=0.2, lw=0)
-        a.set_xscale("log", base=2)
+        if ws:  # a log axis without data fails to draw (matplotlib ≥ 3.10)
+            a.set_xscale("log", base=2)
+        else:
+            a.text(0.5, 0.5, "no trial fits the training data", ha="center", va="center", transform=a.transAxes)
         a.set_xlabel("hidden units")
         a.set_title(label)
     opt = {w: [r.final("opt_margin") for r in fit[w] if math.isfinite(r.final("opt_margin"))] for w in widths}
