@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Global optima on wei-d: marginlab's column generation against a fixed-dictionary HiGHS LP.
 
 What it measures, on the wei-d data (Wei et al. eq. 2.1; spec wei-d:d=D,n=N,seed=1),
@@ -34,7 +34,7 @@ Output: bench/results/<machine>-global_optima.json and .md, machine = $MARGINLAB
 or `hostname -s`.
 
 Usage:
-  /usr/bin/python3 bench/global_optima_bench.py [--quick] [--timeout-scale S] [--budget SEC]
+  .venv/bin/python bench/global_optima_bench.py [--quick] [--timeout-scale S] [--budget SEC]
       [--marginlab build/marginlab] [--machine NAME] [--out-dir bench/results]
   --quick            n = 200 only
   --timeout-scale S  multiply every per-case timeout (and HiGHS' time_limit) by S
@@ -259,7 +259,7 @@ def main():
                            check=True, capture_output=True, cwd=ROOT)
             tl = min(time_limit, max(5.0, timeout - 30 * ts))
             rec["highs_time_limit_s"] = tl
-            cmd = ["/usr/bin/python3", os.path.abspath(__file__), "--peer", ddir, "--time-limit", str(tl)]
+            cmd = [sys.executable, os.path.abspath(__file__), "--peer", ddir, "--time-limit", str(tl)]
         rec["command"] = " ".join(cmd).replace(frozen, meta["marginlab_path"].split()[0])
         status, wall, out, err = run_case(cmd, timeout)
         rec["status"], rec["wall_seconds"] = status, wall

@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """numpy peer of bench/kernel_gram_bench.cpp: the same NTK Gram formula, vectorized numpy.
 
 K = (rw² + ru²)(π − θ) G/(2π) + ru² s/(2π), G = X Xᵀ (OpenBLAS GEMM), s = sqrt(max(n n′ − G², 0)),

@@ -1,10 +1,10 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """PyTorch peer of bench/nn_step_bench.cpp: one full-batch GD step of the two-layer
 ReLU net f(x) = W2 relu(W1 x) on the logistic loss + lambda ||Theta||^2 (forward,
 loss, autograd backward, in-place update), the same shapes, dtypes and thread
 counts; batched trials (T = 20) with torch.bmm. Prints one JSON object per line.
 
-Run with Debian's python3 (/usr/bin/python3), e.g. bench/run_nn_bench.sh, one process per
+Run with the project's .venv/bin/python, e.g. bench/run_nn_bench.sh, one process per
 thread count: `OPENBLAS_NUM_THREADS=N OMP_NUM_THREADS=N nn_step_torch.py --threads N [KEY ...]`.
 Debian's torch does its matrix products in OpenBLAS (libopenblas0-pthread), whose thread
 pool ignores torch.set_num_threads: without OPENBLAS_NUM_THREADS=1 a "1-thread" torch step

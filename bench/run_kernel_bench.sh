@@ -36,13 +36,13 @@ for stage in $STAGES; do
   case "$stage" in
     gram)
       run gram 'BM_(Gram|CrossGram|GemmOnly)/'
-      OPENBLAS_NUM_THREADS="$KERNEL_BENCH_THREADS" /usr/bin/python3 "$ROOT/bench/kernel_gram_numpy.py" \
+      OPENBLAS_NUM_THREADS="$KERNEL_BENCH_THREADS" "$ROOT/.venv/bin/python" "$ROOT/bench/kernel_gram_numpy.py" \
         > "$RAW-numpy.jsonl.tmp"
       mv "$RAW-numpy.jsonl.tmp" "$RAW-numpy.jsonl" ;;
     gram-warm)  # the same, with glibc keeping freed memory in the process (no first-touch faults)
       (export GLIBC_TUNABLES="$WARM_HEAP"
        run gram-warm 'BM_(Gram|CrossGram)/'
-       OPENBLAS_NUM_THREADS="$KERNEL_BENCH_THREADS" /usr/bin/python3 "$ROOT/bench/kernel_gram_numpy.py" \
+       OPENBLAS_NUM_THREADS="$KERNEL_BENCH_THREADS" "$ROOT/.venv/bin/python" "$ROOT/bench/kernel_gram_numpy.py" \
          > "$RAW-numpy-warm.jsonl.tmp"
        mv "$RAW-numpy-warm.jsonl.tmp" "$RAW-numpy-warm.jsonl") ;;
     cholesky) run cholesky 'BM_(Cholesky|Dpotrf)/' ;;
@@ -53,7 +53,7 @@ for stage in $STAGES; do
   esac
 done
 
-/usr/bin/python3 - "$RAW" "$OUT/$MACHINE-kernel" "$MACHINE" "$WARM_HEAP" <<'PY'
+"$ROOT/.venv/bin/python" - "$RAW" "$OUT/$MACHINE-kernel" "$MACHINE" "$WARM_HEAP" <<'PY'
 import json, os, re, subprocess, sys, time
 raw, out, machine, warm_heap = sys.argv[1:5]
 def bench(stage):

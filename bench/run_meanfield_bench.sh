@@ -17,7 +17,7 @@ LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
   --benchmark_out_format=json >/dev/null
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
 
-/usr/bin/python3 - "$TMP/mf.json" "$OUT/$MACHINE-meanfield_step" "$MACHINE" "$LOAD_BEFORE" "$LOAD_AFTER" <<'PY'
+"$ROOT/.venv/bin/python" - "$TMP/mf.json" "$OUT/$MACHINE-meanfield_step" "$MACHINE" "$LOAD_BEFORE" "$LOAD_AFTER" <<'PY'
 import json, platform, re, subprocess, sys, time
 src, out, machine, load_before, load_after = sys.argv[1:6]
 raw = json.load(open(src))

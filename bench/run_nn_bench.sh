@@ -25,11 +25,11 @@ for rep in 1 2; do
   : > "$TMP/torch$rep.jsonl"
   for th in 1 2; do  # OpenBLAS's pool ignores torch.set_num_threads: pin it per process
     OPENBLAS_NUM_THREADS=$th OMP_NUM_THREADS=$th \
-      /usr/bin/python3 "$ROOT/bench/nn_step_torch.py" --threads $th >> "$TMP/torch$rep.jsonl"
+      "$ROOT/.venv/bin/python" "$ROOT/bench/nn_step_torch.py" --threads $th >> "$TMP/torch$rep.jsonl"
   done
 done
 
-/usr/bin/python3 - "$TMP" "$OUT/$MACHINE-nn_step" "$MACHINE" <<'PY'
+"$ROOT/.venv/bin/python" - "$TMP" "$OUT/$MACHINE-nn_step" "$MACHINE" <<'PY'
 import json, os, platform, re, subprocess, sys, time
 tmp, out, machine = sys.argv[1:4]
 ours, gemm, torch_steps, meta = {}, {}, {}, None

@@ -13,10 +13,10 @@ start=$(now)
 for seed in "${SEEDS[@]}"; do for d in 8 16 32 64; do for n in 25 50 100 200 400 800 1600 3200 6400; do
   s=$(now)
   l1=$("$ML" margin l1svm --data "wei-d:d=$d,n=$n,seed=$seed" --json |
-       /usr/bin/python3 -c "import sys,json; j=json.load(sys.stdin); print(round(j['value'],6), j['rounds'], j['termination'])")
+       "$ROOT/.venv/bin/python" -c "import sys,json; j=json.load(sys.stdin); print(round(j['value'],6), j['rounds'], j['termination'])")
   m=$(now)
   th=$("$ML" certify --global --data "wei-d:d=$d,n=$n,seed=$seed" --lambda 1e-4 --json |
-       /usr/bin/python3 -c "import sys,json; j=json.load(sys.stdin)['global']; print(j['objective'], j['rounds'], j['termination'])")
+       "$ROOT/.venv/bin/python" -c "import sys,json; j=json.load(sys.stdin)['global']; print(j['objective'], j['rounds'], j['termination'])")
   e=$(now)
   printf '%s %s %s l1 [%s] %.2f s  theta [%s] %.2f s\n' "$seed" "$d" "$n" "$l1" "$(echo "$m - $s" | bc)" "$th" "$(echo "$e - $m" | bc)"
 done; done; done

@@ -1,12 +1,12 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Coefficients of the arctangent polynomial in include/marginlab/kernel/fast_angle.hpp.
 
 atan q = q + q z P(z), z = q², |q| <= tan(pi/8); P (degree 10) is the Chebyshev interpolant of
 (atan(sqrt z)/sqrt z - 1)/z on [0, tan^2(pi/8)], computed in 50-digit arithmetic with mpmath
-(Debian's python3-mpmath). Prints the coefficients, highest degree first, as the header's
+(mpmath, in the project's .venv). Prints the coefficients, highest degree first, as the header's
 Horner steps use them, and the interpolation error.
 
-    /usr/bin/python3 scripts/gen_atan_poly.py
+    .venv/bin/python scripts/gen_atan_poly.py
 """
 import mpmath as mp
 

@@ -1,6 +1,6 @@
 // `marginlab report DIR`: figures, report.md, report.html and summary.json for a results
-// folder, drawn by the Python package python/marginlab (matplotlib) run with Debian's
-// /usr/bin/python3 (MARGINLAB_PYTHON at configure time).
+// folder, drawn by the Python package python/marginlab (matplotlib) run with the project's
+// virtual environment's interpreter, .venv/bin/python (MARGINLAB_PYTHON at configure time).
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,8 +21,9 @@ void RunPythonReport(const std::string& dir) {
   ML_REQUIRE(fs::exists(fs::path(dir) / "results.sqlite"))
       << dir << ": no results.sqlite here (run `marginlab run` first)";
   const std::string python = MARGINLAB_PYTHON_EXECUTABLE;
-  ML_REQUIRE(fs::exists(python)) << python << " not found: the report needs Debian's python3 with "
-                                 << "matplotlib (scripts/setup installs them)";
+  ML_REQUIRE(fs::exists(python)) << python << " not found: the report needs a Python with numpy and "
+                                 << "matplotlib (scripts/setup makes the project's .venv; another "
+                                 << "interpreter: configure with -DMARGINLAB_PYTHON=...)";
   const std::string pythonpath = (DataDir() / "python").string();
   const char* old = std::getenv("PYTHONPATH");
   const std::string env = pythonpath + (old && *old ? ":" + std::string(old) : "");

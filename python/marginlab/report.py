@@ -2,7 +2,7 @@
 folder. Each experiment has an analysis module marginlab.analyses.<name> (dashes become
 underscores) with `analyze(results, fig_dir) -> Analysis`.
 
-Usage: /usr/bin/python3 -m marginlab.report DIR
+Usage: .venv/bin/python -m marginlab.report DIR
 """
 import html
 import importlib

@@ -25,7 +25,7 @@ def mean_ci(values, level=0.95, n_boot=None):
         return math.nan, (math.nan, math.nan)
     if a.size == 1:
         return float(a[0]), (math.nan, math.nan)
-    from scipy import stats as _st  # Debian's python3-scipy (scripts/setup)
+    from scipy import stats as _st  # scipy, in the project's .venv (scripts/setup)
     half = float(_st.t.ppf((1 + level) / 2, a.size - 1)) * float(a.std(ddof=1)) / math.sqrt(a.size)
     return float(a.mean()), (float(a.mean() - half), float(a.mean() + half))
 

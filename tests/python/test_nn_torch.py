@@ -6,7 +6,7 @@
 - a 500-step full-batch GD trajectory of a two-layer net from a saved initialization
   (`marginlab train --init-from ... --save ...`) against the same 500 steps done in
   PyTorch, to 1e-9 relative.
-Skipped when /usr/bin/python3 cannot import torch.
+Skipped when the interpreter cannot import torch (.venv has torch 2.13.0).
 """
 import itertools
 import json
