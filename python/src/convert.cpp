@@ -258,7 +258,10 @@ ParamMap ParamsFrom(const py::dict& kwargs, const std::string& context) {
     } else if (py::isinstance<py::str>(v)) {
       text = v.cast<std::string>();
     } else if (py::hasattr(v, "__iter__")) {
-      for (double x : detail::FromPython<std::vector<double>>(v, what)) text += (text.empty() ? "" : ";") + FormatDouble(x);
+      for (double x : detail::FromPython<std::vector<double>>(v, what)) {
+        if (!text.empty()) text += ';';
+        text += FormatDouble(x);
+      }
     } else {
       ThrowType(what + ": expected a number, string, bool or list, got " + detail::TypeNameOf(v));
     }
