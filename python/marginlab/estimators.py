@@ -14,9 +14,14 @@ the net's L(Θ) = (1/n) Σ ℓ(y_i f(x_i)) + lam ‖Θ‖²; NTKRidge's `alpha` 
 The classifiers are binary: two classes, any labels (mapped to -1/+1 in the order of classes_).
 """
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+
+try:
+    from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+    from sklearn.utils.multiclass import check_classification_targets
+    from sklearn.utils.validation import check_is_fitted, validate_data
+except ImportError as e:  # the rest of marginlab works without scikit-learn
+    raise ImportError("marginlab.estimators needs scikit-learn >= 1.6 (pip install scikit-learn, or "
+                      "pip install marginlab[sklearn])") from e
 
 from . import kernel as _kernel
 from . import margin as _margin
@@ -122,10 +127,14 @@ class NTKRidge(_KernelParams, RegressorMixin, BaseEstimator):
     """Kernel ridge regression with a marginlab closed-form kernel (default: the two-layer NTK):
     f = K(·, X) β, β = (K + alpha I)⁻¹ y — scikit-learn's KernelRidge(kernel="precomputed") on
     marginlab's Gram, from one eigendecomposition of K, so that predict_path() gives a whole
-    alpha path at O(n²) per value. y: n or n x k.
+    alpha path at O(n²) per value after one eigendecomposition. y: n or n x k.
+
+    fit() solves (K + alpha I) β = y by one Cholesky factorization (alpha = 0, or a K + alpha I that
+    is not numerically positive definite: the eigendecomposition's minimum-norm solution);
+    predict_path() eigendecomposes K once, on first use.
 
     Parameters: alpha (λ, absolute), and the kernel's (kernel.gram's keywords): kernel, rw, ru,
-    depth, w_std, b_std, parameterization, width. Fitted: X_fit_, dual_coef_, eigenvalues_."""
+    depth, w_std, b_std, parameterization, width. Fitted: X_fit_, dual_coef_."""
 
     def __init__(self, alpha=1e-3, kernel="ntk", rw=1.0, ru=1.0, depth=2, w_std=1.0, b_std=0.0,
                  parameterization="ntk", width=1024):
@@ -146,9 +155,14 @@ class NTKRidge(_KernelParams, RegressorMixin, BaseEstimator):
         self.X_fit_ = X
         self._y_fit = y
         self._path = None
-        path = self._decomposition()
-        self.eigenvalues_ = path.eigenvalues
-        coef = path.coefficients(float(self.alpha))
+        K = self._gram(X)
+        try:
+            coef = _kernel.ridge_solve(K, y, float(self.alpha)) if self.alpha > 0 else None
+        except ValueError:  # not numerically positive definite
+            coef = None
+        if coef is None:
+            self._path = _kernel.RidgePath(K, y)
+            coef = self._path.coefficients(float(self.alpha))
         self.dual_coef_ = coef[:, 0] if np.ndim(y) == 1 else coef
         return self
 

@@ -112,6 +112,14 @@ def test_ntk_ridge_agrees_with_sklearn_kernel_ridge(data):
         ref = KernelRidge(alpha=alpha, kernel="precomputed").fit(K, yr)
         scale = np.max(np.abs(ref.predict(Kt)))
         assert np.max(np.abs(ours.predict(Xt) - ref.predict(Kt))) <= 1e-10 * max(scale, 1), alpha
+    K = ml.kernel.gram(data.X)
+    chol = ml.kernel.ridge_solve(K, yr, 1e-3)[:, 0]               # one Cholesky
+    eig = ml.kernel.RidgePath(K, yr).coefficients(1e-3)[:, 0]     # the eigendecomposition
+    assert np.max(np.abs(chol - eig)) <= 1e-9 * np.max(np.abs(eig))
+    with pytest.raises(ValueError, match=r"^lam: expected a finite value > 0"):
+        ml.kernel.ridge_solve(K, yr, 0.0)
+    interp = ml.estimators.NTKRidge(alpha=0.0).fit(data.X, yr)   # λ = 0: the minimum-norm interpolant
+    assert np.max(np.abs(interp.predict(data.X) - yr)) <= 1e-6
     path = ours.predict_path(Xt, [1e-6, 1e-3, 1.0])
     assert path.shape == (3, 20)
     assert np.allclose(path[2], ours.predict(Xt), rtol=0, atol=1e-12)
@@ -269,3 +277,16 @@ def test_experiment_run_load_records_dataframe_and_report(cli, tmp_path):
         ml.experiment.run("no-such-experiment")
     with pytest.raises(FileNotFoundError, match="no results.sqlite"):
         ml.experiment.load(tmp_path)
+
+
+def test_concurrent_calls_from_python_threads_give_the_serial_results(data):
+    from concurrent.futures import ThreadPoolExecutor
+
+    X = ml.data.load("teacher:d=30,n=700,seed=4").X
+    serial = [ml.kernel.gram(X, kernel=k) for k in ("ntk", "relu", "arccos0", "ntk")]
+    trained = ml.nn.train(data.X, data.y, width=32, steps=100)[0]["final"]
+    with ThreadPoolExecutor(4) as pool:
+        grams = list(pool.map(lambda k: ml.kernel.gram(X, kernel=k), ("ntk", "relu", "arccos0", "ntk")))
+        nets = list(pool.map(lambda _: ml.nn.train(data.X, data.y, width=32, steps=100)[0]["final"], range(3)))
+    assert all(np.array_equal(a, b) for a, b in zip(grams, serial))
+    assert all(np.array_equal(a, b) for net in nets for a, b in zip(net, trained))

@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['KERNEL_FIELDS', 'RidgePath', 'empirical_ntk', 'gram', 'kernel_names', 'kernel_svm', 'monte_carlo_ntk']
+__all__: list[str] = ['KERNEL_FIELDS', 'RidgePath', 'empirical_ntk', 'gram', 'kernel_names', 'kernel_svm', 'monte_carlo_ntk', 'ridge_solve']
 class RidgePath:
     """
     Kernel ridge regression for a whole path of λ, and the NTK-regime gradient flow, from one
@@ -97,5 +97,11 @@ def monte_carlo_ntk(X1: typing.Any, X2: typing.Any = None, **kwargs) -> dict:
         rw (float, default 1): two-layer: std of the output weights
         ru (float, default 1): two-layer: std of the hidden weights
         w_std (float, default 1): mlp: W_std
+    """
+def ridge_solve(K: typing.Any, Y: typing.Any, lam: typing.SupportsFloat | typing.SupportsIndex) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]"]:
+    """
+    β = (K + lam I)⁻¹ Y by one Cholesky factorization (O(n³/3): the fast way to one λ; RidgePath
+    for many). K: n x n, Y: n or n x k. Returns n x k. marginlab.InputError when K + lam I is not
+    numerically positive definite.
     """
 KERNEL_FIELDS: str = '    kernel (string, default ntk): ntk | relu | arccos0 | arccos1 | hinf | deep-ntk | deep-nngp\n    rw (float, default 1): ntk: std r_w of the output weights\n    ru (float, default 1): ntk, relu: std r_u of the hidden weights\n    depth (int, default 2): deep kernels: number of Dense layers (2 = one hidden layer)\n    w_std (float, default 1): deep kernels: neural-tangents W_std\n    b_std (float, default 0): deep kernels: neural-tangents b_std (0 = no bias)\n    parameterization (string, default ntk): deep kernels: ntk | standard\n    width (int, default 1024): deep kernels, standard parameterization: hidden width (fan-in)\n'
