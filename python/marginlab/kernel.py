@@ -22,6 +22,7 @@ from ._core import kernel as _k
 gram = _k.gram
 RidgePath = _k.RidgePath
 ridge_solve = _k.ridge_solve
+fit = _k.fit
 kernel_svm = _k.kernel_svm
 empirical_ntk = _k.empirical_ntk
 monte_carlo_ntk = _k.monte_carlo_ntk

@@ -18,6 +18,7 @@ TRAIN_FIELDS = _nn.TRAIN_FIELDS
 objective = _nn.objective
 outputs = _nn.outputs
 load_network = _nn.load_network
+save_network = _nn.save_network
 
 
 def train(X, y, X_test=None, y_test=None, *, init=None, save=None, data="", **options):

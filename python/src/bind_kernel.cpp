@@ -1,13 +1,16 @@
 // marginlab._core.kernel: closed-form kernels and Gram matrices (kernel/gram.hpp), the ridge
 // λ-path and the NTK-regime flow from one eigendecomposition (kernel/ridge.hpp), the kernel SVM
 // (kernel/kernel_svm.hpp), and empirical NTKs (kernel/nn_ntk.hpp, kernel/empirical_ntk.hpp).
+#include <cmath>
 #include <memory>
+#include <optional>
 
 #include "convert.hpp"
 #include "marginlab/core/options.hpp"
 #include "marginlab/kernel/dense_cholesky.hpp"
 #include "marginlab/kernel/empirical_ntk.hpp"
 #include "marginlab/kernel/gram.hpp"
+#include "marginlab/kernel/kernel_fit.hpp"
 #include "marginlab/kernel/kernel_svm.hpp"
 #include "marginlab/kernel/nn_ntk.hpp"
 #include "marginlab/kernel/ridge.hpp"
@@ -17,6 +20,52 @@ namespace marginlab::python {
 namespace {
 
 using kernel::KernelOptions;
+
+// kernel.fit's keywords, as `marginlab kernel fit`'s flags: the kernel's, predictor and
+// multiclass, lambdas (or lambda_), the SVM's C and bias, Falkon's centers, tol, max_iterations
+// and seed, and the logistic Newton's tol and max_iterations as logistic_tol, logistic_max_iterations.
+const std::vector<std::string> kSvmFields{"C", "bias"};
+const std::vector<std::string> kFalkonFields{"centers", "tol", "max_iterations", "seed"};
+const std::vector<std::string> kLogisticFields{"tol", "max_iterations"};
+
+kernel::KernelFitOptions FitOptionsFrom(const py::dict& given) {
+  const std::string ctx = "fit";
+  const py::dict kw = KeywordNames(given, ctx);
+  kernel::KernelFitOptions o;
+  std::vector<std::string> known{"lambdas", "lambda"};
+  SetFields(kw, ctx, o.kernel, known);
+  SetFields(kw, ctx, o, known);
+  SetFields(kw, ctx, o.svm, known, "", &kSvmFields);
+  SetFields(kw, ctx, o.falkon, known, "", &kFalkonFields);
+  SetFields(kw, ctx, o.logistic, known, "logistic_", &kLogisticFields);
+  RefuseUnknown(kw, known, ctx);
+  if (kw.contains("lambdas") && kw.contains("lambda")) ThrowType("fit(): give lambdas or lambda_, not both");
+  if (kw.contains("lambdas")) o.lambdas = detail::FromPython<std::vector<double>>(kw["lambdas"], "fit: lambdas");
+  if (kw.contains("lambda")) o.lambdas = {detail::FromPython<double>(kw["lambda"], "fit: lambda")};
+  if (o.lambdas.empty()) ThrowValue("fit: lambdas: expected at least one value");
+  for (double lam : o.lambdas)
+    if (!(lam >= 0) || !std::isfinite(lam)) ThrowValue("fit: lambdas: expected finite values >= 0, got " + std::to_string(lam));
+  for (const auto& name : kFalkonFields)  // as the CLI: a flag the chosen predictor does not use is an error
+    if (o.predictor != "falkon" && kw.contains(name))
+      ThrowValue("fit: " + name + " is only used with predictor='falkon' (got '" + o.predictor +
+                 "'; the logistic Newton's are logistic_tol and logistic_max_iterations)");
+  for (const auto& name : kLogisticFields)
+    if (o.predictor != "logistic" && kw.contains("logistic_" + name))
+      ThrowValue("fit: logistic_" + name + " is only used with predictor='logistic' (got '" + o.predictor + "')");
+  ValidateFor(o.kernel, ctx);
+  ValidateFor(o, ctx);
+  ValidateFor(o.svm, ctx);
+  ValidateFor(o.logistic, ctx);
+  return o;
+}
+
+py::dict MetricsDict(const nn::PredictionMetrics& m) {
+  py::dict d;
+  d["error"] = m.error;
+  d["mse"] = m.mse;
+  d["truncated_mse"] = m.truncated_mse;
+  return d;
+}
 
 }  // namespace
 
@@ -68,6 +117,52 @@ void RegisterKernel(py::module_& m) {
            "In-sample f_t − f_0 = (I − e^{−τK}) Y, n x k.")
       .def_property_readonly("eigenvalues", &kernel::KernelRidgePath::eigenvalues, "K's eigenvalues, ascending.")
       .def_property_readonly("eigen_method", &kernel::KernelRidgePath::eigen_method);
+
+  m.def("fit", [](py::handle X, py::handle y, py::handle X_test, py::handle y_test, py::kwargs kw) {
+    const kernel::KernelFitOptions o = FitOptionsFrom(kw);
+    const Dataset train = MakeDataset(X, y);
+    std::optional<Dataset> test;
+    if (X_test.is_none() != y_test.is_none()) ThrowValue("X_test and y_test: give both or neither");
+    if (!X_test.is_none()) {
+      test = MakeDataset(X_test, y_test, "", "X_test", "y_test");
+      if (test->d() != train.d())
+        ThrowValue("X_test: expected " + std::to_string(train.d()) + " columns (as X), got " + std::to_string(test->d()));
+    }
+    kernel::KernelFitSummary s;
+    {
+      py::gil_scoped_release release;
+      s = kernel::FitKernelPredictors(o, train, test ? &*test : nullptr);
+    }
+    py::list fits;
+    for (auto& f : s.fits) {
+      py::dict d;
+      d["lambda"] = f.lambda;
+      d["coefficients"] = std::move(f.B);
+      d["bias"] = std::move(f.bias);
+      d["solver"] = f.solver;
+      d["train"] = MetricsDict(f.train);
+      d["test"] = MetricsDict(f.test);
+      d["rkhs_norm"] = f.rkhs_norm;
+      d["rkhs_normalized_margin"] = f.rkhs_normalized_margin;
+      fits.append(d);
+    }
+    py::dict d;
+    d["fits"] = fits;
+    d["outputs"] = s.outputs;
+    d["test_scores"] = test ? py::cast(std::move(s.test_scores)) : py::none();
+    d["gram_seconds"] = s.gram_seconds;
+    d["fit_seconds"] = s.fit_seconds;
+    d["predict_seconds"] = s.predict_seconds;
+    return d;
+  }, py::arg("X"), py::arg("y"), py::arg("X_test") = py::none(), py::arg("y_test") = py::none(),
+     ("The kernel predictors of `marginlab kernel fit`, the same numbers: predictor = interp | ridge |\n"
+      "logistic | svm | falkon for each λ of `lambdas` (or lambda_), on X (n x d), y (n: -1/+1,\n"
+      "class indices or reals), with test metrics on X_test, y_test. Returns a dict: fits (one per λ:\n"
+      "lambda, coefficients n x k, bias, solver, train/test metrics (error, mse, truncated_mse),\n"
+      "rkhs_norm, rkhs_normalized_margin), outputs k, test_scores (n_test x k·len(fits), biases\n"
+      "added), seconds. Keywords: the kernel's (KERNEL_FIELDS), predictor, multiclass, lambdas, C and\n"
+      "bias (svm), centers, tol, max_iterations, seed (falkon), logistic_tol,\n"
+      "logistic_max_iterations (logistic).\n" + FieldsDoc<kernel::KernelFitOptions>()).c_str());
 
   m.def("ridge_solve", [](py::handle K, py::handle Y, double lam) {
     Matrix k = CopyMatrix(K, "K");

@@ -1,7 +1,10 @@
 // marginlab._core.nn: training (nn/train.hpp), the objective and its gradient, network outputs
 // (nn/network.hpp) and network files (nn/network_file.hpp).
+#include <cmath>
+
 #include "convert.hpp"
 #include "marginlab/core/options.hpp"
+#include "marginlab/nn/loss.hpp"
 #include "marginlab/nn/network_file.hpp"
 #include "marginlab/nn/train.hpp"
 
@@ -126,6 +129,44 @@ void RegisterNn(py::module_& m) {
     return net.Outputs(x);
   }, py::arg("weights"), py::arg("X"), py::arg("output_scale") = 1.0, py::arg("frozen_output") = false,
      "f(X) = output_scale · W_q relu(… relu(W_1 Xᵀ)), n x l.");
+
+  m.def("save_network", [](const std::filesystem::path& path, const py::sequence& weights, double output_scale,
+                           bool frozen_output, py::handle objective, const std::string& key) {
+    nn::Network net = NetworkFrom(weights, output_scale, frozen_output);
+    nn::NetworkFileWriter w(net.dims(), output_scale, frozen_output);
+    w.AddLayers(key, {net.W});
+    if (!objective.is_none()) {
+      if (!py::isinstance<py::dict>(objective)) ThrowType("objective: expected a dict (loss, lambda, …) or None");
+      const py::dict ob = py::reinterpret_borrow<py::dict>(objective);
+      for (auto item : ob) {
+        const std::string k = py::str(item.first).cast<std::string>();
+        if (k != "loss" && k != "lambda" && k != "reg_power" && k != "scaling" && k != "data" && k != "written_by")
+          ThrowType("objective: unknown key '" + k + "' (known: loss, lambda, reg_power, scaling, data, written_by)");
+      }
+      auto text = [&](const char* k, const std::string& fallback) {
+        return ob.contains(k) ? detail::FromPython<std::string>(ob[k], std::string("objective: ") + k) : fallback;
+      };
+      auto num = [&](const char* k, double fallback) {
+        return ob.contains(k) ? detail::FromPython<double>(ob[k], std::string("objective: ") + k) : fallback;
+      };
+      if (!ob.contains("loss") || !ob.contains("lambda")) ThrowValue("objective: needs at least 'loss' and 'lambda'");
+      const nn::SavedObjective so{text("loss", ""), num("lambda", 0), num("reg_power", 2), text("scaling", "standard"),
+                                  text("data", ""), text("written_by", "python")};
+      if (!IsChoice(nn::LossNames(), so.loss))
+        ThrowValue("objective: loss: expected " + JoinWords(nn::LossNames()) + ", got '" + so.loss + "'");
+      if (!IsChoice(nn::ScalingNames(), so.scaling))
+        ThrowValue("objective: scaling: expected " + JoinWords(nn::ScalingNames()) + ", got '" + so.scaling + "'");
+      if (!(so.lambda >= 0) || !std::isfinite(so.lambda)) ThrowValue("objective: lambda: expected a finite value >= 0");
+      if (!(so.reg_power > 0) || !std::isfinite(so.reg_power)) ThrowValue("objective: reg_power: expected a finite value > 0");
+      w.SetObjective(so);
+    }
+    py::gil_scoped_release release;
+    w.Write(path);
+  }, py::arg("path"), py::arg("weights"), py::arg("output_scale") = 1.0, py::arg("frozen_output") = false,
+     py::arg("objective") = py::none(), py::arg("key") = "final",
+     "Writes a network [W1, …] (and the objective it belongs to: a dict loss, lambda, and optionally\n"
+     "reg_power, scaling, data) as the file every marginlab command reads (`marginlab certify\n"
+     "--params`, `kernel gram --net`), atomically.");
 
   m.def("load_network", [](const std::filesystem::path& path, const std::string& key, long trial) {
     const nn::NetworkFile file = nn::NetworkFile::Read(path);

@@ -26,6 +26,7 @@
 #include <pybind11/stl.h>
 #include <pybind11/stl/filesystem.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -73,16 +74,22 @@ T FromPython(py::handle value, const std::string& what);
 std::string TypeNameOf(py::handle value);
 }  // namespace detail
 
-// The kwargs visitor: sets the fields it finds, remembers every known name.
+// The kwargs visitor: sets the fields it finds, remembers every known name. A field's keyword is
+// `prefix` + its name (e.g. logistic_tol for KernelLogisticOptions::tol); `only` (when given)
+// limits it to some of the fields.
 struct KwargSetter {
   const py::dict* kwargs;
   std::string context;
   std::vector<std::string> known;
+  std::string prefix;
+  const std::vector<std::string>* only = nullptr;
   template <class T>
   void operator()(const char* name, T& field, const char* /*doc*/) {
-    known.emplace_back(name);
-    if (kwargs->contains(name))
-      field = detail::FromPython<T>((*kwargs)[name], context + ": " + name);
+    if (only != nullptr && std::find(only->begin(), only->end(), name) == only->end()) return;
+    const std::string key = prefix + name;
+    known.push_back(key);
+    if (kwargs->contains(key))
+      field = detail::FromPython<T>((*kwargs)[py::str(key)], context + ": " + key);
   }
   template <class T>
   void operator()(const char* name, T& field, const char* doc, const std::vector<std::string>&) {
@@ -100,17 +107,31 @@ void RefuseUnknown(const py::dict& kwargs, const std::vector<std::string>& known
 // sets `lambda` (so does **{"lambda": 0.1}). Returns the kwargs with such names mapped.
 py::dict KeywordNames(const py::dict& kwargs, const std::string& context);
 
+// Sets the fields of `opts` found in kwargs (already through KeywordNames) and appends their
+// keywords to `known`, for a call that fills several Options from one set of keywords.
+template <class Opts>
+void SetFields(const py::dict& kwargs, const std::string& context, Opts& opts, std::vector<std::string>& known,
+               const std::string& prefix = "", const std::vector<std::string>* only = nullptr) {
+  KwargSetter setter{&kwargs, context, {}, prefix, only};
+  opts.Fields(setter);
+  known.insert(known.end(), setter.known.begin(), setter.known.end());
+}
+
+// Validate() as a ValueError (marginlab.InputError) naming the call.
+template <class Opts>
+void ValidateFor(const Opts& opts, const std::string& context) {
+  const std::string problem = opts.Validate();
+  if (!problem.empty()) ThrowValue(context + ": " + problem);
+}
+
 template <class Opts>
 Opts OptionsFrom(const py::dict& given, const std::string& context, Opts opts = {},
                  const std::vector<std::string>& extra = {}) {
   const py::dict kwargs = KeywordNames(given, context);
-  KwargSetter setter{&kwargs, context, {}};
-  opts.Fields(setter);
-  std::vector<std::string> known = setter.known;
-  known.insert(known.end(), extra.begin(), extra.end());
+  std::vector<std::string> known = extra;
+  SetFields(kwargs, context, opts, known);
   RefuseUnknown(kwargs, known, context);
-  const std::string problem = opts.Validate();
-  if (!problem.empty()) ThrowValue(context + ": " + problem);
+  ValidateFor(opts, context);
   return opts;
 }
 

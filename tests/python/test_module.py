@@ -290,3 +290,37 @@ def test_concurrent_calls_from_python_threads_give_the_serial_results(data):
         nets = list(pool.map(lambda _: ml.nn.train(data.X, data.y, width=32, steps=100)[0]["final"], range(3)))
     assert all(np.array_equal(a, b) for a, b in zip(grams, serial))
     assert all(np.array_equal(a, b) for net in nets for a, b in zip(net, trained))
+
+
+def test_kernel_fit_is_the_cli_kernel_fit_bitwise(cli, tmp_path):
+    train, test = "wei-d:d=8,n=100,seed=1", "wei-d:d=8,n=200,seed=1,sample=1"
+    d, t = ml.data.load(train), ml.data.load(test)
+    for predictor, flags, kw in (("ridge", ["--lambdas", "0.001,0.1"], {"lambdas": [1e-3, 0.1]}),
+                                 ("svm", ["--C", "10"], {"C": 10.0}),
+                                 ("logistic", ["--lambda", "0.01", "--logistic-tol", "1e-9"],
+                                  {"lambda_": 0.01, "logistic_tol": 1e-9}),
+                                 ("falkon", ["--lambda", "0.001", "--centers", "50"], {"lambda_": 1e-3, "centers": 50})):
+        out = tmp_path / f"{predictor}.npy"
+        j = json.loads(cli("kernel", "fit", "--data", train, "--test-data", test, "--predictor", predictor, *flags,
+                           "--save-predictions", out, "--json").stdout)
+        r = ml.kernel.fit(d.X, d.y, t.X, t.y, predictor=predictor, **kw)
+        assert np.array_equal(r["test_scores"], np.load(out)), predictor
+        for mine, theirs in zip(r["fits"], j["results"]):
+            assert mine["test"]["error"] == theirs["test_error"] and mine["rkhs_norm"][0] == theirs["rkhs_norm"]
+    with pytest.raises(ValueError, match=r"^fit: centers is only used with predictor='falkon'"):
+        ml.kernel.fit(d.X, d.y, predictor="ridge", centers=3)
+
+
+def test_save_network_is_read_by_the_cli(cli, tmp_path, data):
+    g = ml.margin.global_optimum(data.X, data.y, lambda_=0.05)
+    path = tmp_path / "opt.npz"
+    ml.nn.save_network(path, g["weights"], g["output_scale"], objective={"loss": "logistic", "lambda": 0.05, "data": SPEC})
+    j = json.loads(cli("certify", "--params", path, "--data", SPEC, "--json").stdout)
+    assert j["objective"] == g["objective"]                 # the CLI reads the same network and objective
+    back = ml.nn.load_network(path)
+    assert all(np.array_equal(a, b) for a, b in zip(back["weights"], g["weights"]))
+    with pytest.raises(ValueError, match=r"^objective: loss: expected .*got 'hinge2'"):
+        ml.nn.save_network(tmp_path / "bad.npz", g["weights"], objective={"loss": "hinge2", "lambda": 0.1})
+    assert not (tmp_path / "bad.npz").exists()
+    with pytest.raises(ValueError, match=r"^y: entry 0 is 0"):
+        ml.kernel.kernel_svm(ml.kernel.gram(data.X), np.zeros(len(data.y)))

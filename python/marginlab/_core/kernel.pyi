@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['KERNEL_FIELDS', 'RidgePath', 'empirical_ntk', 'gram', 'kernel_names', 'kernel_svm', 'monte_carlo_ntk', 'ridge_solve']
+__all__: list[str] = ['KERNEL_FIELDS', 'RidgePath', 'empirical_ntk', 'fit', 'gram', 'kernel_names', 'kernel_svm', 'monte_carlo_ntk', 'ridge_solve']
 class RidgePath:
     """
     Kernel ridge regression for a whole path of λ, and the NTK-regime gradient flow, from one
@@ -53,6 +53,19 @@ def empirical_ntk(weights: collections.abc.Sequence, X1: typing.Any, X2: typing.
     f(x) = output_scale · W_q relu(… relu(W_1 x)), weights = [W_1, …, W_q] (W_k: m_k x m_{k−1}, the
     layout of torch.nn.Linear.weight), at output `output`; a frozen output layer is not a
     parameter. X1: n1 x d, X2: n2 x d (None: X1). Returns n1 x n2.
+    """
+def fit(X: typing.Any, y: typing.Any, X_test: typing.Any = None, y_test: typing.Any = None, **kwargs) -> dict:
+    """
+    The kernel predictors of `marginlab kernel fit`, the same numbers: predictor = interp | ridge |
+    logistic | svm | falkon for each λ of `lambdas` (or lambda_), on X (n x d), y (n: -1/+1,
+    class indices or reals), with test metrics on X_test, y_test. Returns a dict: fits (one per λ:
+    lambda, coefficients n x k, bias, solver, train/test metrics (error, mse, truncated_mse),
+    rkhs_norm, rkhs_normalized_margin), outputs k, test_scores (n_test x k·len(fits), biases
+    added), seconds. Keywords: the kernel's (KERNEL_FIELDS), predictor, multiclass, lambdas, C and
+    bias (svm), centers, tol, max_iterations, seed (falkon), logistic_tol,
+    logistic_max_iterations (logistic).
+        predictor (string, default ridge): interp | ridge | logistic | svm | falkon (falkon: ridge by Nystrom-preconditioned CG, no n x n matrix)
+        multiclass (string, default onehot): class labels with ridge/interp: onehot | ovr (onehot: 0/1 targets; ovr: +-1)
     """
 def gram(X: typing.Any, Y: typing.Any = None, **kwargs) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]"]:
     """

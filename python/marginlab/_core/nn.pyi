@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['TRAIN_FIELDS', 'load_network', 'objective', 'outputs', 'train']
+__all__: list[str] = ['TRAIN_FIELDS', 'load_network', 'objective', 'outputs', 'save_network', 'train']
 def load_network(path: os.PathLike | str | bytes, key: str = 'final', trial: typing.SupportsInt | typing.SupportsIndex = 0) -> dict:
     """
     A saved network (train --save, certify --global --save, meanfield --save): a dict weights,
@@ -20,6 +20,12 @@ def objective(X: typing.Any, y: typing.Any, weights: collections.abc.Sequence, *
 def outputs(weights: collections.abc.Sequence, X: typing.Any, output_scale: typing.SupportsFloat | typing.SupportsIndex = 1.0, frozen_output: bool = False) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]"]:
     """
     f(X) = output_scale · W_q relu(… relu(W_1 Xᵀ)), n x l.
+    """
+def save_network(path: os.PathLike | str | bytes, weights: collections.abc.Sequence, output_scale: typing.SupportsFloat | typing.SupportsIndex = 1.0, frozen_output: bool = False, objective: typing.Any = None, key: str = 'final') -> None:
+    """
+    Writes a network [W1, …] (and the objective it belongs to: a dict loss, lambda, and optionally
+    reg_power, scaling, data) as the file every marginlab command reads (`marginlab certify
+    --params`, `kernel gram --net`), atomically.
     """
 def train(X: typing.Any, y: typing.Any, X_test: typing.Any = None, y_test: typing.Any = None, *, init: typing.Any = None, save: typing.Any = None, data: str = '', **kwargs) -> list:
     """
