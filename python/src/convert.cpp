@@ -55,8 +55,10 @@ void CheckFinite(const M& m, const char* name) {
                    ") is not finite (" + std::to_string(m(i, j)) + ")");
 }
 
-// A float64 array's strides in elements, or false when they are not whole positive elements.
+// A float64 array's strides in elements, or false when they are not whole positive elements or
+// the data are not aligned to a double.
 bool ElementStrides(const py::array& a, Index* s0, Index* s1) {
+  if (reinterpret_cast<std::uintptr_t>(a.data()) % alignof(double) != 0) return false;  // a byte-offset view
   const auto b0 = a.strides(0), b1 = a.ndim() > 1 ? a.strides(1) : 0;
   if (b0 <= 0 || b1 < 0 || b0 % 8 != 0 || b1 % 8 != 0) return false;
   *s0 = b0 / 8;

@@ -324,3 +324,18 @@ def test_save_network_is_read_by_the_cli(cli, tmp_path, data):
     assert not (tmp_path / "bad.npz").exists()
     with pytest.raises(ValueError, match=r"^y: entry 0 is 0"):
         ml.kernel.kernel_svm(ml.kernel.gram(data.X), np.zeros(len(data.y)))
+
+
+def test_results_do_not_depend_on_the_thread_count(data):
+    X = ml.data.load("teacher:d=20,n=600,seed=2").X
+    before = ml.threads()
+    try:
+        ml.set_threads(1)
+        one = (ml.kernel.gram(X), ml.nn.train(data.X, data.y, width=16, steps=50, trials=3))
+        ml.set_threads(2)
+        two = (ml.kernel.gram(X), ml.nn.train(data.X, data.y, width=16, steps=50, trials=3))
+    finally:
+        ml.set_threads(before)
+    assert np.array_equal(one[0], two[0])
+    for a, b in zip(one[1], two[1]):
+        assert all(np.array_equal(u, v) for u, v in zip(a["final"], b["final"]))
