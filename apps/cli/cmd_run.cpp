@@ -7,6 +7,7 @@
 #include "marginlab/core/error.hpp"
 #include "marginlab/core/params.hpp"
 #include "marginlab/experiment/config.hpp"
+#include "marginlab/experiment/merge.hpp"
 #include "marginlab/experiment/runner.hpp"
 #include "marginlab/experiment/store.hpp"
 
@@ -20,6 +21,7 @@ struct RunArgs {
   int threads = 0;
   long max_trials = 0;
   std::vector<std::string> sets;
+  std::string shard;
   bool json = false;
 };
 
@@ -31,6 +33,7 @@ void RunRun(const RunArgs& a) {
   o.out = a.out;
   o.threads = a.threads;
   o.max_trials = a.max_trials;
+  if (!a.shard.empty()) ParseShard(a.shard, "--shard", o);
   const RunSummary s = RunExperiment(config, o, std::cerr);
   if (a.json) {
     PrintJson({{"experiment", config.name}, {"scale", a.scale}, {"out", s.out.string()},
@@ -96,8 +99,33 @@ void RegisterRun(CLI::App& app) {
   run->add_option("--max-trials", a->max_trials, "stop after running this many trials (resume later; 0 = all)")
       ->check(CLI::Range(0L, kMaxTrials));
   run->add_option("--set", a->sets, "override a parameter for every trial: --set key=value (repeatable)");
+  run->add_option("--shard", a->shard,
+                  "run only shard i of N (i/N, 0 <= i < N): every N-th trial from the i-th, in a folder of its own "
+                  "(default runs/<name>-<scale>-shard<i>of<N>); join the shards with `marginlab merge`");
   run->add_flag("--json", a->json, "machine-readable summary");
   run->callback([a] { RunRun(*a); });
+
+  auto m = std::make_shared<std::pair<std::string, std::vector<std::string>>>();
+  auto merge_json = std::make_shared<bool>(false);
+  auto* merge = app.add_subcommand("merge", "Merge the results folders of a sweep's shards (run --shard i/N) into one");
+  merge->add_option("--out", m->first, "the merged results folder (new, or a store of the same sweep)")
+      ->required()
+      ->check(NonEmptyText());
+  merge->add_option("DIR", m->second, "shard results folders")->required();
+  merge->add_flag("--json", *merge_json, "machine-readable summary");
+  merge->callback([m, merge_json] {
+    std::vector<std::filesystem::path> inputs(m->second.begin(), m->second.end());
+    const MergeSummary s = MergeStores(inputs, m->first);
+    if (*merge_json) {
+      PrintJson({{"out", m->first}, {"inputs", s.inputs}, {"trials", s.trials}, {"copied", s.copied},
+                 {"duplicates", s.duplicates}, {"failed", s.failed}, {"pending", s.pending}});
+      return;
+    }
+    std::cout << "merged " << s.inputs << " folder(s) into " << m->first << ": " << s.trials << " trials, "
+              << s.copied << " copied" << (s.duplicates ? ", " + std::to_string(s.duplicates) + " duplicate(s)" : "")
+              << ", " << s.failed << " failed, " << s.pending << " still to run"
+              << (s.pending ? " (`marginlab run <experiment> --out " + m->first + "` runs them)" : "") << "\n";
+  });
 
   auto list_json = std::make_shared<bool>(false);
   auto* list = app.add_subcommand("list", "List the built-in experiments with their scales and measured times");

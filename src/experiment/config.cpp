@@ -202,6 +202,28 @@ void ApplyOverrides(ExperimentConfig& config, const std::vector<std::string>& se
   }
 }
 
+ExperimentConfig ConfigFromStoredText(const std::string& text, const std::string& path) {
+  // ApplyOverrides appended "\n# --set key=value" per override, in order, after the file's text.
+  std::string base = text;
+  std::vector<std::string> sets;
+  const std::string marker = "\n" + std::string(kOverrideLine);
+  if (const std::size_t at = base.find(marker); at != std::string::npos) {
+    const std::string tail = base.substr(at);
+    base.erase(at);
+    for (std::size_t p = 0; p < tail.size();) {  // tail = (marker key=value)+
+      ML_REQUIRE(tail.compare(p, marker.size(), marker) == 0)
+          << path << ": the stored config text has text after its --set lines";
+      const std::size_t start = p + marker.size(), next = tail.find(marker, start);
+      sets.push_back(tail.substr(start, next == std::string::npos ? std::string::npos : next - start));
+      p = next == std::string::npos ? tail.size() : next;
+    }
+  }
+  ExperimentConfig config = ParseExperimentConfig(base, path);
+  ApplyOverrides(config, sets);
+  ML_REQUIRE(config.text == text) << path << ": the stored config text cannot be parsed back exactly";
+  return config;
+}
+
 std::string ResultsDefiningText(const std::string& text, const std::string& path, const std::string& scale) {
   toml::table root = ParseToml(text, path);
   if (toml::table* scales = root["scale"].as_table()) {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/params.hpp"
 #include "marginlab/core/threads.hpp"
 #include "experiment/progress.hpp"
 #include "marginlab/experiment/store.hpp"
@@ -24,7 +25,22 @@ std::string RunOptions::Validate() const {
   if (threads < 0) return "threads must be >= 0";
   if (max_trials < 0) return "max_trials must be >= 0";
   if (scale.empty()) return "scale must not be empty";
+  if (shard_count < 1 || shard_index < 0 || shard_index >= shard_count)
+    return "shard must be i/N with 0 <= i < N, got " + std::to_string(shard_index) + "/" + std::to_string(shard_count);
   return "";
+}
+
+std::string RunOptions::ShardText() const {
+  return shard_count == 1 ? "" : std::to_string(shard_index) + "/" + std::to_string(shard_count);
+}
+
+void ParseShard(const std::string& text, const std::string& what, RunOptions& opts) {
+  const std::size_t slash = text.find('/');
+  ML_REQUIRE(slash != std::string::npos) << what << ": expected i/N (shard i of N, 0 <= i < N), got '" << text << "'";
+  opts.shard_index = ParseInt(text.substr(0, slash), what + " (i of i/N)");
+  opts.shard_count = ParseInt(text.substr(slash + 1), what + " (N of i/N)");
+  ML_REQUIRE(opts.shard_count >= 1 && opts.shard_index >= 0 && opts.shard_index < opts.shard_count)
+      << what << ": expected i/N with 0 <= i < N, got '" << text << "'";
 }
 
 fs::path DefaultOutDir(const ExperimentConfig& config, const std::string& scale) {
@@ -40,8 +56,12 @@ RunSummary RunExperiment(const ExperimentConfig& config, const RunOptions& opts,
   ValidateOrThrow(opts, "run");
   Stopwatch clock;
   RunSummary summary;
-  summary.out = opts.out.empty() ? DefaultOutDir(config, opts.scale) : opts.out;
-  const std::vector<TrialSpec> trials = ExpandTrials(config, opts.scale);
+  summary.out = !opts.out.empty()        ? opts.out
+                : opts.shard_count == 1 ? DefaultOutDir(config, opts.scale)
+                                        : fs::path(DefaultOutDir(config, opts.scale).string() + "-shard" +
+                                                   std::to_string(opts.shard_index) + "of" +
+                                                   std::to_string(opts.shard_count));
+  std::vector<TrialSpec> trials = ExpandTrials(config, opts.scale);
   // Every sweep point's parameters are checked before the results folder is created or
   // opened: a misspelled or invalid parameter is one error naming it, not N failed trials
   // in a folder that the fixed config could then not reuse.
@@ -55,7 +75,14 @@ RunSummary RunExperiment(const ExperimentConfig& config, const RunOptions& opts,
       kind.check(spec);
     }
   }
-  ResultStore store(summary.out, config, opts.scale);
+  if (opts.shard_count > 1) {  // this shard's trials: every shard_count-th from shard_index
+    std::vector<TrialSpec> mine;
+    for (std::size_t i = static_cast<std::size_t>(opts.shard_index); i < trials.size();
+         i += static_cast<std::size_t>(opts.shard_count))
+      mine.push_back(std::move(trials[i]));
+    trials = std::move(mine);
+  }
+  ResultStore store(summary.out, config, opts.scale, opts.ShardText());
   store.AddTrials(trials);
   store.ResetUnfinished();
   const RunCounts before = store.Counts();

@@ -12,7 +12,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <limits>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -109,7 +111,8 @@ std::string NumText(std::optional<double> v) {
 
 }  // namespace
 
-ResultStore::ResultStore(const fs::path& dir, const ExperimentConfig& config, const std::string& scale)
+ResultStore::ResultStore(const fs::path& dir, const ExperimentConfig& config, const std::string& scale,
+                         const std::string& shard)
     : path_(dir / "results.sqlite") {
   std::error_code ec;
   fs::create_directories(dir, ec);
@@ -140,6 +143,7 @@ ResultStore::ResultStore(const fs::path& dir, const ExperimentConfig& config, co
         ins.Bind(1, k).Bind(2, v).Step();
         ins.Reset();
       }
+      if (!shard.empty()) ins.Bind(1, std::string("shard")).Bind(2, shard).Step();
       Exec("COMMIT");
       return;
     }
@@ -152,6 +156,12 @@ ResultStore::ResultStore(const fs::path& dir, const ExperimentConfig& config, co
                    ResultsDefiningText(config.text, config.path, scale))
         << path_.string() << " was made from a different version of " << config.path
         << "; its stored results are kept: choose another --out folder to run the changed config";
+    ML_REQUIRE(Meta("shard") == shard)
+        << path_.string() << " holds "
+        << (Meta("shard").empty() ? std::string("a whole sweep") : "shard " + Meta("shard") + " of a sweep")
+        << ", not " << (shard.empty() ? std::string("the whole sweep") : "shard " + shard)
+        << (Meta("shard").empty() ? "; choose another --out folder for a shard"
+                                  : "; run that shard again to resume it, or `marginlab merge` the shards");
   } catch (...) {
     Close();  // a constructor that throws runs no destructor
     throw;
@@ -268,18 +278,79 @@ std::optional<std::pair<long, TrialSpec>> ResultStore::ClaimNext() {
     return std::nullopt;
   }
   const long id = q.Int(0);
-  TrialSpec spec;
-  spec.point = q.Int(1);
-  spec.trial = q.Int(2);
-  spec.seed = std::stoull(q.Text(3));
-  spec.params = ParamMap(Meta("config_path") + " point " + std::to_string(spec.point));
-  const nlohmann::ordered_json params = nlohmann::ordered_json::parse(q.Text(4));
-  for (const auto& [k, v] : params.items()) spec.params.Set(k, v.get<std::string>());
+  StoredRun run;
+  run.point = q.Int(1);
+  run.trial = q.Int(2);
+  run.seed = std::stoull(q.Text(3));
+  run.params = q.Text(4);
+  TrialSpec spec = SpecOfLocked(run);
   Stmt up(db_, "UPDATE runs SET status = 'running', started_at = ?, attempts = attempts + 1 WHERE id = ?",
           path_);
   up.Bind(1, Now()).Bind(2, id).Step();
   Exec("COMMIT");
   return std::make_pair(id, std::move(spec));
+}
+
+TrialSpec ResultStore::SpecOfLocked(const StoredRun& run) {
+  TrialSpec spec;
+  spec.point = run.point;
+  spec.trial = run.trial;
+  spec.seed = run.seed;
+  spec.params = ParamMap(Meta("config_path") + " point " + std::to_string(spec.point));
+  const nlohmann::ordered_json params = nlohmann::ordered_json::parse(run.params);
+  for (const auto& [k, v] : params.items()) spec.params.Set(k, v.get<std::string>());
+  return spec;
+}
+
+TrialSpec ResultStore::SpecOf(const StoredRun& run) {
+  std::lock_guard lock(mu_);
+  return SpecOfLocked(run);
+}
+
+std::vector<StoredRun> ResultStore::Runs() {
+  std::lock_guard lock(mu_);
+  std::vector<StoredRun> out;
+  Stmt q(db_, "SELECT id, point, trial, seed, params, status, error, seconds FROM runs ORDER BY id", path_);
+  while (q.Step()) {
+    StoredRun r;
+    r.id = q.Int(0);
+    r.point = q.Int(1);
+    r.trial = q.Int(2);
+    r.seed = std::stoull(q.Text(3));
+    r.params = q.Text(4);
+    r.status = q.Text(5);
+    r.error = q.Text(6);
+    r.seconds = q.Real(7).value_or(0.0);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+TrialResult ResultStore::LoadResult(long id) {
+  std::lock_guard lock(mu_);
+  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+  TrialResult r;
+  Stmt fi(db_, "SELECT metric, value FROM final WHERE run_id = ? ORDER BY ord", path_);
+  fi.Bind(1, id);
+  while (fi.Step()) r.finals.emplace_back(fi.Text(0), fi.Real(1).value_or(kNaN));
+  Stmt tr(db_, "SELECT step, metric, value FROM trace WHERE run_id = ? ORDER BY step, metric", path_);
+  tr.Bind(1, id);
+  while (tr.Step()) {
+    const long step = tr.Int(0);
+    if (r.trace.empty() || r.trace.back().step != step) r.trace.push_back({step, {}});
+    r.trace.back().values.emplace_back(tr.Text(1), tr.Real(2).value_or(kNaN));
+  }
+  Stmt ar(db_, "SELECT name, json FROM artifacts WHERE run_id = ? ORDER BY name", path_);
+  ar.Bind(1, id);
+  while (ar.Step()) r.artifacts.emplace_back(ar.Text(0), ar.Text(1));
+  return r;
+}
+
+long ResultStore::IdOf(long point, long trial) {
+  std::lock_guard lock(mu_);
+  Stmt q(db_, "SELECT id FROM runs WHERE point = ? AND trial = ?", path_);
+  q.Bind(1, point).Bind(2, trial);
+  return q.Step() ? q.Int(0) : -1;
 }
 
 void ResultStore::CompleteRun(long id, const TrialResult& r, double seconds) {

@@ -106,6 +106,10 @@ void ApplyOverrides(ExperimentConfig& config, const std::vector<std::string>& se
 // raw text. Throws InputError for invalid TOML.
 std::string ResultsDefiningText(const std::string& text, const std::string& path, const std::string& scale);
 
+// The config a store's config_text came from: the TOML parsed again and its recorded `--set`
+// lines applied again, so that config.text == text (InputError if the text is not of that form).
+ExperimentConfig ConfigFromStoredText(const std::string& text, const std::string& path);
+
 // All trials of a scale, ordered by (point, trial). Throws InputError for an
 // unknown scale or an unresolvable {reference}.
 std::vector<TrialSpec> ExpandTrials(const ExperimentConfig& config, const std::string& scale);

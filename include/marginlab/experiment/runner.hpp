@@ -24,9 +24,18 @@ struct RunOptions {
   int threads = 0;            // 0 = all cores
   long max_trials = 0;        // stop after running this many trials (0 = all)
   bool export_csv = true;     // write DIR/runs.csv and DIR/trace.csv at the end
+  // Shard shard_index of shard_count: only the trials whose position in the sweep (its
+  // (point, trial) order) is shard_index modulo shard_count, in a store of their own marked
+  // "i/N"; `marginlab merge` (merge.hpp) joins the shards. 0 of 1: the whole sweep.
+  long shard_index = 0, shard_count = 1;
 
   std::string Validate() const;
+  // "i/N" (or "" for the whole sweep).
+  std::string ShardText() const;
 };
+
+// Parses --shard "i/N" (0 ≤ i < N) into opts; InputError naming `what` otherwise.
+void ParseShard(const std::string& text, const std::string& what, RunOptions& opts);
 
 struct RunSummary : SummaryBase {
   std::filesystem::path out;

@@ -24,6 +24,7 @@
 // backend.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <mutex>
 #include <optional>
@@ -37,6 +38,16 @@ struct sqlite3;
 
 namespace marginlab::experiment {
 
+// One row of the runs table, as stored (for merging stores and for tools).
+struct StoredRun {
+  long id = 0, point = 0, trial = 0;
+  std::uint64_t seed = 0;
+  std::string params;  // JSON object of the trial's parameters
+  std::string status;  // pending | running | done | failed
+  std::string error;
+  double seconds = 0;
+};
+
 struct RunCounts {
   long pending = 0, running = 0, done = 0, failed = 0;
   long total() const { return pending + running + done + failed; }
@@ -46,12 +57,15 @@ class ResultStore {
  public:
   // Opens or creates DIR/results.sqlite. For an existing store, the stored
   // experiment, scale and config text must match (InputError otherwise, so a
-  // different config never mixes with or overwrites stored results).
+  // different config never mixes with or overwrites stored results). `shard` ("i/N", or ""
+  // for the whole sweep) is stored too and must match: a shard's folder holds only its
+  // trials, and is completed by `marginlab merge`, never by a run of another shard.
   // One writer at a time: the store holds an exclusive lock on DIR/.marginlab.lock
   // for its life; a second writer (another process, or another store object)
   // gets an InputError naming the folder and the owner's pid. A folder that is
   // not writable is an InputError naming it.
-  ResultStore(const std::filesystem::path& dir, const ExperimentConfig& config, const std::string& scale);
+  ResultStore(const std::filesystem::path& dir, const ExperimentConfig& config, const std::string& scale,
+              const std::string& shard = "");
   // Opens an existing store read-only (export, report).
   explicit ResultStore(const std::filesystem::path& dir);
   ~ResultStore();
@@ -70,6 +84,15 @@ class ResultStore {
   void FailRun(long id, const std::string& error, double seconds);
   RunCounts Counts();
   std::string Meta(const std::string& key);
+  // Every run, in id order.
+  std::vector<StoredRun> Runs();
+  // The trial spec of a stored run (its parameters parsed back, as ClaimNext gives them).
+  TrialSpec SpecOf(const StoredRun& run);
+  // A finished run's stored result: finals in their stored order, the trace by step, the
+  // artifacts (non-finite values, stored as NULL, come back as NaN).
+  TrialResult LoadResult(long id);
+  // The id of trial (point, trial), or -1.
+  long IdOf(long point, long trial);
 
   // Tidy CSV exports: runs.csv (one row per trial: ids, status, parameters,
   // final metrics) and trace.csv (one row per (trial, step, metric)).
@@ -83,6 +106,7 @@ class ResultStore {
   static void SetMaxPagesForTesting(long pages);
 
  private:
+  TrialSpec SpecOfLocked(const StoredRun& run);  // mu_ held
   void Exec(const std::string& sql);
   void Lock(const std::filesystem::path& dir);
   void Close();
