@@ -34,7 +34,9 @@ void RunRun(const RunArgs& a) {
   o.threads = a.threads;
   o.max_trials = a.max_trials;
   if (!a.shard.empty()) ParseShard(a.shard, "--shard", o);
-  const RunSummary s = RunExperiment(config, o, std::cerr);
+  // Under mpirun/srun with several ranks: rank 0 writes the store, the others run trials.
+  const RunSummary s = LaunchedWithMpi() ? RunExperimentMpi(config, o, std::cerr) : RunExperiment(config, o, std::cerr);
+  if (s.rank != 0) return;  // a worker rank: rank 0 reports
   if (a.json) {
     PrintJson({{"experiment", config.name}, {"scale", a.scale}, {"out", s.out.string()},
                {"total", s.total}, {"already_done", s.already_done}, {"ran", s.ran},

@@ -69,6 +69,7 @@ PYBIND11_MODULE(_core, m) {
     d["clp"] = static_cast<bool>(MARGINLAB_HAVE_CLP);
     d["libsvm"] = static_cast<bool>(MARGINLAB_HAVE_LIBSVM);
     d["sleef"] = static_cast<bool>(MARGINLAB_HAVE_SLEEF);
+    d["mpi"] = static_cast<bool>(MARGINLAB_HAVE_MPI);
     return d;
   }, "What this build of the library contains.");
 

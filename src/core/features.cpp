@@ -14,6 +14,7 @@ std::vector<Feature> BuildFeatures() {
       {"clp", "COIN-OR Clp LP solver", "MARGINLAB_WITH_CLP", MARGINLAB_HAVE_CLP != 0},
       {"libsvm", "LIBSVM kernel SVM solver", "MARGINLAB_WITH_LIBSVM", MARGINLAB_HAVE_LIBSVM != 0},
       {"sleef", "SLEEF vectorized math", "MARGINLAB_WITH_SLEEF", MARGINLAB_HAVE_SLEEF != 0},
+      {"mpi", "MPI experiment runner (mpirun -np N marginlab run)", "MARGINLAB_WITH_MPI", MARGINLAB_HAVE_MPI != 0},
   };
 }
 

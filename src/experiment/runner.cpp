@@ -16,6 +16,7 @@
 #include "marginlab/core/params.hpp"
 #include "marginlab/core/threads.hpp"
 #include "experiment/progress.hpp"
+#include "experiment/run_plan.hpp"
 #include "marginlab/experiment/store.hpp"
 
 namespace marginlab::experiment {
@@ -51,16 +52,14 @@ RunSummary RunExperiment(const ExperimentConfig& config, const RunOptions& opts,
   return RunExperiment(config, opts, FindTrialKind(config.kind), progress);
 }
 
-RunSummary RunExperiment(const ExperimentConfig& config, const RunOptions& opts, const TrialKind& kind,
-                         std::ostream& progress) {
-  ValidateOrThrow(opts, "run");
-  Stopwatch clock;
-  RunSummary summary;
-  summary.out = !opts.out.empty()        ? opts.out
-                : opts.shard_count == 1 ? DefaultOutDir(config, opts.scale)
-                                        : fs::path(DefaultOutDir(config, opts.scale).string() + "-shard" +
-                                                   std::to_string(opts.shard_index) + "of" +
-                                                   std::to_string(opts.shard_count));
+fs::path OutDir(const ExperimentConfig& config, const RunOptions& opts) {
+  if (!opts.out.empty()) return opts.out;
+  if (opts.shard_count == 1) return DefaultOutDir(config, opts.scale);
+  return fs::path(DefaultOutDir(config, opts.scale).string() + "-shard" + std::to_string(opts.shard_index) + "of" +
+                  std::to_string(opts.shard_count));
+}
+
+std::vector<TrialSpec> PlanTrials(const ExperimentConfig& config, const RunOptions& opts, const TrialKind& kind) {
   std::vector<TrialSpec> trials = ExpandTrials(config, opts.scale);
   // Every sweep point's parameters are checked before the results folder is created or
   // opened: a misspelled or invalid parameter is one error naming it, not N failed trials
@@ -82,6 +81,50 @@ RunSummary RunExperiment(const ExperimentConfig& config, const RunOptions& opts,
       mine.push_back(std::move(trials[i]));
     trials = std::move(mine);
   }
+  return trials;
+}
+
+bool RunTrial(const TrialKind& kind, TrialSpec spec, TrialResult* result, std::string* error) {
+  try {
+    spec.params = KindParams(spec.params);
+    *result = kind.run(spec);
+    return true;
+  } catch (const std::exception& e) {
+    *error = e.what();
+    return false;
+  }
+}
+
+void NoteFailure(RunSummary& summary, std::pair<long, long>& first_failed, const TrialSpec& spec,
+                 const std::string& error) {
+  const std::pair<long, long> key{spec.point, spec.trial};
+  if (summary.first_error.empty() || key < first_failed) {
+    first_failed = key;
+    summary.first_error = "point " + std::to_string(key.first) + " trial " + std::to_string(key.second) + ": " + error;
+  }
+}
+
+void FinishRun(ResultStore& store, const RunOptions& opts, long ran, long failed, double seconds,
+               RunSummary& summary) {
+  const RunCounts after = store.Counts();
+  summary.ran = ran;
+  summary.failed = failed;
+  summary.remaining = after.total() - after.done;
+  if (opts.export_csv) store.ExportCsv(summary.out);
+  summary.AddTiming("run", seconds);
+  summary.termination = summary.remaining == 0 ? Termination::kConverged
+                        : failed > 0           ? Termination::kFailed
+                                               : Termination::kMaxIterations;
+  summary.message = std::to_string(after.done) + " of " + std::to_string(after.total()) + " trials done";
+}
+
+RunSummary RunExperiment(const ExperimentConfig& config, const RunOptions& opts, const TrialKind& kind,
+                         std::ostream& progress) {
+  ValidateOrThrow(opts, "run");
+  Stopwatch clock;
+  RunSummary summary;
+  summary.out = OutDir(config, opts);
+  const std::vector<TrialSpec> trials = PlanTrials(config, opts, kind);
   ResultStore store(summary.out, config, opts.scale, opts.ShardText());
   store.AddTrials(trials);
   store.ResetUnfinished();
@@ -112,29 +155,15 @@ RunSummary RunExperiment(const ExperimentConfig& config, const RunOptions& opts,
         auto claim = store.ClaimNext();
         if (!claim) break;
         Stopwatch t;
-        std::optional<TrialResult> result;
+        TrialResult result;
         std::string error;
-        try {
-          TrialSpec spec = claim->second;
-          spec.params = KindParams(spec.params);
-          result = kind.run(spec);
-        } catch (const std::exception& e) {
-          error = e.what();
-        }
-        if (result) {
-          store.CompleteRun(claim->first, *result, t.Seconds());
+        if (RunTrial(kind, claim->second, &result, &error)) {
+          store.CompleteRun(claim->first, result, t.Seconds());
         } else {
           store.FailRun(claim->first, error, t.Seconds());
           ++failed;
-          // The failure of the lowest (point, trial), so the message is the same whatever the
-          // thread count or the order the trials finished in.
-          const std::pair<long, long> key{claim->second.point, claim->second.trial};
           std::lock_guard lock(mu);
-          if (summary.first_error.empty() || key < first_failed) {
-            first_failed = key;
-            summary.first_error = "point " + std::to_string(key.first) + " trial " +
-                                  std::to_string(key.second) + ": " + error;
-          }
+          NoteFailure(summary, first_failed, claim->second, error);
         }
         ++ran;
         cv.notify_all();
@@ -168,17 +197,7 @@ RunSummary RunExperiment(const ExperimentConfig& config, const RunOptions& opts,
   }
   SetNumThreads(saved_threads);
   bar.Finish(before.done + ran - failed, failed);
-
-  const RunCounts after = store.Counts();
-  summary.ran = ran;
-  summary.failed = failed;
-  summary.remaining = after.total() - after.done;
-  if (opts.export_csv) store.ExportCsv(summary.out);
-  summary.AddTiming("run", clock.Seconds());
-  summary.termination = summary.remaining == 0 ? Termination::kConverged
-                        : failed > 0           ? Termination::kFailed
-                                               : Termination::kMaxIterations;
-  summary.message = std::to_string(after.done) + " of " + std::to_string(after.total()) + " trials done";
+  FinishRun(store, opts, ran, failed, clock.Seconds(), summary);
   return summary;
 }
 

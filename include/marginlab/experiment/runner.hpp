@@ -38,6 +38,7 @@ struct RunOptions {
 void ParseShard(const std::string& text, const std::string& what, RunOptions& opts);
 
 struct RunSummary : SummaryBase {
+  int rank = 0;           // MPI: this process's rank (only rank 0 holds the counts)
   std::filesystem::path out;
   long total = 0;         // trials in the sweep
   long already_done = 0;  // done before this run started
@@ -52,6 +53,17 @@ RunSummary RunExperiment(const ExperimentConfig& config, const RunOptions& opts,
 // Runs with an explicit kind (tests use this to run a kind of their own).
 RunSummary RunExperiment(const ExperimentConfig& config, const RunOptions& opts, const TrialKind& kind,
                          std::ostream& progress);
+
+// `mpirun -np N marginlab run …` (mpi_runner.cpp): rank 0 plans the sweep, is the only writer
+// of the store and hands trials out one at a time to the worker ranks, which run them with
+// their own thread count (opts.threads, else this node's cores shared by its workers) and send
+// the records back. The store holds, bit for bit, what RunExperiment stores. With one rank it is
+// RunExperiment. Worker ranks return a summary with only `rank` set (also when rank 0 could not
+// start: bad config, a refused folder — rank 0 throws and reports it). UnavailableError when
+// built without MPI.
+RunSummary RunExperimentMpi(const ExperimentConfig& config, const RunOptions& opts, std::ostream& progress);
+// True when an MPI launcher (mpirun, srun) started this process with more than one rank.
+bool LaunchedWithMpi();
 
 std::filesystem::path DefaultOutDir(const ExperimentConfig& config, const std::string& scale);
 

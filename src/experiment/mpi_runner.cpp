@@ -1,0 +1,381 @@
+// The MPI runner (runner.hpp: RunExperimentMpi): `mpirun -np N marginlab run EXP ...`.
+//
+// Rank 0 is the only process that touches the results store: it plans the sweep (the same
+// PlanTrials as a threaded run), opens the store, and hands trials out one at a time, in the
+// store's claim order, to whichever worker asks; workers (ranks 1 … N−1) run a trial at a time
+// with their own thread count and send its record back, and rank 0 commits it (CompleteRun /
+// FailRun: one transaction per trial, as in a threaded run). A trial's numbers depend only on
+// its spec, so the store holds, bit for bit, what a plain run stores, whatever N and the threads.
+//
+// Protocol (point to point, MPI_BYTE payloads): a worker sends READY once, then a RESULT per
+// trial (which also asks for the next); rank 0 answers each with TASK or STOP. Waiting is
+// MPI_Iprobe with a sleep that grows from 0.1 to 5 ms — never a spinning core (Open MPI's
+// blocking receive polls) — so rank 0 costs a core only while it commits.
+//
+// Faults: a killed rank ends the job (mpirun); the store then holds every finished trial once,
+// and a rerun resets the trials left running and runs them (ResetUnfinished). A store error on
+// rank 0 (disk full) stops the hand-out, lets every worker finish its trial and stop, and ends
+// the run with the error, like a threaded run.
+#include "marginlab/experiment/runner.hpp"
+
+#include <chrono>
+#include <csignal>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <map>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <thread>
+#include <unistd.h>
+
+#include "experiment/progress.hpp"
+#include "experiment/run_plan.hpp"
+#include "marginlab/build_config.hpp"
+#include "marginlab/core/error.hpp"
+#include "marginlab/core/features.hpp"
+#include "marginlab/core/threads.hpp"
+#include "marginlab/experiment/store.hpp"
+
+#if MARGINLAB_HAVE_MPI
+#include <mpi.h>
+#endif
+
+namespace marginlab::experiment {
+
+bool LaunchedWithMpi() {
+  for (const char* var : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE", "MPI_LOCALNRANKS"})
+    if (const char* v = std::getenv(var); v != nullptr && std::atol(v) > 1) return true;
+  return false;
+}
+
+#if !MARGINLAB_HAVE_MPI
+
+RunSummary RunExperimentMpi(const ExperimentConfig&, const RunOptions&, std::ostream&) {
+  RequireFeature("mpi");  // throws UnavailableError naming the CMake option
+  throw InternalError("RequireFeature(\"mpi\") passed in a build without MPI");
+}
+
+#else
+
+namespace {
+
+enum Tag : int { kReady = 1, kTask = 2, kStop = 3, kResult = 4, kSetup = 5 };
+
+// A byte buffer with length-prefixed strings and raw doubles (exact: no text round trip).
+class Packer {
+ public:
+  void Long(long v) { Raw(&v, sizeof v); }
+  void Double(double v) { Raw(&v, sizeof v); }
+  void Text(const std::string& s) {
+    Long(static_cast<long>(s.size()));
+    bytes_.append(s);
+  }
+  const std::string& bytes() const { return bytes_; }
+
+ private:
+  void Raw(const void* p, std::size_t n) { bytes_.append(static_cast<const char*>(p), n); }
+  std::string bytes_;
+};
+
+class Unpacker {
+ public:
+  explicit Unpacker(const std::string& b) : b_(b) {}
+  long Long() {
+    long v;
+    Raw(&v, sizeof v);
+    return v;
+  }
+  double Double() {
+    double v;
+    Raw(&v, sizeof v);
+    return v;
+  }
+  std::string Text() {
+    const long n = Long();
+    ML_CHECK(n >= 0 && static_cast<std::size_t>(n) <= b_.size() - at_) << "MPI message: bad string length";
+    std::string s = b_.substr(at_, static_cast<std::size_t>(n));
+    at_ += static_cast<std::size_t>(n);
+    return s;
+  }
+
+ private:
+  void Raw(void* p, std::size_t n) {
+    ML_CHECK(at_ + n <= b_.size()) << "MPI message: truncated";
+    std::memcpy(p, b_.data() + at_, n);
+    at_ += n;
+  }
+  const std::string& b_;
+  std::size_t at_ = 0;
+};
+
+void PackResult(Packer& p, const TrialResult& r) {
+  p.Long(static_cast<long>(r.finals.size()));
+  for (const auto& [name, value] : r.finals) p.Text(name), p.Double(value);
+  p.Long(static_cast<long>(r.trace.size()));
+  for (const auto& row : r.trace) {
+    p.Long(row.step);
+    p.Long(static_cast<long>(row.values.size()));
+    for (const auto& [name, value] : row.values) p.Text(name), p.Double(value);
+  }
+  p.Long(static_cast<long>(r.artifacts.size()));
+  for (const auto& [name, json] : r.artifacts) p.Text(name), p.Text(json);
+}
+
+TrialResult UnpackResult(Unpacker& u) {
+  TrialResult r;
+  for (long i = 0, n = u.Long(); i < n; ++i) {
+    std::string name = u.Text();
+    r.finals.emplace_back(std::move(name), u.Double());
+  }
+  for (long i = 0, n = u.Long(); i < n; ++i) {
+    TraceRow row;
+    row.step = u.Long();
+    for (long k = 0, m = u.Long(); k < m; ++k) {
+      std::string name = u.Text();
+      row.values.emplace_back(std::move(name), u.Double());
+    }
+    r.trace.push_back(std::move(row));
+  }
+  for (long i = 0, n = u.Long(); i < n; ++i) {
+    std::string name = u.Text();
+    r.artifacts.emplace_back(std::move(name), u.Text());
+  }
+  return r;
+}
+
+void Send(const std::string& bytes, int to, int tag) {
+  MPI_Send(bytes.data(), static_cast<int>(bytes.size()), MPI_BYTE, to, tag, MPI_COMM_WORLD);
+}
+
+// Waits without spinning for a message (from `from`, or any rank), receives it.
+std::string Receive(int from, int* source, int* tag) {
+  MPI_Status st;
+  int flag = 0;
+  auto nap = std::chrono::microseconds(100);
+  for (;;) {
+    MPI_Iprobe(from, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &st);
+    if (flag) break;
+    std::this_thread::sleep_for(nap);
+    nap = std::min(nap * 2, std::chrono::microseconds(5000));
+  }
+  int count = 0;
+  MPI_Get_count(&st, MPI_BYTE, &count);
+  std::string bytes(static_cast<std::size_t>(count), '\0');
+  MPI_Recv(bytes.data(), count, MPI_BYTE, st.MPI_SOURCE, st.MPI_TAG, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+  if (source) *source = st.MPI_SOURCE;
+  if (tag) *tag = st.MPI_TAG;
+  return bytes;
+}
+
+// MPI_Init once per process, MPI_Finalize at exit of the run.
+class Session {
+ public:
+  Session() {
+    int ready = 0;
+    MPI_Initialized(&ready);
+    if (!ready) {
+      int provided = 0;
+      MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
+      owns_ = true;
+    }
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
+    MPI_Comm_size(MPI_COMM_WORLD, &size_);
+    MPI_Comm local;
+    MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank_, MPI_INFO_NULL, &local);
+    MPI_Comm_size(local, &local_size_);
+    int local_rank0 = rank_ == 0 ? 1 : 0, with_rank0 = 0;  // does this node run rank 0 too?
+    MPI_Allreduce(&local_rank0, &with_rank0, 1, MPI_INT, MPI_MAX, local);
+    local_workers_ = std::max(1, local_size_ - with_rank0);
+    MPI_Comm_free(&local);
+  }
+  ~Session() {
+    if (owns_) MPI_Finalize();
+  }
+  int rank() const { return rank_; }
+  int size() const { return size_; }
+  int local_workers() const { return local_workers_; }
+
+ private:
+  bool owns_ = false;
+  int rank_ = 0, size_ = 1, local_size_ = 1, local_workers_ = 1;
+};
+
+// Exit code of the CLI for an exception (main.cpp's table), for the ranks that did not print it.
+int ExitCodeOf(const std::exception_ptr& e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const InputError&) {
+    return 2;
+  } catch (const UnavailableError&) {
+    return 2;
+  } catch (const FailedRunError&) {
+    return 1;
+  } catch (...) {
+    return 4;
+  }
+}
+
+RunSummary Dispatch(const Session& mpi, const ExperimentConfig& config, const RunOptions& opts,
+                    std::ostream& progress) {
+  Stopwatch clock;
+  RunSummary summary;
+  summary.out = OutDir(config, opts);
+  std::unique_ptr<ResultStore> store;
+  RunCounts before;
+  std::exception_ptr setup_error;
+  const TrialKind* kind_ptr = nullptr;
+  try {
+    kind_ptr = &FindTrialKind(config.kind);
+    const std::vector<TrialSpec> trials = PlanTrials(config, opts, *kind_ptr);
+    store = std::make_unique<ResultStore>(summary.out, config, opts.scale, opts.ShardText());
+    store->AddTrials(trials);
+    store->ResetUnfinished();
+    before = store->Counts();
+  } catch (...) {
+    setup_error = std::current_exception();
+  }
+  int code = setup_error ? ExitCodeOf(setup_error) : 0;
+  MPI_Bcast(&code, 1, MPI_INT, 0, MPI_COMM_WORLD);  // workers stop quietly with the same code
+  if (setup_error) std::rethrow_exception(setup_error);
+  summary.total = before.total();
+  summary.already_done = before.done;
+  Progress bar(progress, config.name + " [" + opts.scale + "]", before.total(), before.done,
+               ::isatty(STDERR_FILENO) != 0);
+  const int saved_threads = NumThreads();
+  SetNumThreads(1);  // rank 0 commits and hands out; its own work is not parallel
+  long started = 0, ran = 0, failed = 0;
+  int active = mpi.size() - 1;
+  std::pair<long, long> first_failed{0, 0};
+  std::map<long, TrialSpec> in_flight;  // id → spec
+  std::exception_ptr store_error;
+  while (active > 0) {
+    int source = 0, tag = 0;
+    const std::string bytes = Receive(MPI_ANY_SOURCE, &source, &tag);
+    if (tag == kResult) {
+      Unpacker u(bytes);
+      const long id = u.Long();
+      const bool ok = u.Long() != 0;
+      const double seconds = u.Double();
+      const TrialSpec spec = in_flight.at(id);
+      in_flight.erase(id);
+      try {
+        if (store_error) {
+          // the store failed: nothing more is written; the trial stays 'running' → rerun
+        } else if (ok) {
+          store->CompleteRun(id, UnpackResult(u), seconds);
+        } else {
+          const std::string error = u.Text();
+          store->FailRun(id, error, seconds);
+          ++failed;
+          NoteFailure(summary, first_failed, spec, error);
+        }
+        ++ran;
+      } catch (...) {
+        if (!store_error) store_error = std::current_exception();
+      }
+      bar.Update(before.done + ran - failed, failed);
+    }
+    std::optional<std::pair<long, TrialSpec>> claim;
+    if (!store_error && (opts.max_trials == 0 || started < opts.max_trials)) {
+      try {
+        claim = store->ClaimNext();
+      } catch (...) {
+        store_error = std::current_exception();
+      }
+    }
+    if (claim) {
+      ++started;
+      Packer p;
+      p.Long(claim->first);
+      p.Long(claim->second.point);
+      p.Long(claim->second.trial);
+      p.Text(std::to_string(claim->second.seed));
+      p.Long(static_cast<long>(claim->second.params.entries().size()));
+      for (const auto& [k, v] : claim->second.params.entries()) p.Text(k), p.Text(v);
+      in_flight.emplace(claim->first, std::move(claim->second));
+      Send(p.bytes(), source, kTask);
+    } else {
+      Send("", source, kStop);
+      --active;
+    }
+  }
+  SetNumThreads(saved_threads);
+  if (store_error) {
+    try {
+      std::rethrow_exception(store_error);
+    } catch (const std::exception& e) {
+      throw InputError(std::string(e.what()) + "; the run stopped: every finished trial is kept, " +
+                       "re-run with the same --out to resume");
+    }
+  }
+  bar.Finish(before.done + ran - failed, failed);
+  FinishRun(*store, opts, ran, failed, clock.Seconds(), summary);
+  summary.message += " (" + std::to_string(mpi.size() - 1) + " MPI worker rank(s))";
+  return summary;
+}
+
+RunSummary Work(const Session& mpi, const ExperimentConfig& config, const RunOptions& opts) {
+  int code = 0;
+  MPI_Bcast(&code, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  RunSummary s;
+  s.rank = mpi.rank();
+  if (code != 0) {
+    // Rank 0 reports the error and exits with its code (so does mpirun); a worker has nothing to
+    // say or clean up, and ends quietly even when mpirun terminates it on rank 0's exit.
+    std::signal(SIGTERM, SIG_DFL);
+    return s;
+  }
+  const TrialKind& kind = FindTrialKind(config.kind);
+  // Threads per worker: --threads, else this node's cores shared by its worker ranks.
+  const int threads = opts.threads > 0 ? opts.threads : std::max(1, HardwareThreads() / mpi.local_workers());
+  const int saved_threads = NumThreads();
+  SetNumThreads(threads);
+  Send("", 0, kReady);
+  for (;;) {
+    int tag = 0;
+    const std::string bytes = Receive(0, nullptr, &tag);
+    if (tag == kStop) break;
+    Unpacker u(bytes);
+    const long id = u.Long();
+    TrialSpec spec;
+    spec.point = u.Long();
+    spec.trial = u.Long();
+    spec.seed = std::stoull(u.Text());
+    spec.params = ParamMap(config.path + " point " + std::to_string(spec.point));
+    for (long i = 0, n = u.Long(); i < n; ++i) {
+      std::string key = u.Text();
+      spec.params.Set(key, u.Text());
+    }
+    Stopwatch t;
+    TrialResult result;
+    std::string error;
+    const bool ok = RunTrial(kind, spec, &result, &error);
+    Packer p;
+    p.Long(id);
+    p.Long(ok ? 1 : 0);
+    p.Double(t.Seconds());
+    if (ok)
+      PackResult(p, result);
+    else
+      p.Text(error);
+    Send(p.bytes(), 0, kResult);
+  }
+  SetNumThreads(saved_threads);
+  return s;
+}
+
+}  // namespace
+
+RunSummary RunExperimentMpi(const ExperimentConfig& config, const RunOptions& opts, std::ostream& progress) {
+  ValidateOrThrow(opts, "run");
+  const Session mpi;
+  if (mpi.size() == 1) return RunExperiment(config, opts, progress);
+  return mpi.rank() == 0 ? Dispatch(mpi, config, opts, progress) : Work(mpi, config, opts);
+}
+
+#endif
+
+}  // namespace marginlab::experiment

@@ -1,0 +1,33 @@
+// What every runner (threads: runner.cpp; MPI ranks: mpi_runner.cpp) does before and after its
+// trials, so that both store the same thing. Private to src/experiment.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "marginlab/experiment/runner.hpp"
+#include "marginlab/experiment/store.hpp"
+
+namespace marginlab::experiment {
+
+// The output folder (opts.out, or the default for the scale and shard).
+std::filesystem::path OutDir(const ExperimentConfig& config, const RunOptions& opts);
+
+// The trials of this run: the sweep at opts.scale (this shard's share of it), after every sweep
+// point's parameters passed the kind's check (InputError naming a bad one, before any folder is
+// touched).
+std::vector<TrialSpec> PlanTrials(const ExperimentConfig& config, const RunOptions& opts, const TrialKind& kind);
+
+// Runs one claimed trial: the kind's function on the trial's kind parameters. A trial that
+// throws is a failed trial: returns false with its reason in *error.
+bool RunTrial(const TrialKind& kind, TrialSpec spec, TrialResult* result, std::string* error);
+
+// The lowest (point, trial) failure wins the summary's first_error, whatever the finishing order.
+void NoteFailure(RunSummary& summary, std::pair<long, long>& first_failed, const TrialSpec& spec,
+                 const std::string& error);
+
+// The end of a run: counts, the CSV export, the termination and the message.
+void FinishRun(ResultStore& store, const RunOptions& opts, long ran, long failed, double seconds,
+               RunSummary& summary);
+
+}  // namespace marginlab::experiment
