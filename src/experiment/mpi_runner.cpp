@@ -4,13 +4,14 @@
 // PlanTrials as a threaded run), opens the store, and hands trials out one at a time, in the
 // store's claim order, to whichever worker asks; workers (ranks 1 … N−1) run a trial at a time
 // with their own thread count and send its record back, and rank 0 commits it (CompleteRun /
-// FailRun: one transaction per trial, as in a threaded run). A trial's numbers depend only on
+// FailRun: one transaction per trial, as in a threaded run). Rank 0 runs trials too, on a thread
+// of its own that claims from the store directly, while its main thread answers the workers. A trial's numbers depend only on
 // its spec, so the store holds, bit for bit, what a plain run stores, whatever N and the threads.
 //
 // Protocol (point to point, MPI_BYTE payloads): a worker sends READY once, then a RESULT per
 // trial (which also asks for the next); rank 0 answers each with TASK or STOP. Waiting is
 // MPI_Iprobe with a sleep that grows from 0.1 to 5 ms — never a spinning core (Open MPI's
-// blocking receive polls) — so rank 0 costs a core only while it commits.
+// blocking receive polls) — so rank 0's dispatching costs a core only while it commits.
 //
 // Faults: a killed rank ends the job (mpirun); the store then holds every finished trial once,
 // and a rerun resets the trials left running and runs them (ResetUnfinished). A store error on
@@ -25,6 +26,7 @@
 #include <cstring>
 #include <exception>
 #include <map>
+#include <mutex>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -186,9 +188,6 @@ class Session {
     MPI_Comm local;
     MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank_, MPI_INFO_NULL, &local);
     MPI_Comm_size(local, &local_size_);
-    int local_rank0 = rank_ == 0 ? 1 : 0, with_rank0 = 0;  // does this node run rank 0 too?
-    MPI_Allreduce(&local_rank0, &with_rank0, 1, MPI_INT, MPI_MAX, local);
-    local_workers_ = std::max(1, local_size_ - with_rank0);
     MPI_Comm_free(&local);
   }
   ~Session() {
@@ -196,12 +195,18 @@ class Session {
   }
   int rank() const { return rank_; }
   int size() const { return size_; }
-  int local_workers() const { return local_workers_; }
+  int local_ranks() const { return local_size_; }  // ranks on this node
 
  private:
   bool owns_ = false;
-  int rank_ = 0, size_ = 1, local_size_ = 1, local_workers_ = 1;
+  int rank_ = 0, size_ = 1, local_size_ = 1;
 };
+
+// Threads for a rank's trials: --threads, else this node's cores shared by its ranks (every rank
+// runs trials; rank 0's dispatching sleeps between messages).
+int ThreadsPerRank(const Session& mpi, const RunOptions& opts) {
+  return opts.threads > 0 ? opts.threads : std::max(1, HardwareThreads() / mpi.local_ranks());
+}
 
 // Exit code of the CLI for an exception (main.cpp's table), for the ranks that did not print it.
 int ExitCodeOf(const std::exception_ptr& e) {
@@ -245,12 +250,54 @@ RunSummary Dispatch(const Session& mpi, const ExperimentConfig& config, const Ru
   Progress bar(progress, config.name + " [" + opts.scale + "]", before.total(), before.done,
                ::isatty(STDERR_FILENO) != 0);
   const int saved_threads = NumThreads();
-  SetNumThreads(1);  // rank 0 commits and hands out; its own work is not parallel
+  SetNumThreads(ThreadsPerRank(mpi, opts));
+  // Rank 0's own trials run on a thread of their own, claiming from the store directly; the
+  // main thread answers the workers (MPI from the main thread only: MPI_THREAD_FUNNELED).
+  std::mutex mu;  // guards the counters, the first failure and the store error below
   long started = 0, ran = 0, failed = 0;
-  int active = mpi.size() - 1;
   std::pair<long, long> first_failed{0, 0};
-  std::map<long, TrialSpec> in_flight;  // id → spec
   std::exception_ptr store_error;
+  auto claim_next = [&]() -> std::optional<std::pair<long, TrialSpec>> {
+    std::lock_guard lock(mu);
+    if (store_error || (opts.max_trials != 0 && started >= opts.max_trials)) return std::nullopt;
+    try {
+      auto claim = store->ClaimNext();
+      if (claim) ++started;
+      return claim;
+    } catch (...) {
+      store_error = std::current_exception();
+      return std::nullopt;
+    }
+  };
+  // Commits one trial's outcome (result, or the error of a failed trial).
+  auto record = [&](long id, const TrialSpec& spec, bool ok, const TrialResult* result, const std::string& error,
+                    double seconds) {
+    std::lock_guard lock(mu);
+    if (store_error) return;  // the store failed: nothing more is written; the trial reruns next time
+    try {
+      if (ok) {
+        store->CompleteRun(id, *result, seconds);
+      } else {
+        store->FailRun(id, error, seconds);
+        ++failed;
+        NoteFailure(summary, first_failed, spec, error);
+      }
+      ++ran;
+    } catch (...) {
+      store_error = std::current_exception();
+    }
+  };
+  std::thread local([&] {
+    while (auto claim = claim_next()) {
+      Stopwatch t;
+      TrialResult result;
+      std::string error;
+      const bool ok = RunTrial(*kind_ptr, claim->second, &result, &error);
+      record(claim->first, claim->second, ok, &result, error, t.Seconds());
+    }
+  });
+  int active = mpi.size() - 1;
+  std::map<long, TrialSpec> in_flight;  // id → spec, trials out at the workers
   while (active > 0) {
     int source = 0, tag = 0;
     const std::string bytes = Receive(MPI_ANY_SOURCE, &source, &tag);
@@ -261,33 +308,18 @@ RunSummary Dispatch(const Session& mpi, const ExperimentConfig& config, const Ru
       const double seconds = u.Double();
       const TrialSpec spec = in_flight.at(id);
       in_flight.erase(id);
-      try {
-        if (store_error) {
-          // the store failed: nothing more is written; the trial stays 'running' → rerun
-        } else if (ok) {
-          store->CompleteRun(id, UnpackResult(u), seconds);
-        } else {
-          const std::string error = u.Text();
-          store->FailRun(id, error, seconds);
-          ++failed;
-          NoteFailure(summary, first_failed, spec, error);
-        }
-        ++ran;
-      } catch (...) {
-        if (!store_error) store_error = std::current_exception();
+      if (ok) {
+        const TrialResult result = UnpackResult(u);
+        record(id, spec, true, &result, "", seconds);
+      } else {
+        record(id, spec, false, nullptr, u.Text(), seconds);
       }
+    }
+    {
+      std::lock_guard lock(mu);
       bar.Update(before.done + ran - failed, failed);
     }
-    std::optional<std::pair<long, TrialSpec>> claim;
-    if (!store_error && (opts.max_trials == 0 || started < opts.max_trials)) {
-      try {
-        claim = store->ClaimNext();
-      } catch (...) {
-        store_error = std::current_exception();
-      }
-    }
-    if (claim) {
-      ++started;
+    if (auto claim = claim_next()) {
       Packer p;
       p.Long(claim->first);
       p.Long(claim->second.point);
@@ -302,6 +334,7 @@ RunSummary Dispatch(const Session& mpi, const ExperimentConfig& config, const Ru
       --active;
     }
   }
+  local.join();
   SetNumThreads(saved_threads);
   if (store_error) {
     try {
@@ -313,7 +346,7 @@ RunSummary Dispatch(const Session& mpi, const ExperimentConfig& config, const Ru
   }
   bar.Finish(before.done + ran - failed, failed);
   FinishRun(*store, opts, ran, failed, clock.Seconds(), summary);
-  summary.message += " (" + std::to_string(mpi.size() - 1) + " MPI worker rank(s))";
+  summary.message += " (" + std::to_string(mpi.size()) + " MPI ranks)";
   return summary;
 }
 
@@ -329,10 +362,8 @@ RunSummary Work(const Session& mpi, const ExperimentConfig& config, const RunOpt
     return s;
   }
   const TrialKind& kind = FindTrialKind(config.kind);
-  // Threads per worker: --threads, else this node's cores shared by its worker ranks.
-  const int threads = opts.threads > 0 ? opts.threads : std::max(1, HardwareThreads() / mpi.local_workers());
   const int saved_threads = NumThreads();
-  SetNumThreads(threads);
+  SetNumThreads(ThreadsPerRank(mpi, opts));
   Send("", 0, kReady);
   for (;;) {
     int tag = 0;

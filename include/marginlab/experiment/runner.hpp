@@ -55,9 +55,9 @@ RunSummary RunExperiment(const ExperimentConfig& config, const RunOptions& opts,
                          std::ostream& progress);
 
 // `mpirun -np N marginlab run …` (mpi_runner.cpp): rank 0 plans the sweep, is the only writer
-// of the store and hands trials out one at a time to the worker ranks, which run them with
-// their own thread count (opts.threads, else this node's cores shared by its workers) and send
-// the records back. The store holds, bit for bit, what RunExperiment stores. With one rank it is
+// of the store and hands trials out one at a time to the other ranks, which run them with
+// their own thread count (opts.threads, else this node's cores shared by its ranks) and send
+// the records back; rank 0 runs trials too, on a thread of its own. The store holds, bit for bit, what RunExperiment stores. With one rank it is
 // RunExperiment. Worker ranks return a summary with only `rank` set (also when rank 0 could not
 // start: bad config, a refused folder — rank 0 throws and reports it). UnavailableError when
 // built without MPI.
