@@ -208,7 +208,7 @@ int ThreadsPerRank(const Session& mpi, const RunOptions& opts) {
   return opts.threads > 0 ? opts.threads : std::max(1, HardwareThreads() / mpi.local_ranks());
 }
 
-// Exit code of the CLI for an exception (main.cpp's table), for the ranks that did not print it.
+// Exit code of the CLI for an exception (main.cpp's table): non-zero tells the workers not to start.
 int ExitCodeOf(const std::exception_ptr& e) {
   try {
     std::rethrow_exception(e);
@@ -243,7 +243,7 @@ RunSummary Dispatch(const Session& mpi, const ExperimentConfig& config, const Ru
     setup_error = std::current_exception();
   }
   int code = setup_error ? ExitCodeOf(setup_error) : 0;
-  MPI_Bcast(&code, 1, MPI_INT, 0, MPI_COMM_WORLD);  // workers stop quietly with the same code
+  MPI_Bcast(&code, 1, MPI_INT, 0, MPI_COMM_WORLD);  // non-zero: the workers end quietly, rank 0 reports
   if (setup_error) std::rethrow_exception(setup_error);
   summary.total = before.total();
   summary.already_done = before.done;
