@@ -238,6 +238,7 @@ RunSummary Dispatch(const Session& mpi, const ExperimentConfig& config, const Ru
     store = std::make_unique<ResultStore>(summary.out, config, opts.scale, opts.ShardText());
     store->AddTrials(trials);
     store->ResetUnfinished();
+    store->SetClaimOrder(ClaimOrder(*store));  // longest first
     before = store->Counts();
   } catch (...) {
     setup_error = std::current_exception();

@@ -18,6 +18,17 @@ std::filesystem::path OutDir(const ExperimentConfig& config, const RunOptions& o
 // touched).
 std::vector<TrialSpec> PlanTrials(const ExperimentConfig& config, const RunOptions& opts, const TrialKind& kind);
 
+// The order in which a run hands out its pending trials: longest first, so that the longest
+// trials do not start last and set the sweep's end. A trial's cost is the mean measured seconds
+// of the done trials of its sweep point (the same shape) when every pending point has one; else
+// a work estimate from its parameters (WorkEstimate) for all of them. Ties keep the sweep order.
+std::vector<long> ClaimOrder(ResultStore& store);
+
+// A relative work estimate for ordering only (never a time): the product of the size parameters
+// a trial has — n, d, k, width, steps, epochs, particles, samples — as plain parameters or inside
+// data specs ("teacher:d=20,n=400"), each at least 1.
+double WorkEstimate(const ParamMap& params);
+
 // Runs one claimed trial: the kind's function on the trial's kind parameters. A trial that
 // throws is a failed trial: returns false with its reason in *error.
 bool RunTrial(const TrialKind& kind, TrialSpec spec, TrialResult* result, std::string* error);

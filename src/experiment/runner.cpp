@@ -3,6 +3,10 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <map>
 #include <atomic>
 #include <condition_variable>
 #include <exception>
@@ -84,6 +88,66 @@ std::vector<TrialSpec> PlanTrials(const ExperimentConfig& config, const RunOptio
   return trials;
 }
 
+double WorkEstimate(const ParamMap& params) {
+  static const std::vector<std::string> kSizes{"n", "d", "k", "width", "steps", "epochs", "particles", "samples"};
+  auto factor = [](const std::string& key, const std::string& value) {
+    if (std::find(kSizes.begin(), kSizes.end(), key) == kSizes.end()) return 1.0;
+    char* end = nullptr;
+    const double v = std::strtod(value.c_str(), &end);
+    return (end != value.c_str() && *end == '\0' && std::isfinite(v) && v > 1) ? v : 1.0;
+  };
+  double work = 1;
+  for (const auto& [key, value] : params.entries()) {
+    work *= factor(key, value);
+    // a data spec "name:k=v,k=v": its sizes too
+    const std::size_t colon = value.find(':');
+    if (colon == std::string::npos) continue;
+    std::size_t at = colon + 1;
+    while (at < value.size()) {
+      std::size_t comma = value.find(',', at);
+      if (comma == std::string::npos) comma = value.size();
+      const std::string item = value.substr(at, comma - at);
+      if (const std::size_t eq = item.find('='); eq != std::string::npos)
+        work *= factor(item.substr(0, eq), item.substr(eq + 1));
+      at = comma + 1;
+    }
+  }
+  return work;
+}
+
+std::vector<long> ClaimOrder(ResultStore& store) {
+  const std::vector<StoredRun> runs = store.Runs();
+  std::map<long, std::pair<double, long>> measured;  // point → (sum of seconds, count) of done trials
+  for (const StoredRun& r : runs)
+    if (r.status == "done") {
+      auto& [sum, count] = measured[r.point];
+      sum += r.seconds;
+      ++count;
+    }
+  std::vector<const StoredRun*> pending;
+  bool all_measured = true;
+  for (const StoredRun& r : runs)
+    if (r.status == "pending") {
+      pending.push_back(&r);
+      all_measured = all_measured && measured.count(r.point) > 0;
+    }
+  std::map<long, double> cost;  // point → cost
+  for (const StoredRun* r : pending) {
+    if (cost.count(r->point)) continue;
+    if (all_measured) {
+      const auto& [sum, count] = measured.at(r->point);
+      cost[r->point] = sum / static_cast<double>(count);
+    } else {
+      cost[r->point] = WorkEstimate(store.SpecOf(*r).params);
+    }
+  }
+  std::stable_sort(pending.begin(), pending.end(),
+                   [&](const StoredRun* a, const StoredRun* b) { return cost.at(a->point) > cost.at(b->point); });
+  std::vector<long> ids;
+  for (const StoredRun* r : pending) ids.push_back(r->id);
+  return ids;
+}
+
 bool RunTrial(const TrialKind& kind, TrialSpec spec, TrialResult* result, std::string* error) {
   try {
     spec.params = KindParams(spec.params);
@@ -128,6 +192,7 @@ RunSummary RunExperiment(const ExperimentConfig& config, const RunOptions& opts,
   ResultStore store(summary.out, config, opts.scale, opts.ShardText());
   store.AddTrials(trials);
   store.ResetUnfinished();
+  store.SetClaimOrder(ClaimOrder(store));  // longest first
   const RunCounts before = store.Counts();
   summary.total = before.total();
   summary.already_done = before.done;

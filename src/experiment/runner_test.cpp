@@ -18,6 +18,7 @@
 
 #include "marginlab/core/error.hpp"
 #include "marginlab/core/rng.hpp"
+#include "experiment/run_plan.hpp"
 #include "marginlab/experiment/merge.hpp"
 #include "marginlab/experiment/store.hpp"
 #include "testing/tmpdir.hpp"
@@ -319,6 +320,36 @@ TEST(Runner, ShardsMergeIntoWhatOnePlainRunStores) {
   ParseShard("2/5", "--shard", p);
   EXPECT_EQ(std::make_pair(p.shard_index, p.shard_count), std::make_pair(2L, 5L));
   for (const char* bad : {"5/5", "-1/2", "1", "a/b", "1/0"}) EXPECT_THROW(ParseShard(bad, "--shard", p), InputError) << bad;
+}
+
+TEST(Runner, HandsOutTheLongestTrialsFirst) {
+  const fs::path dir = testing::ScratchDir();
+  const ExperimentConfig c = ParseExperimentConfig(kConfig, "demo.toml");
+  std::ostringstream log;
+  RunOptions o;
+  o.scale = "smoke";
+  o.threads = 1;
+  o.out = dir;
+  RunExperiment(c, o, TestKind(), log);
+  // One worker: the start order is the claim order. Points 1 and 3 have n = 20, points 0 and 2
+  // n = 10 (sweep: lambda outer, n inner), so the n = 20 trials start first, in sweep order.
+  sqlite3* db = nullptr;
+  sqlite3_open((dir / "results.sqlite").c_str(), &db);
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(db, "SELECT point FROM runs ORDER BY started_at, id", -1, &st, nullptr);
+  std::vector<long> points;
+  while (sqlite3_step(st) == SQLITE_ROW) points.push_back(sqlite3_column_int64(st, 0));
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  EXPECT_EQ(points, (std::vector<long>{1, 1, 1, 3, 3, 3, 0, 0, 0, 2, 2, 2}));
+  // The estimate: sizes as parameters and inside data specs; nothing else counts.
+  ParamMap p("test");
+  p.Set("width", "100");
+  p.Set("data", "teacher:d=20,n=400,seed=3");
+  p.Set("lr", "0.5");
+  p.Set("steps", "1e3");
+  EXPECT_DOUBLE_EQ(WorkEstimate(p), 100.0 * 20 * 400 * 1000);
+  EXPECT_DOUBLE_EQ(WorkEstimate(ParamMap("empty")), 1.0);
 }
 
 TEST(Merge, TrialsDoneTwiceMustAgree) {

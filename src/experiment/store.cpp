@@ -268,15 +268,32 @@ long ResultStore::ResetUnfinished() {
   return sqlite3_changes(db_);
 }
 
+void ResultStore::SetClaimOrder(std::vector<long> ids) {
+  std::lock_guard lock(mu_);
+  claim_order_ = std::move(ids);
+  claim_next_ = 0;
+}
+
 std::optional<std::pair<long, TrialSpec>> ResultStore::ClaimNext() {
   std::lock_guard lock(mu_);
   Exec("BEGIN IMMEDIATE");
-  Stmt q(db_, "SELECT id, point, trial, seed, params FROM runs WHERE status = 'pending' ORDER BY id LIMIT 1",
-         path_);
-  if (!q.Step()) {
+  // The next pending trial of the claim order (SetClaimOrder), else the pending trial with the
+  // lowest id.
+  Stmt by_id(db_, "SELECT id, point, trial, seed, params FROM runs WHERE id = ? AND status = 'pending'", path_);
+  Stmt lowest(db_, "SELECT id, point, trial, seed, params FROM runs WHERE status = 'pending' ORDER BY id LIMIT 1",
+              path_);
+  Stmt* found = nullptr;
+  while (found == nullptr && claim_next_ < claim_order_.size()) {
+    by_id.Reset();
+    by_id.Bind(1, claim_order_[claim_next_++]);
+    if (by_id.Step()) found = &by_id;
+  }
+  if (found == nullptr && lowest.Step()) found = &lowest;
+  if (found == nullptr) {
     Exec("COMMIT");
     return std::nullopt;
   }
+  Stmt& q = *found;
   const long id = q.Int(0);
   StoredRun run;
   run.point = q.Int(1);

@@ -77,8 +77,12 @@ class ResultStore {
   // Trials left 'running' by a killed process, and failed ones, back to 'pending'
   // (safe: the folder's lock says no other writer is running them).
   long ResetUnfinished();
-  // Claims the next pending trial (lowest id), marks it running, and returns
-  // its id and spec as stored.
+  // The order in which ClaimNext hands out trials: these ids first (those still pending), then
+  // the rest by id. Runners set it longest first (run_plan.hpp: ClaimOrder). Results do not
+  // depend on it.
+  void SetClaimOrder(std::vector<long> ids);
+  // Claims the next pending trial (the claim order, else the lowest id), marks it running, and
+  // returns its id and spec as stored.
   std::optional<std::pair<long, TrialSpec>> ClaimNext();
   void CompleteRun(long id, const TrialResult& result, double seconds);
   void FailRun(long id, const std::string& error, double seconds);
@@ -113,6 +117,8 @@ class ResultStore {
   std::filesystem::path path_;
   sqlite3* db_ = nullptr;
   int lock_fd_ = -1;
+  std::vector<long> claim_order_;
+  std::size_t claim_next_ = 0;
   std::mutex mu_;
 };
 
