@@ -57,8 +57,7 @@ void RegisterExperiment(py::module_& m) {
     d["ran"] = s.ran;
     d["failed"] = s.failed;
     d["remaining"] = s.remaining;
-    d["seconds"] = s.TotalSeconds();
-    d["termination"] = ToString(s.termination);
+    AddOutcome(d, s);
     d["first_error"] = s.first_error;
     return d;
   }, py::arg("name"), py::arg("scale") = "quick", py::arg("out") = py::none(),

@@ -195,8 +195,7 @@ void RegisterKernel(py::module_& m) {
     d["b"] = model.b;
     d["support_vectors"] = s.support_vectors;
     d["dual_objective"] = s.dual_objective;
-    d["termination"] = ToString(s.termination);
-    d["message"] = s.message;
+    AddOutcome(d, s);
     return d;
   }, py::arg("K"), py::arg("y"),
      ("The kernel SVM on a precomputed kernel: f = Σ β_i K(x_i, ·) + b (C very large: the\n"

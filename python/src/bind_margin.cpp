@@ -93,8 +93,7 @@ void RegisterMargin(py::module_& m) {
     d["masses"] = std::move(r.weights);
     d["rounds"] = r.rounds;
     d["oracle_evaluations"] = r.oracle_evaluations;
-    d["termination"] = ToString(r.termination);
-    d["message"] = r.message;
+    AddOutcome(d, r);
     return d;
   }, py::arg("X"), py::arg("y"),
      ("Θ_λ: the global minimum of L(Θ) over two-layer nets of any width (its convex measure\n"
@@ -123,8 +122,7 @@ void RegisterMargin(py::module_& m) {
     d["q"] = std::move(r.q);
     d["weights"] = TwoLayerWeights(net);
     d["rounds"] = static_cast<long>(r.trace.size());
-    d["termination"] = ToString(r.termination);
-    d["message"] = r.message;
+    AddOutcome(d, r);
     return d;
   }, py::arg("X"), py::arg("y"),
      ("The l1-SVM over ReLU features: γ* = max over ‖a‖₁ ≤ 1 of min_i y_i Σ_j a_j relu(ū_j·x_i), the\n"

@@ -29,8 +29,7 @@ void RegisterMeanfield(py::module_& m) {
       trace.append(rec);
     }
     d["trace"] = trace;
-    d["termination"] = ToString(s.termination);
-    d["message"] = s.message;
+    AddOutcome(d, s);
     d["steps"] = s.steps_done;
     d["best"] = s.best;
     d["best_step"] = s.best_step;

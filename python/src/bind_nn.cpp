@@ -34,10 +34,8 @@ std::vector<Weights<double>> InitFrom(py::handle init) {
 py::dict TrialDict(nn::TrainSummary&& s) {
   py::dict d;
   d["trial"] = s.trial;
-  d["termination"] = ToString(s.termination);
-  d["message"] = s.message;
+  AddOutcome(d, s);
   d["steps"] = s.steps_done;
-  d["seconds"] = s.TotalSeconds();
   d["network"] = s.shape.Describe();
   d["dims"] = s.shape.dims;
   d["output_scale"] = s.shape.OutputScale();

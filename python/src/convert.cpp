@@ -158,6 +158,12 @@ nn::Network NetworkFrom(const py::sequence& layers, double output_scale, bool fr
   return net;
 }
 
+void AddOutcome(py::dict& d, const SummaryBase& s) {
+  d["termination"] = ToString(s.termination);
+  d["message"] = s.message;
+  d["seconds"] = s.TotalSeconds();
+}
+
 py::list LayerList(std::vector<Matrix>&& layers) {
   py::list out;
   for (auto& W : layers) out.append(py::cast(std::move(W)));

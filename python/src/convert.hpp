@@ -30,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "marginlab/core/options.hpp"
 #include "marginlab/core/params.hpp"
 #include "marginlab/core/types.hpp"
 #include "marginlab/data/dataset.hpp"
@@ -165,6 +166,10 @@ py::dict ToDict(const R& record) {
   record.Fields(c);
   return c.d;
 }
+
+// How a solve or run ended (core/options.hpp SummaryBase): termination, message and seconds,
+// the keys every result dict of the module shares.
+void AddOutcome(py::dict& d, const SummaryBase& s);
 
 // Registers the submodules (one file each).
 void RegisterData(py::module_& m);
