@@ -17,6 +17,7 @@
 
 #include "command.hpp"
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/mpi.hpp"
 #include "marginlab/core/params.hpp"
 #include "marginlab/data/source.hpp"
 #include "marginlab/nn/network_file.hpp"
@@ -86,7 +87,23 @@ nlohmann::json RecordJson(const nn::TrainRecord& r, long trial) {
   return c.j;
 }
 
+void RunTrainOn(const TrainArgs& a, Collective* group, bool quiet);
+
+// Under mpirun/srun with several ranks the ranks train each network together, data-parallel
+// (nn/train.hpp): rank 0 prints and saves; the others print nothing and exit with rank 0's code.
 void RunTrain(const TrainArgs& a) {
+  if (!LaunchedWithMpi()) return RunTrainOn(a, nullptr, false);
+  const MpiSession mpi;
+  std::unique_ptr<Collective> group = mpi.Split(0);
+  if (mpi.rank() == 0) return RunTrainOn(a, group.get(), false);
+  try {
+    RunTrainOn(a, group.get(), true);
+  } catch (...) {
+    throw ReportedError(ExitCodeOf(std::current_exception()), "reported by rank 0");
+  }
+}
+
+void RunTrainOn(const TrainArgs& a, Collective* group, bool quiet) {
   ParamMap p = CollectParams(a);
   const std::string data = TakeOr(p, "data"), test_data = TakeOr(p, "test_data"),
                     save = TakeOr(p, "save"), init_from = TakeOr(p, "init_from"),
@@ -99,7 +116,11 @@ void RunTrain(const TrainArgs& a) {
   if (!test_data.empty()) test = LoadData(test_data, "--test-data");
   std::vector<Weights<double>> init;
   if (!init_from.empty()) init = ReadInit(init_from, init_key, static_cast<int>(o.depth), o.trials);
-  const auto res = nn::Train(o, train, test_data.empty() ? nullptr : &test, init);
+  const auto res = nn::Train(o, train, test_data.empty() ? nullptr : &test, init, group);
+  if (quiet) {
+    nn::RequireNoDivergence(res);
+    return;
+  }
   const bool diverged = std::any_of(res.begin(), res.end(), [](const nn::TrainSummary& s) {
     return s.termination == Termination::kDiverged;
   });
@@ -110,13 +131,16 @@ void RunTrain(const TrainArgs& a) {
     for (const auto& s : res)
       PrintJson({{"type", "summary"}, {"trial", s.trial}, {"termination", ToString(s.termination)},
                  {"steps", s.steps_done}, {"seconds", s.TotalSeconds()},
-                 {"network", s.shape.Describe()}, {"message", s.message}});
+                 {"network", s.shape.Describe()}, {"message", s.message},
+                 {"ranks", group ? group->size() : 1}, {"timings", s.timings}});
     nn::RequireNoDivergence(res);  // a diverged trial's trace is printed, but the command fails
     return;
   }
   std::cout << "network " << res[0].shape.Describe() << ", " << o.loss << " loss, λ = " << o.lambda
             << ", " << o.optimizer << " lr " << o.lr << ", " << o.dtype << ", data " << train.source
-            << " (n = " << train.n() << ")\n";
+            << " (n = " << train.n() << ")";
+  if (group) std::cout << ", data-parallel on " << group->size() << " MPI ranks";
+  std::cout << "\n";
   if (res.size() == 1) {
     std::cout << std::setw(8) << "step" << std::setw(13) << "loss" << std::setw(13) << "objective"
               << std::setw(8) << "train" << std::setw(8) << "test" << std::setw(13) << "margin"

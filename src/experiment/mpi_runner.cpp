@@ -38,6 +38,7 @@
 #include "marginlab/build_config.hpp"
 #include "marginlab/core/error.hpp"
 #include "marginlab/core/features.hpp"
+#include "marginlab/core/mpi.hpp"
 #include "marginlab/core/threads.hpp"
 #include "marginlab/experiment/store.hpp"
 
@@ -46,12 +47,6 @@
 #endif
 
 namespace marginlab::experiment {
-
-bool LaunchedWithMpi() {
-  for (const char* var : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE", "MPI_LOCALNRANKS"})
-    if (const char* v = std::getenv(var); v != nullptr && std::atol(v) > 1) return true;
-  return false;
-}
 
 #if !MARGINLAB_HAVE_MPI
 
@@ -172,58 +167,13 @@ std::string Receive(int from, int* source, int* tag) {
   return bytes;
 }
 
-// MPI_Init once per process, MPI_Finalize at exit of the run.
-class Session {
- public:
-  Session() {
-    int ready = 0;
-    MPI_Initialized(&ready);
-    if (!ready) {
-      int provided = 0;
-      MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
-      owns_ = true;
-    }
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
-    MPI_Comm_size(MPI_COMM_WORLD, &size_);
-    MPI_Comm local;
-    MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank_, MPI_INFO_NULL, &local);
-    MPI_Comm_size(local, &local_size_);
-    MPI_Comm_free(&local);
-  }
-  ~Session() {
-    if (owns_) MPI_Finalize();
-  }
-  int rank() const { return rank_; }
-  int size() const { return size_; }
-  int local_ranks() const { return local_size_; }  // ranks on this node
-
- private:
-  bool owns_ = false;
-  int rank_ = 0, size_ = 1, local_size_ = 1;
-};
-
 // Threads for a rank's trials: --threads, else this node's cores shared by its ranks (every rank
 // runs trials; rank 0's dispatching sleeps between messages).
-int ThreadsPerRank(const Session& mpi, const RunOptions& opts) {
+int ThreadsPerRank(const MpiSession& mpi, const RunOptions& opts) {
   return opts.threads > 0 ? opts.threads : std::max(1, HardwareThreads() / mpi.local_ranks());
 }
 
-// Exit code of the CLI for an exception (main.cpp's table): non-zero tells the workers not to start.
-int ExitCodeOf(const std::exception_ptr& e) {
-  try {
-    std::rethrow_exception(e);
-  } catch (const InputError&) {
-    return 2;
-  } catch (const UnavailableError&) {
-    return 2;
-  } catch (const FailedRunError&) {
-    return 1;
-  } catch (...) {
-    return 4;
-  }
-}
-
-RunSummary Dispatch(const Session& mpi, const ExperimentConfig& config, const RunOptions& opts,
+RunSummary Dispatch(const MpiSession& mpi, const ExperimentConfig& config, const RunOptions& opts,
                     std::ostream& progress) {
   Stopwatch clock;
   RunSummary summary;
@@ -351,7 +301,7 @@ RunSummary Dispatch(const Session& mpi, const ExperimentConfig& config, const Ru
   return summary;
 }
 
-RunSummary Work(const Session& mpi, const ExperimentConfig& config, const RunOptions& opts) {
+RunSummary Work(const MpiSession& mpi, const ExperimentConfig& config, const RunOptions& opts) {
   int code = 0;
   MPI_Bcast(&code, 1, MPI_INT, 0, MPI_COMM_WORLD);
   RunSummary s;
@@ -403,7 +353,7 @@ RunSummary Work(const Session& mpi, const ExperimentConfig& config, const RunOpt
 
 RunSummary RunExperimentMpi(const ExperimentConfig& config, const RunOptions& opts, std::ostream& progress) {
   ValidateOrThrow(opts, "run");
-  const Session mpi;
+  const MpiSession mpi;
   if (mpi.size() == 1) return RunExperiment(config, opts, progress);
   return mpi.rank() == 0 ? Dispatch(mpi, config, opts, progress) : Work(mpi, config, opts);
 }

@@ -139,7 +139,7 @@ std::string NonFiniteRecord(const TrainRecord& r) {
 template <class T>
 TrainSummary TrainOne(const TrainOptions& o, const MlpShape& shape, const Dataset& train,
                       const Dataset* test, const Weights<double>* init, long trial,
-                      int intra_threads) {
+                      int intra_threads, Collective* group) {
   Stopwatch clock;
   TrainSummary sum;
   sum.trial = trial;
@@ -163,19 +163,33 @@ TrainSummary TrainOne(const TrainOptions& o, const MlpShape& shape, const Datase
   Optimizer<T> optimizer(ocfg, W, shape.TrainableLayers());
   Evaluator<T> eval(shape, loss, reg, train, test, sum.init);
 
-  // Step data: the full training set, or a minibatch buffer.
+  // Step data: the full training set, or a minibatch buffer. Data-parallel (a group of P > 1
+  // members): this member's rows [lo, hi) of each step's b examples — a slice of the training
+  // set for full batches; of every minibatch, drawn alike by every member from the same stream.
   const bool full = o.batch_size == 0 || o.batch_size >= train.n();
   const Index b = full ? train.n() : o.batch_size;
-  const MatrixT<T> X = train.X.cast<T>();
-  const Vector y = LossLabels(loss, train);
+  const int P = group ? group->size() : 1, me = group ? group->rank() : 0;
+  const Index lo = b * me / P, hi = b * (me + 1) / P, bl = hi - lo;
+  const MatrixT<T> X = full && P > 1 ? MatrixT<T>(train.X.middleRows(lo, bl).cast<T>()) : train.X.cast<T>();
+  const Vector y_all = LossLabels(loss, train);
+  const Vector y = full && P > 1 ? Vector(y_all.segment(lo, bl)) : y_all;
   MatrixT<T> Xb;
   Vector yb;
   std::vector<Index> perm(static_cast<std::size_t>(train.n()));
   std::size_t perm_pos = perm.size();
   Rng batch_rng = trial_rng.Split(Purpose::kBatch);
-  if (!full) Xb.resize(b, train.d()), yb.resize(b);
+  if (!full) Xb.resize(bl, train.d()), yb.resize(bl);
+  // The members' sum: the trainable layers' gradients, then this slice's share of the loss and
+  // two flags (a non-finite step here; rank 0's time limit) — one SumInRankOrder per step.
+  std::vector<double> reduced;
+  if (P > 1) {
+    std::size_t count = 3;
+    for (int k = 0; k < shape.TrainableLayers(); ++k) count += static_cast<std::size_t>(W[k].size());
+    reduced.resize(count);
+  }
+  double reduce_seconds = 0;
   MlpWorkspace<T> ws;
-  ws.Resize(shape, b);
+  ws.Resize(shape, bl);
   ws.write_activations = false;  // training steps never need them (mlp.hpp)
   // A lone trial with several threads: the two-layer kernels' unit blocks run in parallel.
   std::unique_ptr<BlockPool> pool;
@@ -184,7 +198,7 @@ TrainSummary TrainOne(const TrainOptions& o, const MlpShape& shape, const Datase
     pool = std::make_unique<BlockPool>(intra_threads);
     ws.pool = pool.get();
   }
-  MatrixT<T> dF(b, shape.output_dim());
+  MatrixT<T> dF(bl, shape.output_dim());
   const GradMode mode = opt == OptimizerKind::kNormalizedGd ? GradMode::kNormalized : GradMode::kMean;
   const bool single_precision = std::is_same_v<T, float>;
 
@@ -215,15 +229,49 @@ TrainSummary TrainOne(const TrainOptions& o, const MlpShape& shape, const Datase
           perm_pos = 0;
         }
         const Index row = perm[perm_pos++];
-        Xb.row(i) = X.row(row);
-        yb[i] = y[row];
+        if (i < lo || i >= hi) continue;  // another member's example
+        Xb.row(i - lo) = X.row(row);
+        yb[i - lo] = y[row];
       }
       Xs = &Xb;
       ys = &yb;
     }
     MlpForward(ws, shape, W, *Xs);
-    const LossValue lv = EvalLoss(&dF, loss, ws.F, *ys, mode);
-    if (const std::string why = NonFiniteStep(ws.F, lv, mode); !why.empty()) {
+    LossValue lv = EvalLoss(&dF, loss, ws.F, *ys, mode);
+    bool time_up = o.time_limit > 0 && clock.Seconds() >= o.time_limit;
+    if (P > 1) {
+      // The slice's loss is a mean over its bl rows: both it and dF are rescaled to the step's
+      // b, backward runs on the slice, and the members' gradients and shares are summed.
+      const std::string why = NonFiniteStep(ws.F, lv, mode);
+      dF *= static_cast<T>(static_cast<double>(bl) / static_cast<double>(b));
+      MlpBackward(dW, ws, shape, W, *Xs, dF);
+      std::size_t at = 0;
+      for (int k = 0; k < shape.TrainableLayers(); ++k) {
+        const T* g = dW[k].data();
+        for (Index i = 0; i < dW[k].size(); ++i) reduced[at++] = static_cast<double>(g[i]);
+      }
+      reduced[at] = lv.loss * static_cast<double>(bl) / static_cast<double>(b);
+      reduced[at + 1] = why.empty() ? 0.0 : 1.0;
+      reduced[at + 2] = me == 0 && time_up ? 1.0 : 0.0;
+      Stopwatch rs;
+      group->SumInRankOrder(reduced.data(), reduced.size());
+      reduce_seconds += rs.Seconds();
+      at = 0;
+      for (int k = 0; k < shape.TrainableLayers(); ++k) {
+        T* g = dW[k].data();
+        for (Index i = 0; i < dW[k].size(); ++i) g[i] = static_cast<T>(reduced[at++]);
+      }
+      lv.loss = reduced[at];
+      lv.log_loss = std::log(lv.loss);
+      time_up = reduced[at + 2] > 0;
+      if (reduced[at + 1] > 0) {
+        sum.termination = Termination::kDiverged;
+        sum.message = (why.empty() ? std::string("the outputs or the loss became non-finite on another member's slice")
+                                   : why) + " at step " + std::to_string(t) + " (data-parallel, " +
+                      std::to_string(P) + " members)";
+        break;
+      }
+    } else if (const std::string why = NonFiniteStep(ws.F, lv, mode); !why.empty()) {
       sum.termination = Termination::kDiverged;
       sum.message = why + " at step " + std::to_string(t);
       break;
@@ -232,11 +280,11 @@ TrainSummary TrainOne(const TrainOptions& o, const MlpShape& shape, const Datase
       sum.termination = Termination::kTargetReached;
       break;
     }
-    if (o.time_limit > 0 && clock.Seconds() >= o.time_limit) {
+    if (time_up) {
       sum.termination = Termination::kTimeLimit;
       break;
     }
-    MlpBackward(dW, ws, shape, W, *Xs, dF);
+    if (P == 1) MlpBackward(dW, ws, shape, W, *Xs, dF);
     // λ r ‖Θ‖^{r−2}: for r = 2 it is 2λ and needs no norm.
     double coef = reg.lambda == 0 ? 0.0
                   : reg.power == 2 ? 2 * reg.lambda
@@ -282,7 +330,8 @@ TrainSummary TrainOne(const TrainOptions& o, const MlpShape& shape, const Datase
       sum.termination == Termination::kMaxIterations)
     sum.termination = Termination::kTargetReached;
   sum.final = CastWeights<double>(W);
-  sum.AddTiming("train", clock.Seconds());
+  if (P > 1) sum.AddTiming("sum over members", reduce_seconds);
+  sum.AddTiming("train", clock.Seconds() - reduce_seconds);
   return sum;
 }
 
@@ -290,8 +339,19 @@ TrainSummary TrainOne(const TrainOptions& o, const MlpShape& shape, const Datase
 
 std::vector<TrainSummary> Train(const TrainOptions& opts, const std::vector<const Dataset*>& train,
                                 const std::vector<const Dataset*>& test,
-                                const std::vector<Weights<double>>& init) {
+                                const std::vector<Weights<double>>& init, Collective* group) {
   ValidateOrThrow(opts, "train options");
+  if (group && group->size() > 1) {
+    ML_REQUIRE(opts.optimizer != "normalized-gd")
+        << "optimizer normalized-gd cannot train data-parallel (its step divides by the whole loss, "
+        << "formed in log space on one process); use one process or gd";
+    for (const Dataset* d : train) {
+      const Index b = opts.batch_size == 0 || opts.batch_size >= d->n() ? d->n() : opts.batch_size;
+      ML_REQUIRE(b >= group->size())
+          << "data-parallel training on " << group->size() << " members needs at least one example of each step per member; "
+          << "the step has " << b << " (batch_size " << opts.batch_size << ", n = " << d->n() << ")";
+    }
+  }
   const long T = opts.trials;
   ML_REQUIRE(train.size() == 1 || static_cast<long>(train.size()) == T)
       << "train: expected one training set or one per trial (" << T << "), got " << train.size();
@@ -331,17 +391,26 @@ std::vector<TrainSummary> Train(const TrainOptions& opts, const std::vector<cons
   const bool single = opts.dtype == "float32" || opts.dtype == "float";
   {
     // What one trial holds (weights, gradient, two optimizer states, the initial weights in
-    // double; Z, H and the backward buffer per hidden layer for the training and test sets),
-    // times the trials running at once: checked before any of it is allocated.
+    // double; per hidden layer Z, H and the backward buffer for a step's rows — this member's
+    // share with a group — and for one evaluation block (metrics.hpp), and the initial
+    // activation patterns, a bit per unit and example; the data's copies), times the trials
+    // running at once: checked before any of it is allocated.
     const std::uint64_t elem = single ? sizeof(float) : sizeof(double);
+    const Index members = group ? group->size() : 1;
     Index n_eval = train[0]->n();
     for (const Dataset* d : test)
       if (d) n_eval = std::max(n_eval, d->n());
-    std::uint64_t bytes = 0;
+    const Index n = train[0]->n();
+    const Index b = opts.batch_size == 0 || opts.batch_size >= n ? n : opts.batch_size;
+    const Index step_rows = (b + members - 1) / members;
+    const Index eval_rows = std::min(n_eval, EvalBlockRows(shape));
+    std::uint64_t bytes = SaturatingMul(2, ArrayBytes({n_eval, shape.input_dim()}, elem));
     for (int k = 0; k < shape.depth(); ++k) {
       bytes = SaturatingAdd(bytes, SaturatingMul(5, ArrayBytes({shape.dims[k + 1], shape.dims[k]}, elem)));
       bytes = SaturatingAdd(bytes, ArrayBytes({shape.dims[k + 1], shape.dims[k]}, sizeof(double)));
-      bytes = SaturatingAdd(bytes, SaturatingMul(6, ArrayBytes({n_eval, shape.dims[k + 1]}, elem)));
+      bytes = SaturatingAdd(bytes, SaturatingMul(3, ArrayBytes({step_rows, shape.dims[k + 1]}, elem)));
+      bytes = SaturatingAdd(bytes, SaturatingMul(3, ArrayBytes({eval_rows, shape.dims[k + 1]}, elem)));
+      if (k + 1 < shape.depth()) bytes = SaturatingAdd(bytes, ArrayBytes({n, shape.dims[k + 1]}, 1) / 8 + 8);
     }
     const long parallel = std::min<long>(std::max(1, NumThreads()), T);
     // Every trial's summary: Θ₀ and Θ in double and a trace record per logged step.
@@ -356,15 +425,17 @@ std::vector<TrainSummary> Train(const TrainOptions& opts, const std::vector<cons
                       std::to_string(n_eval) + " examples (" + std::to_string(parallel) + " at once)");
   }
   std::vector<TrainSummary> out(static_cast<std::size_t>(T));
-  const int workers = static_cast<int>(std::min<long>(NumThreads(), T));
-  const int intra = T == 1 ? NumThreads() : 1;
+  const bool together = group && group->size() > 1;  // every trial data-parallel, one at a time
+  const int workers = together ? 1 : static_cast<int>(std::min<long>(NumThreads(), T));
+  const int intra = T == 1 || together ? NumThreads() : 1;
   auto run = [&](long i) {
     const Dataset& tr = *train[train.size() == 1 ? 0 : i];
     const Dataset* te = test.empty() ? nullptr : test[test.size() == 1 ? 0 : i];
     const Weights<double>* w0 = init.empty() ? nullptr : &init[init.size() == 1 ? 0 : i];
     const long trial = opts.trial_offset + i;
-    out[i] = single ? TrainOne<float>(opts, shape, tr, te, w0, trial, intra)
-                    : TrainOne<double>(opts, shape, tr, te, w0, trial, intra);
+    Collective* g = together ? group : nullptr;
+    out[i] = single ? TrainOne<float>(opts, shape, tr, te, w0, trial, intra, g)
+                    : TrainOne<double>(opts, shape, tr, te, w0, trial, intra, g);
   };
   if (workers <= 1) {
     for (long i = 0; i < T; ++i) run(i);
@@ -408,9 +479,10 @@ ObjectiveEval EvalObjective(const TrainOptions& opts, const MlpShape& shape,
 }
 
 std::vector<TrainSummary> Train(const TrainOptions& opts, const Dataset& train,
-                                const Dataset* test, const std::vector<Weights<double>>& init) {
+                                const Dataset* test, const std::vector<Weights<double>>& init,
+                                Collective* group) {
   return Train(opts, std::vector<const Dataset*>{&train},
-               test ? std::vector<const Dataset*>{test} : std::vector<const Dataset*>{}, init);
+               test ? std::vector<const Dataset*>{test} : std::vector<const Dataset*>{}, init, group);
 }
 
 }  // namespace marginlab::nn

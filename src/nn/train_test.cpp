@@ -385,3 +385,50 @@ TEST(Train, EvaluatorReportsNaNForANaNNetwork) {
 
 }  // namespace
 }  // namespace marginlab::nn
+
+namespace marginlab::nn {
+namespace {
+
+// Block-by-block metrics (a data set larger than EvalBlockRows) equal one block's: the same
+// patterns changed, the same loss and margins to rounding, for each architecture path (the fused
+// two-layer scalar kernels, several outputs, depth 3) and a test set of another size.
+TEST(Train, EvaluatorInBlocksMatchesOneBlock) {
+  struct Arch {
+    long depth;
+    int classes;
+  };
+  for (const Arch a : {Arch{2, 0}, Arch{2, 4}, Arch{3, 0}}) {
+    const Dataset ds = testing::RandomData(53, 5, a.classes, 11);
+    const Dataset te = testing::RandomData(31, 5, a.classes, 12);
+    TrainOptions o;
+    o.depth = a.depth;
+    o.width = {150};
+    o.loss = a.classes > 0 ? "cross-entropy" : "logistic";
+    const MlpShape shape = ShapeFor(o, ds);
+    const LossKind loss = ParseLoss(o.loss, "loss");
+    Rng rng(3);
+    const Weights<double> W0 = InitWeights(shape, {0.7}, rng);
+    Weights<double> W1 = W0;
+    for (auto& w : W1) w += 0.3 * rng.NormalMatrix(w.rows(), w.cols());
+    Evaluator<double> one(shape, loss, RegConfig{1e-3, 2}, ds, &te, W0);
+    Evaluator<double> blocks(shape, loss, RegConfig{1e-3, 2}, ds, &te, W0, 7);
+    for (const Weights<double>* W : std::vector<const Weights<double>*>{&W0, &W1}) {
+      const TrainRecord r = one.Evaluate(*W, 0), b = blocks.Evaluate(*W, 0);
+      auto near = [](double x, double y) { return std::abs(x - y) <= 1e-12 * std::max(1.0, std::abs(y)); };
+      EXPECT_EQ(b.pattern_change, r.pattern_change) << "depth " << a.depth;
+      EXPECT_TRUE(near(b.data_loss, r.data_loss)) << b.data_loss << " vs " << r.data_loss;
+      EXPECT_TRUE(near(b.objective, r.objective));
+      EXPECT_TRUE(near(b.margin, r.margin));
+      EXPECT_TRUE(near(b.smoothed_margin, r.smoothed_margin));
+      EXPECT_TRUE(near(b.grad_norm, r.grad_norm)) << b.grad_norm << " vs " << r.grad_norm;
+      EXPECT_TRUE(near(b.alignment, r.alignment));
+      EXPECT_TRUE(near(b.test_loss, r.test_loss));
+      EXPECT_EQ(b.train_error, r.train_error);
+      EXPECT_EQ(b.test_error, r.test_error);
+      if (W == &W1) EXPECT_GT(r.pattern_change, 0.05) << "the check saw no changed patterns";
+    }
+  }
+}
+
+}  // namespace
+}  // namespace marginlab::nn

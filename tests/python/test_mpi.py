@@ -98,3 +98,45 @@ def test_a_rank_killed_mid_run_loses_nothing(cli, mpirun, tmp_path, victim):
     after = dict(finished(out))
     for run_id, finished_at in left:  # what had finished was kept, not run again
         assert after[run_id] == finished_at
+
+
+def _arrays(path):
+    import numpy as np
+    with np.load(path) as z:
+        return {k: z[k] for k in z.files}
+
+
+TRAIN = ("train", "--data", "wei-d:n=120,d=8,seed=3", "--test-data", "wei-d:n=60,d=8,seed=4",
+         "--width", 48, "--lambda", 1e-3, "--steps", 120, "--lr", 0.2, "--log-points", 3)
+
+
+@pytest.mark.parametrize("extra", [(), ("--optimizer", "sgd", "--batch-size", 17, "--loss", "cross-entropy")])
+def test_train_data_parallel_repeats_and_matches_one_process(cli, mpirun, tmp_path, extra):
+    """`mpirun -np N marginlab train`: the ranks train one network together (gradients summed in
+    rank order); rank 0 saves it. For a given N a run repeats bit for bit; against one process
+    only the summation order differs, so the parameters agree to rounding (and are not the same
+    bits: the test sees the sum)."""
+    import numpy as np
+    cli(*TRAIN, *extra, "--save", tmp_path / "one.npz")
+    one = _arrays(tmp_path / "one.npz")
+    for n in (2, 3):
+        r = mpirun(n, *TRAIN, *extra, "--save", tmp_path / f"np{n}.npz")
+        assert f"data-parallel on {n} MPI ranks" in r.stdout and r.stdout.count("saved parameters") == 1
+        mpirun(n, *TRAIN, *extra, "--save", tmp_path / f"np{n}-again.npz")
+        assert (tmp_path / f"np{n}.npz").read_bytes() == (tmp_path / f"np{n}-again.npz").read_bytes()
+        got = _arrays(tmp_path / f"np{n}.npz")
+        finals = [k for k in one if k.startswith("final") and one[k].dtype.kind == "f"]
+        assert finals
+        for k in finals:
+            scale = np.abs(one[k]).max()
+            assert np.abs(got[k] - one[k]).max() <= 1e-11 * scale, (n, k)
+        assert any(not np.array_equal(got[k], one[k]) for k in finals), n
+
+
+def test_train_data_parallel_refusals_are_one_error(mpirun, tmp_path):
+    r = mpirun(2, *TRAIN, "--optimizer", "normalized-gd", check=False)
+    assert r.returncode == 2 and r.stderr.count("marginlab: error:") == 1, r.stderr
+    assert "normalized-gd cannot train data-parallel" in r.stderr
+    r = mpirun(3, *TRAIN, "--optimizer", "sgd", "--batch-size", 2, check=False)
+    assert r.returncode == 2 and r.stderr.count("marginlab: error:") == 1, r.stderr
+    assert "3 members" in r.stderr

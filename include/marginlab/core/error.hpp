@@ -13,6 +13,7 @@
 #pragma once
 
 #include <sstream>
+#include <exception>
 #include <stdexcept>
 #include <string>
 
@@ -56,6 +57,11 @@ class ReportedError : public Error {
  private:
   int code_;
 };
+
+// The command-line tool's exit code for an exception (apps/cli/main.cpp): 2 InputError and
+// UnavailableError, 1 FailedRunError, a ReportedError's own code, 3 InternalError, 4 anything
+// else. For processes that must exit as another reports (MPI ranks other than 0).
+int ExitCodeOf(const std::exception_ptr& e);
 
 namespace detail {
 // Collects a message with operator<< and throws when destroyed at the end of

@@ -12,6 +12,7 @@
 #include <iosfwd>
 #include <string>
 
+#include "marginlab/core/mpi.hpp"  // LaunchedWithMpi
 #include "marginlab/core/options.hpp"
 #include "marginlab/experiment/config.hpp"
 #include "marginlab/experiment/trial_kind.hpp"
@@ -62,8 +63,6 @@ RunSummary RunExperiment(const ExperimentConfig& config, const RunOptions& opts,
 // start: bad config, a refused folder — rank 0 throws and reports it). UnavailableError when
 // built without MPI.
 RunSummary RunExperimentMpi(const ExperimentConfig& config, const RunOptions& opts, std::ostream& progress);
-// True when an MPI launcher (mpirun, srun) started this process with more than one rank.
-bool LaunchedWithMpi();
 
 std::filesystem::path DefaultOutDir(const ExperimentConfig& config, const std::string& scale);
 

@@ -69,13 +69,24 @@ struct RegConfig {
   double Coef(double sq_norm) const;
 };
 
-// Holds the full-data workspaces, the labels and the initial activation
-// patterns; Evaluate(W) at step 0 records Θ₀'s patterns.
+// Examples per evaluation block for this shape: a block's activations take at most 2^26
+// entries per hidden layer (512 MiB in double), at least 1024 rows. A data set of at most this
+// many rows is evaluated in one block; a larger one (fig3-mnist's 60,000 images at width 2^15)
+// block by block, in row order, so the memory does not grow with n × width. The blocks are a
+// function of the shape only: the numbers do not depend on the thread or rank count.
+Index EvalBlockRows(const MlpShape& shape);
+
+// Holds the labels, the workspaces of one evaluation block and the initial activation
+// patterns (one bit per hidden unit and example); Evaluate(W) at step 0 records Θ₀'s patterns.
+// With several blocks the outputs are assembled block by block, the loss is taken on all of
+// them at once (as with one block), and ∇L_data is the sum of the blocks' gradients in block
+// order (a second forward pass per block: its activations are not kept).
 template <class T>
 class Evaluator {
  public:
+  // block_rows: examples per evaluation block (0: EvalBlockRows(shape); tests set it small).
   Evaluator(const MlpShape& shape, LossKind loss, RegConfig reg, const Dataset& train,
-            const Dataset* test, const Weights<double>& init);
+            const Dataset* test, const Weights<double>& init, Index block_rows = 0);
   TrainRecord Evaluate(const Weights<T>& W, long step);
 
  private:
@@ -87,10 +98,14 @@ class Evaluator {
   MatrixT<T> X_, Xtest_;
   Vector y_, ytest_;
   Weights<double> init_;
-  MlpWorkspace<T> ws_, ws_test_;
-  Weights<T> dW_;
-  MatrixT<T> dF_;
-  std::vector<std::vector<std::uint8_t>> init_patterns_;  // per hidden layer, n·m_k
+  Index block_ = 0;  // EvalBlockRows
+  MlpWorkspace<T> ws_;
+  MatrixT<T> Xb_, F_, Ftest_;
+  Weights<T> dW_, dWb_;
+  MatrixT<T> dF_, dFb_;
+  std::vector<std::vector<std::uint64_t>> init_patterns_;  // per hidden layer, n·m_k bits
+  // Forward pass of rows [lo, lo + rows) of X into ws_ (X itself when it is one block).
+  void ForwardBlock(const Weights<T>& W, const MatrixT<T>& X, Index lo, Index rows);
 };
 
 }  // namespace marginlab::nn

@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "marginlab/core/collective.hpp"
 #include "marginlab/core/log_steps.hpp"
 #include "marginlab/core/options.hpp"
 #include "marginlab/data/dataset.hpp"
@@ -112,9 +113,21 @@ MlpShape ShapeFor(const TrainOptions& opts, const Dataset& train);
 // trials or one per trial (test may be empty, or hold nullptr entries). `init`
 // is empty (random initialization), one set of weights for every trial, or one
 // per trial; shapes must match ShapeFor. Throws InputError on bad options or data.
+//
+// Data-parallel (`group` with P > 1 members, core/collective.hpp; every member calls Train with
+// the same arguments and its own handle): trials run one after another, each on the whole
+// group. Member r computes the gradient on rows [r·b/P, (r+1)·b/P) of each step's b examples
+// (full batch: its slice of the training set; minibatch: its part of the batch every member
+// draws alike), the members' gradients and losses are summed in rank order, and every member
+// applies the same update, so all hold the same Θ_t. Divergence, the loss target and rank 0's
+// time limit are decided on the summed values, by every member alike. Metrics are computed on
+// the whole data by every member (the same numbers). For a given P a run repeats bit for bit;
+// against one process (or another P) the sum's order differs and results agree to rounding
+// (nn/train_test.cpp). normalized-gd is refused; each step needs b ≥ P examples.
 std::vector<TrainSummary> Train(const TrainOptions& opts, const std::vector<const Dataset*>& train,
                                 const std::vector<const Dataset*>& test = {},
-                                const std::vector<Weights<double>>& init = {});
+                                const std::vector<Weights<double>>& init = {},
+                                Collective* group = nullptr);
 
 // The objective L_data(Θ) + λ‖Θ‖^r at W on ds, and its gradient, computed in
 // double with the trainer's kernels (for gradient checks and `marginlab nn grad`).
@@ -129,7 +142,8 @@ ObjectiveEval EvalObjective(const TrainOptions& opts, const MlpShape& shape,
 // One shared data set.
 std::vector<TrainSummary> Train(const TrainOptions& opts, const Dataset& train,
                                 const Dataset* test = nullptr,
-                                const std::vector<Weights<double>>& init = {});
+                                const std::vector<Weights<double>>& init = {},
+                                Collective* group = nullptr);
 
 // The outcome of Train, shared by the CLI and the Python module (nn/train_outcome.cpp).
 // Throws FailedRunError when any trial diverged: "train: k of T trial(s) diverged (trial t: why);
