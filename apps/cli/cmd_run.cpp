@@ -19,6 +19,7 @@ namespace {
 struct RunArgs {
   std::string config, scale = "quick", out;
   int threads = 0;
+  int ranks_per_trial = 1;
   long max_trials = 0;
   std::vector<std::string> sets;
   std::string shard;
@@ -32,6 +33,7 @@ void RunRun(const RunArgs& a) {
   o.scale = a.scale;
   o.out = a.out;
   o.threads = a.threads;
+  o.ranks_per_trial = a.ranks_per_trial;
   o.max_trials = a.max_trials;
   if (!a.shard.empty()) ParseShard(a.shard, "--shard", o);
   // Under mpirun/srun with several ranks: rank 0 writes the store, the others run trials.
@@ -100,6 +102,10 @@ void RegisterRun(CLI::App& app) {
   run->add_option("--threads", a->threads, "parallel trials (0 = all cores, at most 1024)")->check(CLI::Range(0, 1024));
   run->add_option("--max-trials", a->max_trials, "stop after running this many trials (resume later; 0 = all)")
       ->check(CLI::Range(0L, kMaxTrials));
+  run->add_option("--ranks-per-trial", a->ranks_per_trial,
+                  "under mpirun: ranks that train each network together, data-parallel (nn-train kinds; "
+                  "rank 0 then only hands trials out: -np 1+g*K for g groups)")
+      ->check(CLI::Range(1, 1 << 20));
   run->add_option("--set", a->sets, "override a parameter for every trial: --set key=value (repeatable)");
   run->add_option("--shard", a->shard,
                   "run only shard i of N (i/N, 0 <= i < N): every N-th trial from the i-th, in a folder of its own "

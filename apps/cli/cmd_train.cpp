@@ -90,7 +90,7 @@ nlohmann::json RecordJson(const nn::TrainRecord& r, long trial) {
 void RunTrainOn(const TrainArgs& a, Collective* group, bool quiet);
 
 // Under mpirun/srun with several ranks the ranks train each network together, data-parallel
-// (nn/train.hpp): rank 0 prints and saves; the others print nothing and exit with rank 0's code.
+// (nn/train.hpp): rank 0 prints, saves and exits with the run's code; the others print nothing.
 void RunTrain(const TrainArgs& a) {
   if (!LaunchedWithMpi()) return RunTrainOn(a, nullptr, false);
   const MpiSession mpi;
@@ -99,7 +99,9 @@ void RunTrain(const TrainArgs& a) {
   try {
     RunTrainOn(a, group.get(), true);
   } catch (...) {
-    throw ReportedError(ExitCodeOf(std::current_exception()), "reported by rank 0");
+    // Every rank meets the same error (the same arguments, the same summed values); rank 0
+    // reports it and its exit code is mpirun's. Exiting non-zero here would have mpirun kill
+    // rank 0 before it has said why.
   }
 }
 

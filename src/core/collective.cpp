@@ -29,6 +29,12 @@ class ThreadGroup::Member final : public Collective {
     std::copy(g_.sum_.begin(), g_.sum_.begin() + static_cast<std::ptrdiff_t>(n), data);
     g_.barrier_.arrive_and_wait();  // nobody starts the next sum while another still copies
   }
+  void Broadcast(std::string& bytes) override {
+    if (r_ == 0) g_.bytes_ = bytes;
+    g_.barrier_.arrive_and_wait();
+    if (r_ != 0) bytes = g_.bytes_;
+    g_.barrier_.arrive_and_wait();
+  }
 
  private:
   ThreadGroup& g_;

@@ -70,6 +70,14 @@ class MpiCollective final : public Collective {
                    MPI_DOUBLE, comm_);
   }
 
+  void Broadcast(std::string& bytes) override {
+    long n = static_cast<long>(bytes.size());
+    MPI_Bcast(&n, 1, MPI_LONG, 0, comm_);
+    ML_CHECK(n >= 0 && n <= INT_MAX) << "MPI broadcast: " << n << " bytes exceed one message";
+    bytes.resize(static_cast<std::size_t>(n));
+    MPI_Bcast(bytes.data(), static_cast<int>(n), MPI_BYTE, 0, comm_);
+  }
+
  private:
   MPI_Comm comm_;
   int rank_ = 0, size_ = 1;

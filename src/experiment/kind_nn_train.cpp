@@ -8,7 +8,7 @@
 // Also every ReferenceOptions field (experiment/reference.hpp): Θ_λ of the trial's objective
 // (on by default) and the max-margin net (max_margin = true), with their finals.
 // Trace: the TrainRecord fields at the logged steps. Finals: the last record, n_train, n_test,
-// plus steps_done, diverged (always 0: a run that diverges or produces a non-finite
+// plus steps_done, data_parallel_ranks (only when trained on a group of ranks), diverged (always 0: a run that diverges or produces a non-finite
 // number fails the trial with its reason and step; the column stays for old stores)
 // and the seconds spent training.
 #include "experiment/kinds.hpp"
@@ -62,7 +62,7 @@ nn::TrainSummary TrainForTrial(const TrialSpec& spec, ParamMap params, Dataset* 
   Dataset train = LoadData(data, params.context() + " data");
   Dataset test;
   if (!test_data.empty()) test = LoadData(test_data, params.context() + " test_data");
-  nn::TrainSummary s = nn::Train(opts, train, test_data.empty() ? nullptr : &test).at(0);
+  nn::TrainSummary s = nn::Train(opts, train, test_data.empty() ? nullptr : &test, {}, spec.group).at(0);
   RequireNotDiverged(s, params.context());
   if (train_out) *train_out = std::move(train);
   if (test_out) *test_out = std::move(test);
@@ -84,6 +84,9 @@ TrialResult RunNnTrainTrial(const TrialSpec& spec) {
   TrialResult r = NnTrainResult(s);
   r.AddFinal("n_train", static_cast<double>(train.n()));
   if (test.n() > 0) r.AddFinal("n_test", static_cast<double>(test.n()));
+  // Trained data-parallel: the gradient's sum went over this many slices (results agree with one
+  // process to rounding, not bit for bit), so the store says so beside the numbers.
+  if (spec.group && spec.group->size() > 1) r.AddFinal("data_parallel_ranks", spec.group->size());
   AddReferences(ro, opts, s, train, test.n() > 0 ? &test : nullptr, r);
   return r;
 }

@@ -13,6 +13,14 @@
 // MPI_Iprobe with a sleep that grows from 0.1 to 5 ms — never a spinning core (Open MPI's
 // blocking receive polls) — so rank 0's dispatching costs a core only while it commits.
 //
+// Groups (--ranks-per-trial K > 1): ranks 1 … N−1 form groups of K (MpiSession::Split); a
+// group's first rank does the READY/RESULT exchange and broadcasts each task to its group, whose
+// members train the trial's network together (TrialSpec::group → nn::Train, data-parallel) and
+// the first sends the record. Rank 0 then runs no trials. A group's trial is one data-parallel
+// run: its numbers depend on K (the gradient's sum order), and the record says so
+// (data_parallel_ranks). A member that fails alone (out of memory) leaves the others waiting
+// in the sum: mpirun's job limit or a kill ends it, and the rerun resumes.
+//
 // Faults: a killed rank ends the job (mpirun); the store then holds every finished trial once,
 // and a rerun resets the trials left running and runs them (ResetUnfinished). A store error on
 // rank 0 (disk full) stops the hand-out, lets every worker finish its trial and stop, and ends
@@ -167,10 +175,24 @@ std::string Receive(int from, int* source, int* tag) {
   return bytes;
 }
 
-// Threads for a rank's trials: --threads, else this node's cores shared by its ranks (every rank
-// runs trials; rank 0's dispatching sleeps between messages).
+// Threads for a rank's trials: --threads, else this node's cores shared by the ranks that run
+// trials on it (every rank; with --ranks-per-trial > 1 all but rank 0, which only dispatches).
 int ThreadsPerRank(const MpiSession& mpi, const RunOptions& opts) {
-  return opts.threads > 0 ? opts.threads : std::max(1, HardwareThreads() / mpi.local_ranks());
+  if (opts.threads > 0) return opts.threads;
+  const int computing = mpi.local_ranks() - (opts.ranks_per_trial > 1 && mpi.rank0_is_local() ? 1 : 0);
+  return std::max(1, HardwareThreads() / std::max(1, computing));
+}
+
+// --ranks-per-trial K > 1: ranks 1 … N−1 in groups of K consecutive ranks (group g: ranks
+// 1 + gK … gK + K); rank 0 is in none. Checked by rank 0 before the store is touched.
+void CheckGroups(const MpiSession& mpi, const RunOptions& opts, const TrialKind& kind) {
+  const int K = opts.ranks_per_trial;
+  if (K == 1) return;
+  ML_REQUIRE(kind.data_parallel) << "--ranks-per-trial " << K << ": trials of kind '" << kind.name
+                                 << "' run on one rank each (only nn-train trains a network data-parallel)";
+  ML_REQUIRE(mpi.size() > K && (mpi.size() - 1) % K == 0)
+      << "--ranks-per-trial " << K << " needs -np 1 + a multiple of " << K
+      << " (rank 0 hands the trials out, the others train in groups of " << K << "), got -np " << mpi.size();
 }
 
 RunSummary Dispatch(const MpiSession& mpi, const ExperimentConfig& config, const RunOptions& opts,
@@ -184,6 +206,7 @@ RunSummary Dispatch(const MpiSession& mpi, const ExperimentConfig& config, const
   const TrialKind* kind_ptr = nullptr;
   try {
     kind_ptr = &FindTrialKind(config.kind);
+    CheckGroups(mpi, opts, *kind_ptr);
     const std::vector<TrialSpec> trials = PlanTrials(config, opts, *kind_ptr);
     store = std::make_unique<ResultStore>(summary.out, config, opts.scale, opts.ShardText());
     store->AddTrials(trials);
@@ -196,6 +219,8 @@ RunSummary Dispatch(const MpiSession& mpi, const ExperimentConfig& config, const
   int code = setup_error ? ExitCodeOf(setup_error) : 0;
   MPI_Bcast(&code, 1, MPI_INT, 0, MPI_COMM_WORLD);  // non-zero: the workers end quietly, rank 0 reports
   if (setup_error) std::rethrow_exception(setup_error);
+  const int K = opts.ranks_per_trial;
+  if (K > 1) mpi.Split(-1);  // collective: the workers form their groups; rank 0 joins none
   summary.total = before.total();
   summary.already_done = before.done;
   Progress bar(progress, config.name + " [" + opts.scale + "]", before.total(), before.done,
@@ -239,6 +264,7 @@ RunSummary Dispatch(const MpiSession& mpi, const ExperimentConfig& config, const
     }
   };
   std::thread local([&] {
+    if (K > 1) return;  // with groups rank 0 only dispatches
     while (auto claim = claim_next()) {
       Stopwatch t;
       TrialResult result;
@@ -247,7 +273,7 @@ RunSummary Dispatch(const MpiSession& mpi, const ExperimentConfig& config, const
       record(claim->first, claim->second, ok, &result, error, t.Seconds());
     }
   });
-  int active = mpi.size() - 1;
+  int active = (mpi.size() - 1) / K;  // the workers that ask: every other rank, or each group's first
   std::map<long, TrialSpec> in_flight;  // id → spec, trials out at the workers
   while (active > 0) {
     int source = 0, tag = 0;
@@ -313,13 +339,25 @@ RunSummary Work(const MpiSession& mpi, const ExperimentConfig& config, const Run
     return s;
   }
   const TrialKind& kind = FindTrialKind(config.kind);
+  const int K = opts.ranks_per_trial;
+  // With groups, the group's first rank talks to rank 0 and passes each task (or the stop, an
+  // empty message) to its group; every member runs the trial; the first sends the result.
+  const std::unique_ptr<Collective> group = K > 1 ? mpi.Split((mpi.rank() - 1) / K) : nullptr;
+  const bool talks = !group || group->rank() == 0;
+  auto next_task = [&](std::string* bytes) {
+    if (talks) {
+      int tag = 0;
+      *bytes = Receive(0, nullptr, &tag);
+      if (tag == kStop) bytes->clear();
+    }
+    if (group) group->Broadcast(*bytes);
+    return !bytes->empty();
+  };
   const int saved_threads = NumThreads();
   SetNumThreads(ThreadsPerRank(mpi, opts));
-  Send("", 0, kReady);
-  for (;;) {
-    int tag = 0;
-    const std::string bytes = Receive(0, nullptr, &tag);
-    if (tag == kStop) break;
+  if (talks) Send("", 0, kReady);
+  std::string bytes;
+  while (next_task(&bytes)) {
     Unpacker u(bytes);
     const long id = u.Long();
     TrialSpec spec;
@@ -331,10 +369,12 @@ RunSummary Work(const MpiSession& mpi, const ExperimentConfig& config, const Run
       std::string key = u.Text();
       spec.params.Set(key, u.Text());
     }
+    spec.group = group.get();
     Stopwatch t;
     TrialResult result;
     std::string error;
     const bool ok = RunTrial(kind, spec, &result, &error);
+    if (!talks) continue;
     Packer p;
     p.Long(id);
     p.Long(ok ? 1 : 0);

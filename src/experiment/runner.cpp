@@ -28,6 +28,7 @@ namespace fs = std::filesystem;
 
 std::string RunOptions::Validate() const {
   if (threads < 0) return "threads must be >= 0";
+  if (ranks_per_trial < 1) return "ranks_per_trial must be >= 1";
   if (max_trials < 0) return "max_trials must be >= 0";
   if (scale.empty()) return "scale must not be empty";
   if (shard_count < 1 || shard_index < 0 || shard_index >= shard_count)
@@ -185,6 +186,9 @@ void FinishRun(ResultStore& store, const RunOptions& opts, long ran, long failed
 RunSummary RunExperiment(const ExperimentConfig& config, const RunOptions& opts, const TrialKind& kind,
                          std::ostream& progress) {
   ValidateOrThrow(opts, "run");
+  ML_REQUIRE(opts.ranks_per_trial == 1)
+      << "--ranks-per-trial " << opts.ranks_per_trial << " needs an MPI launch (mpirun -np 1+g*"
+      << opts.ranks_per_trial << " marginlab run ...); a single process trains each network alone";
   Stopwatch clock;
   RunSummary summary;
   summary.out = OutDir(config, opts);

@@ -10,7 +10,7 @@ const std::vector<TrialKind>& TrialKinds() {
   const auto train_params = [](const TrialSpec& s) { CheckTrainParams(s, s.params); };
   static const std::vector<TrialKind> kinds = {
       {"nn-train", "train one network (nn module) on data / test_data; all training metrics",
-       RunNnTrainTrial, CheckNnTrainTrial},
+       RunNnTrainTrial, CheckNnTrainTrial, /*data_parallel=*/true},
       {"net-vs-kernel",
        "a regularized net against kernel predictors (interpolation, ridge path, SVM) on the same data",
        RunNetVsKernelTrial, CheckNetVsKernelTrial},

@@ -140,3 +140,35 @@ def test_train_data_parallel_refusals_are_one_error(mpirun, tmp_path):
     r = mpirun(3, *TRAIN, "--optimizer", "sgd", "--batch-size", 2, check=False)
     assert r.returncode == 2 and r.stderr.count("marginlab: error:") == 1, r.stderr
     assert "3 members" in r.stderr
+
+
+def test_groups_of_ranks_train_each_trial_together(cli, mpirun, tmp_path):
+    """`--ranks-per-trial K`: rank 0 dispatches, groups of K ranks train each network data-parallel.
+    The store holds the plain run's sweep with each trial marked data_parallel_ranks = K and its
+    numbers equal to rounding; they depend on K only, not on how many groups ran (-np 3 and 5)."""
+    cli("run", "fig3-mnist", "--scale", "smoke", "--out", tmp_path / "plain")
+    for n in (3, 5):
+        r = mpirun(n, "run", "fig3-mnist", "--scale", "smoke", "--out", tmp_path / f"np{n}", "--ranks-per-trial", 2,
+                   "--threads", 1)
+        assert f"({n} MPI ranks)" in r.stdout
+    assert stored(tmp_path / "np3") == stored(tmp_path / "np5")
+    plain_runs, plain_finals, plain_trace = stored(tmp_path / "plain")
+    runs, finals, trace = stored(tmp_path / "np3")
+    assert runs == plain_runs
+    marks = [f for f in finals if f[2] == "data_parallel_ranks"]
+    assert len(marks) == len(runs) and all(f[3] == 2.0 for f in marks)
+    rest = [f for f in finals if f[2] != "data_parallel_ranks"]
+    assert [f[:3] for f in rest] == [f[:3] for f in plain_finals]
+    assert [t[:4] for t in trace] == [t[:4] for t in plain_trace]
+    for got, want in zip(rest, plain_finals):
+        assert got[3] == pytest.approx(want[3], rel=1e-9, abs=1e-12), got
+    for got, want in zip(trace, plain_trace):
+        assert got[4] == pytest.approx(want[4], rel=1e-9, abs=1e-12, nan_ok=True), got
+    # What cannot be grouped is refused before the folder exists.
+    for n, exp in ((4, "fig3-mnist"), (3, "fig4")):
+        bad = mpirun(n, "run", exp, "--scale", "smoke", "--out", tmp_path / "bad", "--ranks-per-trial", 2, check=False)
+        assert bad.returncode == 2 and bad.stderr.count("marginlab: error:") == 1, bad.stderr
+        assert "--ranks-per-trial 2" in bad.stderr
+        assert not (tmp_path / "bad").exists()
+    r = cli("run", "fig3-mnist", "--scale", "smoke", "--out", tmp_path / "bad", "--ranks-per-trial", 2, check=False)
+    assert r.returncode == 2 and "needs an MPI launch" in r.stderr and not (tmp_path / "bad").exists()

@@ -15,6 +15,7 @@
 #include <barrier>
 #include <cstddef>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace marginlab {
@@ -27,6 +28,8 @@ class Collective {
   // data[0, n) ← the sum over the members of their data[0, n), added in rank order. Every member
   // calls it with the same n; it returns when the sum is in place on this member.
   virtual void SumInRankOrder(double* data, std::size_t n) = 0;
+  // bytes ← member 0's bytes, on every member.
+  virtual void Broadcast(std::string& bytes) = 0;
 };
 
 // P threads of one process as a group: member(r) is the handle thread r uses. The sum is split
@@ -44,6 +47,7 @@ class ThreadGroup {
   class Member;
   std::vector<double*> data_;  // each member's vector during a sum
   std::vector<double> sum_;
+  std::string bytes_;
   std::barrier<> barrier_;
   std::vector<std::unique_ptr<Member>> members_;
 };

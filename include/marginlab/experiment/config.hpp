@@ -49,6 +49,7 @@
 #include <string>
 #include <vector>
 
+#include "marginlab/core/collective.hpp"
 #include "marginlab/core/params.hpp"
 
 namespace marginlab::experiment {
@@ -88,6 +89,10 @@ struct TrialSpec {
   long trial = 0;
   std::uint64_t seed = 0;
   ParamMap params;
+  // Where the trial runs, not what it is (never stored): the group of MPI ranks that run it
+  // together (`marginlab run --ranks-per-trial K` under mpirun), for kinds that can
+  // (TrialKind::data_parallel); nullptr: this process alone.
+  Collective* group = nullptr;
 };
 
 ExperimentConfig LoadExperimentConfig(const std::filesystem::path& path);

@@ -29,6 +29,10 @@ struct RunOptions {
   // (point, trial) order) is shard_index modulo shard_count, in a store of their own marked
   // "i/N"; `marginlab merge` (merge.hpp) joins the shards. 0 of 1: the whole sweep.
   long shard_index = 0, shard_count = 1;
+  // Under mpirun: MPI ranks per trial (> 1: rank 0 only hands trials out and writes the store;
+  // ranks 1 … N−1 form groups of this many consecutive ranks, each group training one network
+  // at a time data-parallel; kinds with TrialKind::data_parallel only). 1 outside MPI.
+  int ranks_per_trial = 1;
 
   std::string Validate() const;
   // "i/N" (or "" for the whole sweep).

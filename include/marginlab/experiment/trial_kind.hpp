@@ -42,6 +42,9 @@ struct TrialKind {
   // data or running; throws InputError naming the parameter. The runner calls it for every
   // sweep point before it creates or touches the results folder. Optional.
   std::function<void(const TrialSpec&)> check;
+  // Runs one trial on a group of ranks when TrialSpec::group is set (nn-train: data-parallel
+  // training); the runner refuses --ranks-per-trial > 1 for other kinds.
+  bool data_parallel = false;
 };
 
 const std::vector<TrialKind>& TrialKinds();
