@@ -47,6 +47,7 @@
 #include "marginlab/core/error.hpp"
 #include "marginlab/core/features.hpp"
 #include "marginlab/core/mpi.hpp"
+#include "marginlab/core/shared_cache.hpp"
 #include "marginlab/core/threads.hpp"
 #include "marginlab/experiment/store.hpp"
 
@@ -221,6 +222,7 @@ RunSummary Dispatch(const MpiSession& mpi, const ExperimentConfig& config, const
   if (setup_error) std::rethrow_exception(setup_error);
   const int K = opts.ranks_per_trial;
   if (K > 1) mpi.Split(-1);  // collective: the workers form their groups; rank 0 joins none
+  const SharedCacheScope shared(SharedCacheFolder(summary.out));  // rank 0's own trials
   summary.total = before.total();
   summary.already_done = before.done;
   Progress bar(progress, config.name + " [" + opts.scale + "]", before.total(), before.done,
@@ -339,6 +341,9 @@ RunSummary Work(const MpiSession& mpi, const ExperimentConfig& config, const Run
     return s;
   }
   const TrialKind& kind = FindTrialKind(config.kind);
+  // Values many trials need (meanfield's L*) through the results folder, when this rank sees it
+  // (the same path; on a cluster, a shared file system): computed once for the whole run.
+  const SharedCacheScope shared(SharedCacheFolder(OutDir(config, opts)));
   const int K = opts.ranks_per_trial;
   // With groups, the group's first rank talks to rank 0 and passes each task (or the stop, an
   // empty message) to its group; every member runs the trial; the first sends the result.

@@ -24,6 +24,9 @@ std::vector<TrialSpec> PlanTrials(const ExperimentConfig& config, const RunOptio
 // a work estimate from its parameters (WorkEstimate) for all of them. Ties keep the sweep order.
 std::vector<long> ClaimOrder(ResultStore& store);
 
+// The results folder's shared values (core/shared_cache.hpp): DIR/.cache.
+inline std::filesystem::path SharedCacheFolder(const std::filesystem::path& out) { return out / ".cache"; }
+
 // A relative work estimate for ordering only (never a time): the product of the size parameters
 // a trial has — n, d, k, width, steps, epochs, particles, samples — as plain parameters or inside
 // data specs ("teacher:d=20,n=400"), each at least 1.

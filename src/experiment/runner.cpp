@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/shared_cache.hpp"
 #include "marginlab/core/params.hpp"
 #include "marginlab/core/threads.hpp"
 #include "experiment/progress.hpp"
@@ -194,6 +195,7 @@ RunSummary RunExperiment(const ExperimentConfig& config, const RunOptions& opts,
   summary.out = OutDir(config, opts);
   const std::vector<TrialSpec> trials = PlanTrials(config, opts, kind);
   ResultStore store(summary.out, config, opts.scale, opts.ShardText());
+  const SharedCacheScope shared(SharedCacheFolder(summary.out));  // L* and the like, once per run
   store.AddTrials(trials);
   store.ResetUnfinished();
   store.SetClaimOrder(ClaimOrder(store));  // longest first

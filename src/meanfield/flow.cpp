@@ -2,6 +2,8 @@
 #include "marginlab/meanfield/flow.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <atomic>
 #include <deque>
 #include <future>
@@ -15,6 +17,7 @@
 #include "marginlab/core/block_pool.hpp"
 #include "marginlab/core/error.hpp"
 #include "marginlab/core/params.hpp"
+#include "marginlab/core/shared_cache.hpp"
 #include "marginlab/core/log_steps.hpp"
 #include "marginlab/core/memory.hpp"
 #include "marginlab/core/threads.hpp"
@@ -132,6 +135,48 @@ struct ReferenceKey {
   }
 };
 
+// The shared-value form of a Reference (core/shared_cache.hpp): exact (hexadecimal) doubles.
+std::string ReferenceBytes(const Reference& r) {
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "%d %a %a %d %ld ", r.available ? 1 : 0, r.lower, r.upper, r.certified ? 1 : 0, r.rounds);
+  return buf + r.oracle_mode;
+}
+
+Reference ReferenceFromBytes(const std::string& bytes) {
+  std::istringstream in(bytes);
+  Reference r;
+  int available = 0, certified = 0;
+  std::string lower, upper;
+  in >> available >> lower >> upper >> certified >> r.rounds;
+  ML_CHECK(in && in.get() == ' ') << "meanfield: a stored L* reference is malformed";
+  std::getline(in, r.oracle_mode, '\0');
+  r.available = available != 0;
+  r.certified = certified != 0;
+  r.lower = std::strtod(lower.c_str(), nullptr);
+  r.upper = std::strtod(upper.c_str(), nullptr);
+  return r;
+}
+
+// What L* depends on, for the shared folder: the problem's size, λ, the oracle and a 128-bit
+// hash of X's and y's bytes.
+std::string ReferenceKeyText(const Problem& p, const std::string& oracle) {
+  std::uint64_t h1 = 14695981039346656037ull, h2 = 0x9e3779b97f4a7c15ull;
+  auto mix = [&](const double* v, Index count) {
+    const auto* b = reinterpret_cast<const unsigned char*>(v);
+    for (std::size_t k = 0; k < static_cast<std::size_t>(count) * sizeof(double); ++k) {
+      h1 = (h1 ^ b[k]) * 1099511628211ull;
+      h2 = (h2 ^ b[k]) * 1099511628211ull;
+    }
+  };
+  mix(p.X.data(), p.X.size());
+  mix(p.y.data(), p.y.size());
+  char buf[200];
+  std::snprintf(buf, sizeof buf, "n=%ld d=%ld lambda=%a data=%016llx%016llx oracle=", static_cast<long>(p.X.rows()),
+                static_cast<long>(p.X.cols()), p.lambda, static_cast<unsigned long long>(h1),
+                static_cast<unsigned long long>(h2));
+  return buf + oracle;
+}
+
 std::mutex reference_mu;
 std::deque<std::pair<ReferenceKey, std::shared_future<Reference>>> reference_cache;  // newest last
 std::atomic<long> reference_computations{0};
@@ -154,8 +199,13 @@ Reference ReferenceOptimum(const Problem& p, const std::string& oracle) {
   }
   if (known.valid()) return known.get();  // waits, outside the lock, if still being computed
   try {
-    ++reference_computations;
-    Reference r = ComputeReference(p, oracle);
+    // Not in this process's memory: another process of the run (an MPI rank, a resume) may have
+    // computed it into the results folder's shared values; else compute it here and put it there.
+    const SharedValue v = GetOrComputeShared("meanfield-Lstar", ReferenceKeyText(p, oracle), [&] {
+      ++reference_computations;
+      return ReferenceBytes(ComputeReference(p, oracle));
+    });
+    Reference r = ReferenceFromBytes(v.bytes);
     promise.set_value(r);
     return r;
   } catch (...) {

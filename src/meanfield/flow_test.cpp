@@ -1,5 +1,11 @@
 #include "marginlab/meanfield/flow.hpp"
 
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "marginlab/core/shared_cache.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -171,6 +177,30 @@ TEST(MeanFieldFlow, ReferenceIsComputedOncePerProblemAndEqualsARecomputation) {
   const long filled = ReferenceComputations();
   ExpectSameReference(ReferenceOptimum(p, "auto"), first);
   EXPECT_EQ(ReferenceComputations(), filled + 1);
+}
+
+// Another process (simulated: this process's memory cleared by pushing the problem out) finds a
+// reference in the run's shared folder and does not compute it; the value is the same bits.
+TEST(MeanFieldFlow, ReferenceIsSharedThroughTheRunsFolder) {
+  const Dataset ds = Xor();
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                    ("marginlab-lstar-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  const SharedCacheScope scope(dir);
+  const Problem p = Problem::Make(ds.X, ds.y, 0.0171);
+  const long before = ReferenceComputations();
+  const Reference first = ReferenceOptimum(p, "auto");
+  EXPECT_EQ(ReferenceComputations(), before + 1);
+  long files = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    files += e.path().extension() == ".value" && e.path().filename().string().rfind("meanfield-Lstar-", 0) == 0;
+  EXPECT_EQ(files, 1);
+  for (std::size_t k = 0; k < kReferenceCacheSize; ++k)  // out of this process's memory
+    ReferenceOptimum(Problem::Make(ds.X, ds.y, 0.061 + 0.01 * static_cast<double>(k)), "auto");
+  const long filled = ReferenceComputations();
+  ExpectSameReference(ReferenceOptimum(p, "auto"), first);
+  EXPECT_EQ(ReferenceComputations(), filled);  // read from the folder, not computed
+  std::filesystem::remove_all(dir);
 }
 
 TEST(MeanFieldFlow, RedrawVariantReachesTheOptimumOnALine) {

@@ -183,7 +183,11 @@ struct FlowSummary : SummaryBase {
 // are remembered per process, keyed by the exact (X, y, λ, oracle) — compared element by
 // element, never by a hash alone — for the last kReferenceCacheSize problems; a second call
 // returns the first call's Reference bit for bit, and concurrent callers with the same key wait
-// for the one computation. A computation that throws is not remembered.
+// for the one computation. A computation that throws is not remembered. Across processes —
+// the ranks of an MPI run, shards, a resume — a result is shared through the run's folder
+// (core/shared_cache.hpp: `.cache/meanfield-Lstar-*.value`, exact hexadecimal doubles), keyed
+// by n, d, λ, the oracle and a 128-bit hash of X's and y's bytes; a process that finds it
+// there, or waits for another to finish it, does not compute it.
 Reference ReferenceOptimum(const Problem& p, const std::string& oracle);
 inline constexpr std::size_t kReferenceCacheSize = 8;
 // How many times ReferenceOptimum has run GlobalOptimum in this process (for tests).
