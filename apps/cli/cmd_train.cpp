@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <csignal>
 #include <iomanip>
 #include <iostream>
 #include <memory>
@@ -96,6 +97,9 @@ void RunTrain(const TrainArgs& a) {
   const MpiSession mpi;
   std::unique_ptr<Collective> group = mpi.Split(0);
   if (mpi.rank() == 0) return RunTrainOn(a, group.get(), false);
+  // The other ranks write no file: when mpirun ends the job (rank 0 failed), they end quietly
+  // instead of reporting the interruption too.
+  std::signal(SIGTERM, SIG_DFL);
   try {
     RunTrainOn(a, group.get(), true);
   } catch (...) {

@@ -1,9 +1,9 @@
 // Shared values as files (core/shared_cache.hpp).
 //
 // File <dir>/<name>-<hash>.value: "marginlab shared value 1\n" <key length> "\n" <key> <bytes>;
-// <dir>/<name>-<hash>.lock: the flock taken while looking and computing. The hash is two 64-bit
-// FNV-1a passes with different offsets over name + '\0' + key; the stored key is compared on
-// read, so a collision only costs a recomputation.
+// <dir>/<name>-<hash>.lock: the flock taken while looking and computing. The hash is Hash128
+// (core/bytes.hpp) of name + '\0' + key; the stored key is compared on read, so a collision only
+// costs a recomputation.
 #include "marginlab/core/shared_cache.hpp"
 
 #include <fcntl.h>
@@ -17,6 +17,7 @@
 #include <sstream>
 
 #include "marginlab/core/atomic_file.hpp"
+#include "marginlab/core/bytes.hpp"
 #include "marginlab/core/file_bytes.hpp"
 
 namespace marginlab {
@@ -27,17 +28,12 @@ std::mutex dir_mu;
 std::filesystem::path current_dir;
 constexpr const char* kHeader = "marginlab shared value 1\n";
 
-std::uint64_t Fnv(const std::string& s, std::uint64_t h) {
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-  return h;
-}
-
 std::string FileStem(const std::string& name, const std::string& key) {
-  const std::string all = name + '\0' + key;
-  char hex[40];
-  std::snprintf(hex, sizeof hex, "%016llx%016llx", static_cast<unsigned long long>(Fnv(all, 14695981039346656037ull)),
-                static_cast<unsigned long long>(Fnv(all, 0x9e3779b97f4a7c15ull)));
-  return name + "-" + hex;
+  Hash128 h;
+  h.Add(name);
+  h.Add("", 1);
+  h.Add(key);
+  return name + "-" + h.Hex();
 }
 
 // The stored bytes, when the file exists and holds this key.

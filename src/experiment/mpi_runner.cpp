@@ -44,6 +44,7 @@
 #include "experiment/progress.hpp"
 #include "experiment/run_plan.hpp"
 #include "marginlab/build_config.hpp"
+#include "marginlab/core/bytes.hpp"
 #include "marginlab/core/error.hpp"
 #include "marginlab/core/features.hpp"
 #include "marginlab/core/mpi.hpp"
@@ -70,54 +71,7 @@ namespace {
 
 enum Tag : int { kReady = 1, kTask = 2, kStop = 3, kResult = 4, kSetup = 5 };
 
-// A byte buffer with length-prefixed strings and raw doubles (exact: no text round trip).
-class Packer {
- public:
-  void Long(long v) { Raw(&v, sizeof v); }
-  void Double(double v) { Raw(&v, sizeof v); }
-  void Text(const std::string& s) {
-    Long(static_cast<long>(s.size()));
-    bytes_.append(s);
-  }
-  const std::string& bytes() const { return bytes_; }
-
- private:
-  void Raw(const void* p, std::size_t n) { bytes_.append(static_cast<const char*>(p), n); }
-  std::string bytes_;
-};
-
-class Unpacker {
- public:
-  explicit Unpacker(const std::string& b) : b_(b) {}
-  long Long() {
-    long v;
-    Raw(&v, sizeof v);
-    return v;
-  }
-  double Double() {
-    double v;
-    Raw(&v, sizeof v);
-    return v;
-  }
-  std::string Text() {
-    const long n = Long();
-    ML_CHECK(n >= 0 && static_cast<std::size_t>(n) <= b_.size() - at_) << "MPI message: bad string length";
-    std::string s = b_.substr(at_, static_cast<std::size_t>(n));
-    at_ += static_cast<std::size_t>(n);
-    return s;
-  }
-
- private:
-  void Raw(void* p, std::size_t n) {
-    ML_CHECK(at_ + n <= b_.size()) << "MPI message: truncated";
-    std::memcpy(p, b_.data() + at_, n);
-    at_ += n;
-  }
-  const std::string& b_;
-  std::size_t at_ = 0;
-};
-
-void PackResult(Packer& p, const TrialResult& r) {
+void PackResult(ByteWriter& p, const TrialResult& r) {
   p.Long(static_cast<long>(r.finals.size()));
   for (const auto& [name, value] : r.finals) p.Text(name), p.Double(value);
   p.Long(static_cast<long>(r.trace.size()));
@@ -130,7 +84,7 @@ void PackResult(Packer& p, const TrialResult& r) {
   for (const auto& [name, json] : r.artifacts) p.Text(name), p.Text(json);
 }
 
-TrialResult UnpackResult(Unpacker& u) {
+TrialResult UnpackResult(ByteReader& u) {
   TrialResult r;
   for (long i = 0, n = u.Long(); i < n; ++i) {
     std::string name = u.Text();
@@ -281,7 +235,7 @@ RunSummary Dispatch(const MpiSession& mpi, const ExperimentConfig& config, const
     int source = 0, tag = 0;
     const std::string bytes = Receive(MPI_ANY_SOURCE, &source, &tag);
     if (tag == kResult) {
-      Unpacker u(bytes);
+      ByteReader u(bytes);
       const long id = u.Long();
       const bool ok = u.Long() != 0;
       const double seconds = u.Double();
@@ -299,7 +253,7 @@ RunSummary Dispatch(const MpiSession& mpi, const ExperimentConfig& config, const
       bar.Update(before.done + ran - failed, failed);
     }
     if (auto claim = claim_next()) {
-      Packer p;
+      ByteWriter p;
       p.Long(claim->first);
       p.Long(claim->second.point);
       p.Long(claim->second.trial);
@@ -363,7 +317,7 @@ RunSummary Work(const MpiSession& mpi, const ExperimentConfig& config, const Run
   if (talks) Send("", 0, kReady);
   std::string bytes;
   while (next_task(&bytes)) {
-    Unpacker u(bytes);
+    ByteReader u(bytes);
     const long id = u.Long();
     TrialSpec spec;
     spec.point = u.Long();
@@ -380,7 +334,7 @@ RunSummary Work(const MpiSession& mpi, const ExperimentConfig& config, const Run
     std::string error;
     const bool ok = RunTrial(kind, spec, &result, &error);
     if (!talks) continue;
-    Packer p;
+    ByteWriter p;
     p.Long(id);
     p.Long(ok ? 1 : 0);
     p.Double(t.Seconds());

@@ -6,13 +6,16 @@
 #include "marginlab/experiment/reference.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <deque>
 #include <future>
 #include <map>
 #include <mutex>
 #include <tuple>
 
+#include "marginlab/core/bytes.hpp"
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/shared_cache.hpp"
 #include "marginlab/core/params.hpp"
 #include "marginlab/core/options.hpp"
 #include "marginlab/margin/certify.hpp"
@@ -108,14 +111,90 @@ class ReferenceCache {
   std::deque<Key> order_;
 };
 
+// What a trial takes from Θ_λ's and γ*'s computations, in the form the processes of a run share
+// through its folder (core/shared_cache.hpp; exact doubles, core/bytes.hpp). `shared_read`: this
+// process read it from the folder (another process computed it; its seconds are not this trial's).
 struct OptimumValue {
-  margin::GlobalOptimumResult g;
+  double lower = 0, upper = 0;
+  bool certified = false, converged = false;
+  long rounds = 0;
+  std::string message;
+  margin::TwoLayerNet network;
   double seconds = 0;
+  bool shared_read = false;
 };
 struct MaxMarginValue {
-  margin::L1SvmResult cg;
+  double gamma_lo = 0, gamma_hi = 0;
+  bool certified = false;
+  margin::TwoLayerNet network;  // the max-margin net (when gamma_lo > 0)
   double seconds = 0;
+  bool shared_read = false;
 };
+
+void PutNet(ByteWriter& w, const margin::TwoLayerNet& net) {
+  w.Mat(net.U);
+  w.Vec(net.w);
+  w.Double(net.output_scale);
+}
+
+margin::TwoLayerNet GetNet(ByteReader& r) {
+  margin::TwoLayerNet net;
+  net.U = r.Mat();
+  net.w = r.Vec();
+  net.output_scale = r.Double();
+  return net;
+}
+
+std::string Bytes(const OptimumValue& v) {
+  ByteWriter w;
+  w.Double(v.lower), w.Double(v.upper), w.Long(v.certified), w.Long(v.converged), w.Long(v.rounds);
+  w.Text(v.message);
+  PutNet(w, v.network);
+  w.Double(v.seconds);
+  return w.bytes();
+}
+
+OptimumValue OptimumFrom(const SharedValue& sv) {
+  ByteReader r(sv.bytes);
+  OptimumValue v;
+  v.lower = r.Double(), v.upper = r.Double();
+  v.certified = r.Long() != 0, v.converged = r.Long() != 0;
+  v.rounds = r.Long();
+  v.message = r.Text();
+  v.network = GetNet(r);
+  v.seconds = r.Double();
+  ML_CHECK(r.AtEnd()) << "a shared Θ_λ value has trailing bytes";
+  v.shared_read = !sv.computed;
+  return v;
+}
+
+std::string Bytes(const MaxMarginValue& v) {
+  ByteWriter w;
+  w.Double(v.gamma_lo), w.Double(v.gamma_hi), w.Long(v.certified);
+  PutNet(w, v.network);
+  w.Double(v.seconds);
+  return w.bytes();
+}
+
+MaxMarginValue MaxMarginFrom(const SharedValue& sv) {
+  ByteReader r(sv.bytes);
+  MaxMarginValue v;
+  v.gamma_lo = r.Double(), v.gamma_hi = r.Double();
+  v.certified = r.Long() != 0;
+  v.network = GetNet(r);
+  v.seconds = r.Double();
+  ML_CHECK(r.AtEnd()) << "a shared max-margin value has trailing bytes";
+  v.shared_read = !sv.computed;
+  return v;
+}
+
+// The shared folder's key: everything the value depends on, the data by its 128-bit hash.
+std::string SharedKey(const Dataset& train, const std::string& what) {
+  Hash128 h;
+  h.Add(train.X);
+  h.Add(train.y);
+  return what + " n=" + std::to_string(train.n()) + " d=" + std::to_string(train.d()) + " data=" + h.Hex();
+}
 
 }  // namespace
 
@@ -147,19 +226,28 @@ void AddReferences(const ReferenceOptions& o, const nn::TrainOptions& t, const n
   if (regularized && o.optimum) {
     static ReferenceCache<OptimumValue> cache;
     bool computed = false;
-    const OptimumValue v = cache.Get({hash, t.loss, t.lambda, o.oracle, o.optimum_max_rounds}, [&] {
-      Stopwatch clock;
-      OptimumValue out{margin::GlobalOptimum(train.X, train.y, co), 0};
-      out.seconds = clock.Seconds();
-      return out;
+    char lambda[40];
+    std::snprintf(lambda, sizeof lambda, "%a", t.lambda);
+    const std::string key = SharedKey(train, "loss=" + t.loss + " lambda=" + lambda + " oracle=" + o.oracle +
+                                                 " rounds=" + std::to_string(o.optimum_max_rounds));
+    const OptimumValue g = cache.Get({hash, t.loss, t.lambda, o.oracle, o.optimum_max_rounds}, [&] {
+      return OptimumFrom(GetOrComputeShared("theta-lambda", key, [&] {
+        Stopwatch clock;
+        const margin::GlobalOptimumResult res = margin::GlobalOptimum(train.X, train.y, co);
+        OptimumValue out;
+        out.lower = res.lower, out.upper = res.upper, out.certified = res.certified;
+        out.converged = res.termination == Termination::kConverged;
+        out.rounds = res.rounds, out.message = res.message, out.network = res.network;
+        out.seconds = clock.Seconds();
+        return Bytes(out);
+      }));
     }, &computed);
-    const margin::GlobalOptimumResult& g = v.g;
     if (!std::isfinite(g.upper) || !std::isfinite(g.lower))
       throw Error("reference Θ_λ: the global optimum's bracket is not finite (" + g.message + ")");
     r.AddFinal("opt_objective", g.upper);
     r.AddFinal("opt_lower", g.lower);
     r.AddFinal("opt_certified", g.certified ? 1.0 : 0.0);
-    r.AddFinal("opt_converged", g.termination == Termination::kConverged ? 1.0 : 0.0);
+    r.AddFinal("opt_converged", g.converged ? 1.0 : 0.0);
     r.AddFinal("opt_gap", net_objective - std::max(g.lower, net_dual));
     if (binary) {
       r.AddFinal("opt_train_error", nn::ErrorRate(g.network.Outputs(train.X), train.y, LabelKind::kBinary));
@@ -169,33 +257,39 @@ void AddReferences(const ReferenceOptions& o, const nn::TrainOptions& t, const n
     r.AddFinal("opt_norm_sq", g.network.SquaredNorm());
     r.AddFinal("opt_width", static_cast<double>(g.network.width()));
     r.AddFinal("opt_rounds", static_cast<double>(g.rounds));
-    r.AddFinal("opt_seconds", computed ? v.seconds : 0.0);
+    r.AddFinal("opt_seconds", computed && !g.shared_read ? g.seconds : 0.0);
   }
   if (o.max_margin && binary) {
     static ReferenceCache<MaxMarginValue> cache;
     bool computed = false;
+    const std::string key = SharedKey(train, "l1svm oracle=" + o.oracle + " rounds=" +
+                                                 std::to_string(o.max_margin_max_rounds));
     const MaxMarginValue v = cache.Get({hash, "l1svm", 0.0, o.oracle, o.max_margin_max_rounds}, [&] {
-      margin::L1SvmOptions lo;
-      lo.max_rounds = o.max_margin_max_rounds;
-      lo.oracle.method = o.oracle;
-      auto lp = margin::MakeLpBackend("clp");
-      Stopwatch clock;
-      MaxMarginValue out{margin::L1SvmColumnGeneration(train.X, train.y, *lp, lo), 0};
-      out.seconds = clock.Seconds();
-      return out;
+      return MaxMarginFrom(GetOrComputeShared("max-margin", key, [&] {
+        margin::L1SvmOptions lo;
+        lo.max_rounds = o.max_margin_max_rounds;
+        lo.oracle.method = o.oracle;
+        auto lp = margin::MakeLpBackend("clp");
+        Stopwatch clock;
+        const margin::L1SvmResult cg = margin::L1SvmColumnGeneration(train.X, train.y, *lp, lo);
+        MaxMarginValue out;
+        out.gamma_lo = cg.gamma_lo, out.gamma_hi = cg.gamma_hi, out.certified = cg.certified;
+        if (cg.gamma_lo > 0) out.network = margin::ExtractNetwork(cg);
+        out.seconds = clock.Seconds();
+        return Bytes(out);
+      }));
     }, &computed);
-    const margin::L1SvmResult& cg = v.cg;
-    r.AddFinal("mm_gamma_lo", cg.gamma_lo);
-    if (std::isfinite(cg.gamma_hi)) r.AddFinal("mm_gamma_hi", cg.gamma_hi);
-    r.AddFinal("mm_certified", cg.certified ? 1.0 : 0.0);
-    r.AddFinal("mm_target", cg.gamma_lo / 2);
-    if (cg.gamma_lo > 0) {
-      const margin::TwoLayerNet mm = margin::ExtractNetwork(cg);
+    r.AddFinal("mm_gamma_lo", v.gamma_lo);
+    if (std::isfinite(v.gamma_hi)) r.AddFinal("mm_gamma_hi", v.gamma_hi);
+    r.AddFinal("mm_certified", v.certified ? 1.0 : 0.0);
+    r.AddFinal("mm_target", v.gamma_lo / 2);
+    if (v.gamma_lo > 0) {
+      const margin::TwoLayerNet& mm = v.network;
       r.AddFinal("mm_train_error", nn::ErrorRate(mm.Outputs(train.X), train.y, LabelKind::kBinary));
       AddTestMetrics("mm", mm, test, "", r);
       r.AddFinal("mm_width", static_cast<double>(mm.width()));
     }
-    r.AddFinal("mm_seconds", computed ? v.seconds : 0.0);
+    r.AddFinal("mm_seconds", computed && !v.shared_read ? v.seconds : 0.0);
   }
 }
 

@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "marginlab/core/block_pool.hpp"
+#include "marginlab/core/bytes.hpp"
 #include "marginlab/core/error.hpp"
 #include "marginlab/core/params.hpp"
 #include "marginlab/core/shared_cache.hpp"
@@ -135,46 +136,41 @@ struct ReferenceKey {
   }
 };
 
-// The shared-value form of a Reference (core/shared_cache.hpp): exact (hexadecimal) doubles.
+// The shared-value form of a Reference (core/shared_cache.hpp, core/bytes.hpp: exact doubles).
 std::string ReferenceBytes(const Reference& r) {
-  char buf[160];
-  std::snprintf(buf, sizeof buf, "%d %a %a %d %ld ", r.available ? 1 : 0, r.lower, r.upper, r.certified ? 1 : 0, r.rounds);
-  return buf + r.oracle_mode;
+  ByteWriter w;
+  w.Long(r.available ? 1 : 0);
+  w.Double(r.lower);
+  w.Double(r.upper);
+  w.Long(r.certified ? 1 : 0);
+  w.Long(r.rounds);
+  w.Text(r.oracle_mode);
+  return w.bytes();
 }
 
 Reference ReferenceFromBytes(const std::string& bytes) {
-  std::istringstream in(bytes);
+  ByteReader in(bytes);
   Reference r;
-  int available = 0, certified = 0;
-  std::string lower, upper;
-  in >> available >> lower >> upper >> certified >> r.rounds;
-  ML_CHECK(in && in.get() == ' ') << "meanfield: a stored L* reference is malformed";
-  std::getline(in, r.oracle_mode, '\0');
-  r.available = available != 0;
-  r.certified = certified != 0;
-  r.lower = std::strtod(lower.c_str(), nullptr);
-  r.upper = std::strtod(upper.c_str(), nullptr);
+  r.available = in.Long() != 0;
+  r.lower = in.Double();
+  r.upper = in.Double();
+  r.certified = in.Long() != 0;
+  r.rounds = in.Long();
+  r.oracle_mode = in.Text();
+  ML_CHECK(in.AtEnd()) << "meanfield: a stored L* reference has trailing bytes";
   return r;
 }
 
 // What L* depends on, for the shared folder: the problem's size, λ, the oracle and a 128-bit
 // hash of X's and y's bytes.
 std::string ReferenceKeyText(const Problem& p, const std::string& oracle) {
-  std::uint64_t h1 = 14695981039346656037ull, h2 = 0x9e3779b97f4a7c15ull;
-  auto mix = [&](const double* v, Index count) {
-    const auto* b = reinterpret_cast<const unsigned char*>(v);
-    for (std::size_t k = 0; k < static_cast<std::size_t>(count) * sizeof(double); ++k) {
-      h1 = (h1 ^ b[k]) * 1099511628211ull;
-      h2 = (h2 ^ b[k]) * 1099511628211ull;
-    }
-  };
-  mix(p.X.data(), p.X.size());
-  mix(p.y.data(), p.y.size());
-  char buf[200];
-  std::snprintf(buf, sizeof buf, "n=%ld d=%ld lambda=%a data=%016llx%016llx oracle=", static_cast<long>(p.X.rows()),
-                static_cast<long>(p.X.cols()), p.lambda, static_cast<unsigned long long>(h1),
-                static_cast<unsigned long long>(h2));
-  return buf + oracle;
+  Hash128 h;
+  h.Add(p.X);
+  h.Add(p.y);
+  char buf[120];
+  std::snprintf(buf, sizeof buf, "n=%ld d=%ld lambda=%a oracle=", static_cast<long>(p.X.rows()),
+                static_cast<long>(p.X.cols()), p.lambda);
+  return buf + oracle + " data=" + h.Hex();
 }
 
 std::mutex reference_mu;

@@ -36,7 +36,7 @@ def mpirun(cli):
     return run
 
 
-@pytest.mark.parametrize("experiment", ["fig4", "ji-rate", "thm33"])
+@pytest.mark.parametrize("experiment", ["fig4", "ji-rate", "thm33", "fig2"])
 def test_any_rank_count_stores_what_a_plain_run_stores(cli, mpirun, tmp_path, experiment):
     cli("run", experiment, "--scale", "smoke", "--out", tmp_path / "plain")
     for n, threads in ((2, 1), (3, 1), (3, 2)):
@@ -44,10 +44,14 @@ def test_any_rank_count_stores_what_a_plain_run_stores(cli, mpirun, tmp_path, ex
         r = mpirun(n, "run", experiment, "--scale", "smoke", "--out", out, "--threads", threads)
         assert f"({n} MPI ranks)" in r.stdout
         assert stored(out) == stored(tmp_path / "plain"), (n, threads)
-        if experiment == "thm33":  # its trials share one training set: one L* in the run's folder
-            values = sorted(p.name for p in (out / ".cache").glob("meanfield-Lstar-*.value"))
-            assert values == sorted(p.name for p in (tmp_path / "plain" / ".cache").glob("*.value")), values
-            assert len(values) == 1
+        # The references trials share (thm33's L*, fig2's Θ_λ and max-margin net per training set)
+        # are kept once per run in its folder, under the same keys whatever the ranks.
+        values = sorted(p.name for p in (out / ".cache").glob("*.value"))
+        assert values == sorted(p.name for p in (tmp_path / "plain" / ".cache").glob("*.value")), values
+        kinds = sorted({v.rsplit("-", 1)[0] for v in values})
+        assert kinds == {"thm33": ["meanfield-Lstar"], "fig2": ["max-margin", "theta-lambda"]}.get(experiment, []), kinds
+        if experiment == "thm33":
+            assert len(values) == 1  # its trials share one training set
 
 
 def test_resumes_a_plain_runs_folder_and_reports_errors_once(cli, mpirun, tmp_path):

@@ -35,3 +35,30 @@ def test_shards_merged_equal_a_plain_run(cli, tmp_path):
     assert r.returncode == 2 and "--shard: expected i/N with 0 <= i < N" in r.stderr
     r = cli("merge", "--out", tmp_path / "s1", tmp_path / "s1", check=False)
     assert r.returncode == 2 and "is also an input" in r.stderr
+
+
+def _computed(directory, metric):
+    con = sqlite3.connect(f"file:{directory}/results.sqlite?mode=ro", uri=True)
+    n = con.execute("SELECT COUNT(*) FROM final WHERE metric = ? AND value > 0", (metric,)).fetchone()[0]
+    con.close()
+    return n
+
+
+def test_a_resumed_run_reads_the_references_the_first_process_computed(cli, tmp_path):
+    """fig2's trials share the max-margin net per training set (and Θ_λ per set and λ). A run
+    stopped after one trial and resumed by a new process reads what the first one computed from
+    the folder (DIR/.cache): each reference is computed once over both processes, and the store
+    equals one plain run's."""
+    cli("run", "fig2", "--scale", "smoke", "--out", tmp_path / "plain", "--threads", 1)
+    cli("run", "fig2", "--scale", "smoke", "--out", tmp_path / "two", "--threads", 1, "--max-trials", 1)
+    cli("run", "fig2", "--scale", "smoke", "--out", tmp_path / "two", "--threads", 1)
+    assert stored(tmp_path / "two") == stored(tmp_path / "plain")
+    for metric in ("mm_seconds", "opt_seconds"):  # > 0 only where a process computed it
+        assert _computed(tmp_path / "two", metric) == _computed(tmp_path / "plain", metric) == 2, metric
+    # Without the folder's values the second process computes its own (what the cache saves).
+    import shutil
+    cli("run", "fig2", "--scale", "smoke", "--out", tmp_path / "cold", "--threads", 1, "--max-trials", 1)
+    shutil.rmtree(tmp_path / "cold" / ".cache")
+    cli("run", "fig2", "--scale", "smoke", "--out", tmp_path / "cold", "--threads", 1)
+    assert _computed(tmp_path / "cold", "mm_seconds") == 3
+    assert stored(tmp_path / "cold") == stored(tmp_path / "plain")

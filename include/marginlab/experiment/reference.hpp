@@ -30,7 +30,10 @@
 // Θ_λ and γ* depend on the training set only (and λ, the loss, the oracle, the round budget),
 // not on the net: a process computes each once and shares it between the trials on the same
 // data (a width sweep), keyed by a hash of X and y — so the numbers do not depend on which
-// trial or thread computed them.
+// trial or thread computed them — and the processes of a run (MPI ranks, a resume) share them
+// through the results folder (core/shared_cache.hpp: DIR/.cache/theta-lambda-*, max-margin-*;
+// exact bytes), so each is computed once per run. opt_seconds / mm_seconds are the time spent
+// computing it in this trial (0 when it was taken from this process's memory or the folder).
 // Applicability: a two-layer net with one output, the standard parameterization and a free
 // output layer; the gap and Θ_λ also need λ > 0, the l2 regularizer (reg_power 2) and the
 // logistic (±1 labels) or squared loss; γ* needs ±1 labels. Anything else adds nothing (the
