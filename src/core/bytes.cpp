@@ -26,6 +26,7 @@ void ByteWriter::Mat(const Matrix& m) {
 
 void ByteReader::Raw(void* p, std::size_t n) {
   ML_CHECK(n <= b_.size() - at_) << "bytes: the data ends early";
+  if (n == 0) return;  // an empty matrix's data() may be null (memcpy's arguments must not be)
   std::memcpy(p, b_.data() + at_, n);
   at_ += n;
 }

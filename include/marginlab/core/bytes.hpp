@@ -21,7 +21,9 @@ class ByteWriter {
   const std::string& bytes() const { return bytes_; }
 
  private:
-  void Raw(const void* p, std::size_t n) { bytes_.append(static_cast<const char*>(p), n); }
+  void Raw(const void* p, std::size_t n) {
+    if (n > 0) bytes_.append(static_cast<const char*>(p), n);  // an empty matrix's data() may be null
+  }
   std::string bytes_;
 };
 
