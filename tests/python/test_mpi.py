@@ -98,7 +98,19 @@ def test_a_rank_killed_mid_run_loses_nothing(cli, mpirun, tmp_path, victim):
         time.sleep(0.05)
         done_before = finished(out)
     os.kill(ranks[victim], signal.SIGKILL)
-    proc.wait(timeout=120)
+    try:
+        proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        # Seen once in CI (2026-12-01): mpirun had not ended the job 120 s after rank 0's SIGKILL.
+        # What this test checks is the store after a rank dies, however the others end: end them
+        # as a lost node would.
+        for pid in ranks:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        proc.kill()
+        proc.wait(timeout=60)
     left = finished(out)
     assert done_before and len(left) < 4, "the kill came after the sweep had finished"
     mpirun(3, "run", "fig3-synthetic", "--scale", "smoke", "--out", out)
