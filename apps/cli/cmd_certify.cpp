@@ -67,39 +67,20 @@ std::string ResolveObjective(CertifyArgs& a, const std::optional<nn::SavedObject
   return "file";
 }
 
-// "lower_bound" when certified, else "lower_estimate": an uncertified value is never named a bound.
-const char* LowerKey(bool certified) { return certified ? "lower_bound" : "lower_estimate"; }
-
-// The gap certificate's keys of `certify --json` (beside "network", "params").
+// The gap certificate's keys of `certify --json` (beside "network", "params"): its Fields, the
+// headline "value" (the gap) and what the bracket is of.
 void AddGapJson(const GapCertificate& c, nlohmann::json& j) {
-  j["objective"] = c.objective;
-  j["data_loss"] = c.data_loss;
-  j[LowerKey(c.certified)] = c.lower_bound;
+  AddFieldsJson(c, j);
   j["value"] = c.gap;
-  j[c.certified ? "gap" : "gap_estimate"] = c.gap;
-  j["bracket"] = {c.lower_bound, c.objective};
   j["bracket_of"] = "the global minimum over all widths >= n+1";
-  j["certified"] = c.certified;
-  j["oracle"] = c.oracle_mode;
-  j["oracle_value"] = c.oracle_value;
-  if (c.certified) j["oracle_upper"] = c.oracle_upper;
-  j["dual_scale"] = c.dual_scale;
 }
 
 // `certify --json`'s "global" object: Θ_λ, its bracket and how the solve ended.
 nlohmann::json GlobalJson(const GlobalOptimumResult& g, nlohmann::json network) {
-  return {{"objective", g.upper},
-          {LowerKey(g.certified), g.lower},
-          {"bracket", {g.lower, g.upper}},
-          {"certified", g.certified},
-          {"oracle", g.oracle_mode},
-          {"termination", ToString(g.termination)},
-          {"message", g.message},
-          {"rounds", g.rounds},
-          {"columns", g.directions.rows()},
-          {"oracle_evaluations", g.oracle_evaluations},
-          {"seconds", g.TotalSeconds()},
-          {"network", std::move(network)}};
+  nlohmann::json j;
+  AddFieldsJson(g, j);
+  j["network"] = std::move(network);
+  return j;
 }
 
 // The human-readable report of what RunCertify computed (j: its JSON, for the network summaries).

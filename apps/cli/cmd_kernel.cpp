@@ -37,9 +37,9 @@ void AddKernelOptions(CLI::App& cmd, FieldFlags* flags) {
   AddFieldFlags(cmd, *flags, DescribeFields(KernelOptions{}), {.config = false, .doc_prefix = ""});
 }
 KernelOptions KernelFromFlags(const FieldFlags& flags, const std::string& command) {
+  (void)command;
   KernelOptions k;
-  ParamMap p = CollectFieldParams(flags, command);
-  ApplyParams(p, k);
+  ApplyFieldFlags(flags, k);  // one flag at a time; a flag the kernel does not use is refused
   return k;
 }
 

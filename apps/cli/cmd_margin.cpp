@@ -13,6 +13,7 @@
 #include "marginlab/core/params.hpp"
 #include "marginlab/data/source.hpp"
 #include "marginlab/margin/bounds.hpp"
+#include "marginlab/margin/certify.hpp"
 #include "marginlab/margin/ji_split.hpp"
 #include "marginlab/margin/l1svm.hpp"
 #include "marginlab/margin/linear_svm.hpp"
@@ -132,27 +133,14 @@ void PrintL1(const L1Args& a, const std::string& method, const L1SvmResult& r, c
 // `margin l1svm --json`'s keys for the solve and the extracted network (test: may be null).
 nlohmann::json L1Json(const L1SvmResult& r, const std::string& method, const TwoLayerNet& net, const Dataset& ds,
                       const Dataset* test) {
-  // γ_hi is an upper bound only when certified; otherwise an estimate, and named so.
-  const char* upper_key = r.certified ? "upper_bound" : "upper_estimate";
-  return {{"command", "margin l1svm"},
-          {"data", ds.source},
-          {"method", method},
-          {"value", r.gamma_lo},
-          {"attained", r.gamma_lo},  // by the extracted measure: a lower bound in every mode
-          {upper_key, Num(r.gamma_hi)},
-          {"bracket", {r.gamma_lo, Num(r.gamma_hi)}},
-          {"certified", r.certified},
-          {"oracle", r.oracle_mode},
-          {"columns", r.directions.rows()},
-          {"rounds", r.trace.size()},
-          {"oracle_evaluations", r.oracle_evaluations},
-          {"seconds", r.TotalSeconds()},
-          {"termination", ToString(r.termination)},
-          {"message", r.message},
-          {"network", NetworkJson(net, ds, test, "logistic")},
-          {"network_width", net.width()},
-          {"network_margin", net.width() > 0 ? Num(net.NormalizedMargin(ds.X, ds.y)) : nullptr},
-          {"max_margin_bracket", {r.gamma_lo / 2, Num(r.gamma_hi / 2)}}};
+  nlohmann::json j = {{"command", "margin l1svm"}, {"data", ds.source}, {"method", method}};
+  AddFieldsJson(r, j);
+  j["value"] = r.gamma_lo;  // the headline: attained by the extracted measure, a lower bound in every mode
+  j["network"] = NetworkJson(net, ds, test, "logistic");
+  j["network_width"] = net.width();
+  j["network_margin"] = net.width() > 0 ? Num(net.NormalizedMargin(ds.X, ds.y)) : nullptr;
+  j["max_margin_bracket"] = {r.gamma_lo / 2, Num(r.gamma_hi / 2)};
+  return j;
 }
 
 void RunL1(const L1Args& a) {
@@ -189,7 +177,7 @@ void RunL1(const L1Args& a) {
     const double gm = trained->NormalizedMargin(ds.X, ds.y);
     j["params"] = a.params;
     j["params_margin"] = gm;
-    j["margin_gap"] = {{"value", Num(r.gamma_hi / 2 - gm)},
+    j["margin_gap"] = {{"value", Num(MarginGap(gm, r.gamma_hi))},
                        {"bracket", {r.gamma_lo / 2 - gm, Num(r.gamma_hi / 2 - gm)}},
                        {"certified", r.certified}};
   }

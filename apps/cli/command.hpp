@@ -9,10 +9,13 @@
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
+#include <cmath>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "marginlab/core/options.hpp"
 #include "marginlab/core/params.hpp"
 #include "marginlab/data/dataset.hpp"
 
@@ -90,6 +93,8 @@ void RefuseGivenFlags(const FieldFlags& flags, const std::string& why);
 // Sets opts from the flags given (a group without --config), one flag at a time through
 // ApplyParams, so that a bad value, or one that fails opts.Validate(), is an InputError that
 // names its flag ("--centers: …").
+// A flag given for a field the options' own choices leave unused (--depth with --kernel ntk:
+// core/params.hpp UnusedField) is an InputError naming it.
 template <class Opts>
 void ApplyFieldFlags(const FieldFlags& flags, Opts& opts) {
   for (std::size_t i = 0; i < flags.names.size(); ++i) {
@@ -98,6 +103,10 @@ void ApplyFieldFlags(const FieldFlags& flags, Opts& opts) {
     p.Set(flags.names[i], *flags.storage[i]);
     ApplyParams(p, opts);
   }
+  for (std::size_t i = 0; i < flags.names.size(); ++i)
+    if (flags.Given(i))
+      if (const std::string why = UnusedField(opts, {flags.names[i]}); !why.empty())
+        throw InputError(flags.Flag(i) + why.substr(flags.names[i].size()));
 }
 
 // Checks that a flag's text is a non-negative integer (digits only), with a message that says
@@ -108,5 +117,23 @@ const CLI::Validator& NonEmptyText();
 
 // Prints one JSON document on one line to stdout.
 void PrintJson(const nlohmann::json& j);
+
+// A result's Fields(v) (core/options.hpp) written into `j`: the keys the Python module's dicts
+// have too. Non-finite numbers become null.
+struct JsonFields {
+  nlohmann::json& j;
+  static nlohmann::json Number(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); }
+  void operator()(const char* key, double x) { j[key] = Number(x); }
+  void operator()(const char* key, long x) { j[key] = x; }
+  void operator()(const char* key, bool x) { j[key] = x; }
+  void operator()(const char* key, const std::string& x) { j[key] = x; }
+  void operator()(const char* key, const std::optional<double>& x) { j[key] = x ? Number(*x) : nlohmann::json(nullptr); }
+  void operator()(const char* key, const Bracket& b) { j[key] = {Number(b.lower), Number(b.upper)}; }
+};
+template <class R>
+void AddFieldsJson(const R& result, nlohmann::json& j) {
+  JsonFields v{j};
+  result.Fields(v);
+}
 
 }  // namespace marginlab::cli

@@ -7,34 +7,49 @@ reports from a results folder (figures, report.md / report.html, summary.json).
     import marginlab as ml
     d = ml.data.generate("wei-d", d=10, n=200, seed=1)
     K = ml.kernel.gram(d.X, kernel="ntk")
-    trials = ml.nn.train(d.X, d.y, width=256, lam=..., steps=1000)   # see ml.nn.train
+    trials = ml.nn.train(d.X, d.y, width=256, lambda_=1e-3, steps=1000)
+    cert = ml.margin.certify(trials[0], d.X, d.y)      # the net's own objective
 
-Submodules: data, kernel, nn, margin, meanfield, experiment, estimators (scikit-learn), and the
-report side: report, results, stats, plots. Every keyword option has the name of the CLI's flag
-(with _ for -) and of the experiment TOML's key. Errors: marginlab.Error and its subclasses
-InputError (also a ValueError), FailedRunError, UnavailableError, InternalError; bad arguments
-raise TypeError / ValueError naming the argument. docs/python.md has the guide.
+Submodules: data, kernel, nn, margin, meanfield, experiment, estimators (scikit-learn),
+torch_bridge, and the report side: report, results, stats, plots. Every function has a real
+signature (inspect.signature, help(), IDEs, mypy): its keywords are the CLI's flags (with _ for -)
+and the experiment TOMLs' keys. One λ: `lambda_` is always the λ of the mean-loss objective
+(1/n) Σ ℓ + λ‖·‖² (Wei et al. eq. 4.1). Errors: marginlab.Error and its subclasses InputError
+(also a ValueError), FailedRunError, UnavailableError, InternalError; bad arguments raise
+TypeError / ValueError naming the argument. Ctrl-C stops a long call within about a second
+(KeyboardInterrupt). docs/python.md has the guide and the table of keywords.
 
 The submodules load on first use, so that the report side (run by `marginlab report`) needs
 neither the extension nor anything beyond numpy and matplotlib.
 """
 import importlib
+from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("data", "kernel", "nn", "margin", "meanfield", "experiment", "estimators",
+_SUBMODULES = ("data", "kernel", "nn", "margin", "meanfield", "experiment", "estimators", "torch_bridge",
                "report", "results", "stats", "plots", "analyses")
 _ERRORS = ("Error", "InputError", "FailedRunError", "UnavailableError", "InternalError")
+_FUNCTIONS = ("set_threads", "threads", "build_info")
 
-__all__ = list(_SUBMODULES) + list(_ERRORS) + ["set_threads", "threads", "build_info"]
+__all__ = list(_SUBMODULES) + list(_ERRORS) + list(_FUNCTIONS)
+
+if TYPE_CHECKING:  # what a type checker sees; at run time the submodules load on first use
+    from . import data, estimators, experiment, kernel, margin, meanfield, nn, torch_bridge  # noqa: F401
+    from . import plots, report, results, stats  # noqa: F401
+    from ._api.module import build_info, set_threads, threads  # noqa: F401
+    from ._core import Error, FailedRunError, InputError, InternalError, UnavailableError  # noqa: F401
 
 
 def __getattr__(name):
     if name in _SUBMODULES:
         return importlib.import_module(f"marginlab.{name}")
-    if name in _ERRORS or name in ("set_threads", "threads", "build_info"):
+    if name in _ERRORS:
         from . import _core
         return getattr(_core, name)
+    if name in _FUNCTIONS:
+        from ._api import module
+        return getattr(module, name)
     raise AttributeError(f"module 'marginlab' has no attribute '{name}'")
 
 

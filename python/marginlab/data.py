@@ -2,17 +2,23 @@
 
     d = marginlab.data.generate("wei-d", d=10, n=200, seed=1)   # the spec wei-d:d=10,n=200,seed=1
     d = marginlab.data.load("teacher:d=5,n=100")                 # any --data spec, file or folder
+    d = marginlab.data.load("csv", path="runs/a,b.csv")          # a source with keyword parameters
     X, y = d                                                     # unpacks as (X, y)
 
 X is n x d (one example per row), y has n labels: -1/+1 (binary), class indices 0..l-1 (class)
 or reals; `kind`, `num_classes` and `source` (the spec) say which. sources() lists every
-generator and reader with its parameters.
+generator and reader with its parameters. Keyword values are used as they are, never pasted into
+a spec string (a file name may hold ',' or '=').
 """
+import os
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from ._core import data as _data
+from ._api import data as _api
+
+__all__ = ["Data", "load", "generate", "sources"]
 
 
 @dataclass(frozen=True)
@@ -41,19 +47,24 @@ def _wrap(d):
     return Data(d["X"], d["y"], d["kind"], d["num_classes"], d["source"])
 
 
-def load(spec: str) -> Data:
-    """The data of a --data spec: 'generator:key=value,...', a file (.npz, a .npy pair, .csv,
-    IDX) or a folder, read exactly as the CLI reads it (the same numbers, bit for bit)."""
-    return _wrap(_data.load(spec))
+def load(source: "str | os.PathLike[str]", **params: Any) -> Data:
+    """The data of a --data spec, a file or a folder, or of a source with keyword parameters.
+
+    Read exactly as the CLI's --data reads it (the same numbers, bit for bit):
+    load("wei-d:d=10,n=200"), load("data.csv"), load("data.npz") (members X and y, as
+    numpy.savez writes), load("folder") (X.npy and y.npy), load(pathlib.Path(...)); or a source
+    name with its parameters as keywords, each value used as it is: load("csv", path="a,b.csv").
+    """
+    return _wrap(_api.load(source, **params))
 
 
-def generate(name: str, **params) -> Data:
-    """A generator's data with its parameters as keywords: generate("wei-d", d=10, n=200)
-    equals load("wei-d:d=10,n=200"). sources() lists the generators and their parameters."""
-    return _wrap(_data.generate(name, **params))
+def generate(source: str, **params: Any) -> Data:
+    """A generator's data from keyword parameters: generate("wei-d", d=10, n=200) equals
+    load("wei-d:d=10,n=200"). sources() lists the generators and their parameters."""
+    return _wrap(_api.generate(source, **params))
 
 
 def sources() -> list:
     """Every data source: dicts with name, kind (generator | reader), summary and params
     (name, type, default, doc, choices)."""
-    return _data.sources()
+    return _api.sources()

@@ -4,30 +4,43 @@ eigendecomposition, the kernel SVM, and empirical NTKs (of a marginlab net or a 
     K = gram(X, kernel="ntk")                       # n x n, exactly symmetric
     Kt = gram(X_test, X, kernel="ntk")              # cross-Gram, n_test x n
     path = RidgePath(K, y)                          # one O(n^3) eigendecomposition ...
-    preds = {lam: Kt @ path.coefficients(lam) for lam in (1e-3, 1e-2, 1e-1)}   # ... O(n^2) each
-    f_t, f_t_test = ntk_regime_predict(K, y, eta=1.0, steps=100, K_test=Kt)
+    preds = {lam: Kt @ path.coefficients(lam) for lam in (1e-5, 1e-4, 1e-3)}   # ... O(n^2) each
+    f_t, f_t_test = ntk_regime_predict(K, y, eta=1.0, steps=[10, 100, 1000], K_test=Kt)
     Theta = empirical_ntk_torch(model, X)           # torch.nn.Sequential of Linear(bias=False)/ReLU
 
-Arrays: X is n x d with one example per row. A float64 Fortran-ordered X is read in place by
-gram(); any other array (numpy's default C order included) is copied once. Results are float64
-arrays in Fortran order, handed over without a copy. The keyword options of gram() are the CLI's
-`gram` flags and the experiment TOMLs' kernel keys: kernel (ntk | relu | arccos0 | arccos1 |
-hinf | deep-ntk | deep-nngp), rw, ru, depth, w_std, b_std, parameterization, width; see
-KERNEL_FIELDS. The long calls release the GIL.
+λ (lambda_) is, as everywhere in marginlab's Python module, the λ of the mean-loss objective
+(1/n) Σ ℓ(y_i f(x_i)) + λ‖f‖²_H: kernel ridge is β = (K + nλI)⁻¹ y (scikit-learn's KernelRidge
+alpha = nλ; the CLI's --lambdas = nλ for ridge). Arrays: X is n x d with one example per row. A
+float64 Fortran-ordered X is read in place by gram(); any other array is copied once. Results are
+float64 arrays in Fortran order, handed over without a copy. Each function's signature lists its
+keywords (the CLI's flags, `_` for `-`); the long calls release the GIL and stop on Ctrl-C.
 """
 import numpy as np
 
-from ._core import kernel as _k
+from ._api.kernel import (RidgePath, empirical_ntk, fit, gram, kernel_names, kernel_svm, monte_carlo_ntk,
+                          ridge_solve)
 
-gram = _k.gram
-RidgePath = _k.RidgePath
-ridge_solve = _k.ridge_solve
-fit = _k.fit
-kernel_svm = _k.kernel_svm
-empirical_ntk = _k.empirical_ntk
-monte_carlo_ntk = _k.monte_carlo_ntk
-kernel_names = _k.kernel_names
-KERNEL_FIELDS = _k.KERNEL_FIELDS
+__all__ = ["gram", "RidgePath", "ridge_solve", "fit", "kernel_svm", "empirical_ntk", "monte_carlo_ntk",
+           "kernel_names", "ntk_regime_predict", "torch_weights", "empirical_ntk_torch"]
+
+
+def _number(value, name):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name}: expected a number, got {type(value).__name__}")
+    return float(value)
+
+
+def _real_array(value, name):
+    try:
+        a = np.asarray(value)
+    except ValueError as e:  # ragged lists
+        raise ValueError(f"{name}: expected an array of numbers ({e})") from None
+    if a.dtype.kind not in "fiub":
+        raise TypeError(f"{name}: expected an array of real numbers, got dtype {a.dtype}")
+    a = a.astype(float)
+    if not np.all(np.isfinite(a)):
+        raise ValueError(f"{name}: has entries that are not finite")
+    return a
 
 
 def ntk_regime_predict(K, y, eta, steps, f0=None, K_test=None, f0_test=None):
@@ -38,34 +51,56 @@ def ntk_regime_predict(K, y, eta, steps, f0=None, K_test=None, f0_test=None):
         f_t(x) = f_0(x) + K(x, X) K⁻¹ (I − exp(−η t K / n)) (y − f_0)   elsewhere,
 
     computed from one eigendecomposition of K (RidgePath; the filter (1 − e^{−τλ})/λ is taken
-    exactly, with its limit τ at λ = 0, so a singular K needs no inverse). steps may be
-    np.inf (the minimum-norm interpolant). K: n x n, y: n or n x k, f0: the outputs at
-    initialization (default 0), K_test: m x n cross-kernel K(X_test, X), f0_test: m (or m x k).
-    Returns f_t, or (f_t, f_t_test) with K_test."""
-    y = np.asarray(y, dtype=float)
+    exactly, with its limit τ at λ = 0, so a singular K needs no inverse).
+
+    Parameters
+    ----------
+    K : n x n symmetric kernel matrix.
+    y : n or n x k targets.
+    eta : the step size η > 0.
+    steps : a number of steps t ≥ 0 (np.inf: the minimum-norm interpolant), or a 1-D array of
+        them (neural-tangents' gradient_descent_mse style): then the results gain a leading
+        axis, one entry per time, all from the one decomposition.
+    f0 : the outputs at initialization on the training points (default 0), shaped as y.
+    K_test : m x n cross-kernel K(X_test, X).
+    f0_test : the outputs at initialization on the test points, m (or m x k).
+
+    Returns
+    -------
+    f_t, or (f_t, f_t_test) with K_test; with an array of steps, arrays stacked over the times.
+    """
+    y = _real_array(y, "y")
+    if y.ndim not in (1, 2) or y.shape[0] == 0:
+        raise ValueError(f"y: expected n or n x k targets, got shape {y.shape}")
     n = y.shape[0]
-    f0 = np.zeros_like(y) if f0 is None else np.asarray(f0, dtype=float)
+    f0 = np.zeros_like(y) if f0 is None else _real_array(f0, "f0")
     if f0.shape != y.shape:
         raise ValueError(f"f0: expected shape {y.shape} (as y), got {f0.shape}")
+    eta = _number(eta, "eta")
     if not (np.isfinite(eta) and eta > 0):
         raise ValueError(f"eta: expected a finite step size > 0, got {eta}")
-    if not steps >= 0:
-        raise ValueError(f"steps: expected a number of steps >= 0 (or np.inf), got {steps}")
-    tau = np.inf if np.isinf(steps) else eta * steps / n
+    many = np.ndim(steps) == 1
+    if np.ndim(steps) > 1:
+        raise ValueError(f"steps: expected a number or a 1-D array of numbers, got shape {np.shape(steps)}")
+    times = _real_array(steps, "steps") if many else np.array([_number(steps, "steps")])
+    if np.any(np.isnan(times)) or np.any(times < 0):
+        raise ValueError(f"steps: expected numbers of steps >= 0 (or np.inf), got {steps}")
     path = RidgePath(K, y - f0)
     shape = y.shape
-    f_t = f0 + path.flow_fitted(tau).reshape(shape)
+    taus = [np.inf if np.isinf(t) else eta * t / n for t in times]
+    f_t = np.stack([f0 + path.flow_fitted(tau).reshape(shape) for tau in taus])
     if K_test is None:
-        return f_t
-    K_test = np.asarray(K_test, dtype=float)
+        return f_t if many else f_t[0]
+    K_test = _real_array(K_test, "K_test")
     if K_test.ndim != 2 or K_test.shape[1] != n:
         raise ValueError(f"K_test: expected an m x {n} cross-kernel K(X_test, X), got shape {K_test.shape}")
     m = K_test.shape[0]
     out_shape = (m,) + shape[1:]
-    f0_test = np.zeros(out_shape) if f0_test is None else np.asarray(f0_test, dtype=float)
+    f0_test = np.zeros(out_shape) if f0_test is None else _real_array(f0_test, "f0_test")
     if f0_test.shape != out_shape:
         raise ValueError(f"f0_test: expected shape {out_shape}, got {f0_test.shape}")
-    return f_t, f0_test + (K_test @ path.flow_coefficients(tau)).reshape(out_shape)
+    f_test = np.stack([f0_test + (K_test @ path.flow_coefficients(tau)).reshape(out_shape) for tau in taus])
+    return (f_t, f_test) if many else (f_t[0], f_test[0])
 
 
 def torch_weights(model):

@@ -1,11 +1,18 @@
 // marginlab._core.kernel: closed-form kernels and Gram matrices (kernel/gram.hpp), the ridge
 // λ-path and the NTK-regime flow from one eigendecomposition (kernel/ridge.hpp), the kernel SVM
 // (kernel/kernel_svm.hpp), and empirical NTKs (kernel/nn_ntk.hpp, kernel/empirical_ntk.hpp).
+//
+// λ: every `lambda_` of the module is the λ of the mean-loss objective (1/n) Σ ℓ(y_i f(x_i)) +
+// λ‖f‖²_H (Wei et al. eq. 4.1's form; docs/python.md's table). The library's ridge solvers take
+// the absolute λ of Σ (f(x_i) − y_i)² + λ‖f‖²_H, which is n times it, and its kernel logistic
+// regression the λ of (1/n)Σ ℓ + (λ/2)‖f‖²_H, twice it: the conversions are made here.
 #include <cmath>
 #include <memory>
 #include <optional>
 
+#include "api.hpp"
 #include "convert.hpp"
+#include "marginlab/core/memory.hpp"
 #include "marginlab/core/options.hpp"
 #include "marginlab/kernel/dense_cholesky.hpp"
 #include "marginlab/kernel/empirical_ntk.hpp"
@@ -21,42 +28,48 @@ namespace {
 
 using kernel::KernelOptions;
 
-// kernel.fit's keywords, as `marginlab kernel fit`'s flags: the kernel's, predictor and
-// multiclass, lambdas (or lambda_), the SVM's C and bias, Falkon's centers, tol, max_iterations
-// and seed, and the logistic Newton's tol and max_iterations as logistic_tol, logistic_max_iterations.
 const std::vector<std::string> kSvmFields{"C", "bias"};
 const std::vector<std::string> kFalkonFields{"centers", "tol", "max_iterations", "seed"};
 const std::vector<std::string> kLogisticFields{"tol", "max_iterations"};
 
-kernel::KernelFitOptions FitOptionsFrom(const py::dict& given) {
-  const std::string ctx = "fit";
-  const py::dict kw = KeywordNames(given, ctx);
-  kernel::KernelFitOptions o;
-  std::vector<std::string> known{"lambdas", "lambda"};
-  SetFields(kw, ctx, o.kernel, known);
-  SetFields(kw, ctx, o, known);
-  SetFields(kw, ctx, o.svm, known, "", &kSvmFields);
-  SetFields(kw, ctx, o.falkon, known, "", &kFalkonFields);
-  SetFields(kw, ctx, o.logistic, known, "logistic_", &kLogisticFields);
-  RefuseUnknown(kw, known, ctx);
-  if (kw.contains("lambdas") && kw.contains("lambda")) ThrowType("fit(): give lambdas or lambda_, not both");
-  if (kw.contains("lambdas")) o.lambdas = detail::FromPython<std::vector<double>>(kw["lambdas"], "fit: lambdas");
-  if (kw.contains("lambda")) o.lambdas = {detail::FromPython<double>(kw["lambda"], "fit: lambda")};
-  if (o.lambdas.empty()) ThrowValue("fit: lambdas: expected at least one value");
-  for (double lam : o.lambdas)
-    if (!(lam >= 0) || !std::isfinite(lam)) ThrowValue("fit: lambdas: expected finite values >= 0, got " + std::to_string(lam));
-  for (const auto& name : kFalkonFields)  // as the CLI: a flag the chosen predictor does not use is an error
-    if (o.predictor != "falkon" && kw.contains(name))
-      ThrowValue("fit: " + name + " is only used with predictor='falkon' (got '" + o.predictor +
-                 "'; the logistic Newton's are logistic_tol and logistic_max_iterations)");
-  for (const auto& name : kLogisticFields)
-    if (o.predictor != "logistic" && kw.contains("logistic_" + name))
-      ThrowValue("fit: logistic_" + name + " is only used with predictor='logistic' (got '" + o.predictor + "')");
-  ValidateFor(o.kernel, ctx);
-  ValidateFor(o, ctx);
-  ValidateFor(o.svm, ctx);
-  ValidateFor(o.logistic, ctx);
-  return o;
+const char* kLambdaDoc =
+    "λ of the mean-loss objective (1/n) Σ ℓ(y_i f(x_i)) + λ‖f‖²_H (the same λ as nn.train's; the CLI's "
+    "kernel --lambdas is n·λ for ridge and falkon, 2·λ for logistic)";
+
+// A square n × n kernel matrix, symmetric to rounding (|K − Kᵀ| ≤ 1e-8 · max |K|): the math of
+// every caller (eigendecomposition, Cholesky, the SVM dual) reads one triangle.
+Matrix SymmetricKernel(Call& c, const std::string& name) {
+  Matrix K = c.Matrix(name);
+  if (K.rows() != K.cols())
+    ThrowValue(name + ": expected a square kernel matrix, got " + std::to_string(K.rows()) + "x" + std::to_string(K.cols()));
+  const double scale = K.cwiseAbs().maxCoeff();
+  for (Index j = 0; j < K.cols(); ++j)
+    for (Index i = j + 1; i < K.rows(); ++i)
+      if (std::abs(K(i, j) - K(j, i)) > 1e-8 * scale)
+        ThrowValue(name + ": expected a symmetric kernel matrix, but K[" + std::to_string(i) + ", " + std::to_string(j) +
+                   "] = " + FormatDouble(K(i, j)) + " and K[" + std::to_string(j) + ", " + std::to_string(i) +
+                   "] = " + FormatDouble(K(j, i)));
+  return K;
+}
+
+// λ (mean-loss) → the library's absolute ridge λ for n examples.
+double AbsoluteRidgeLambda(double lambda, Index n) { return lambda * static_cast<double>(n); }
+
+std::vector<double> Lambdas(Call& c, const std::string& predictor) {
+  const bool uses = predictor == "ridge" || predictor == "logistic" || predictor == "falkon";
+  if (!c.Given("lambda_")) {
+    (void)c.Get("lambda_");
+    if (uses) ThrowType("fit() missing required argument 'lambda_' for predictor='" + predictor + "': " + kLambdaDoc);
+    return {0.0};
+  }
+  if (!uses) ThrowValue("fit: lambda_ is not used by predictor='" + predictor + "' (interp and svm have no λ)");
+  std::vector<double> out = FromPython<std::vector<double>>(c.Get("lambda_"), "lambda_");
+  if (out.empty()) ThrowValue("lambda_: expected at least one value");
+  for (double lam : out)
+    if (!(lam >= 0) || !std::isfinite(lam) || (lam == 0 && predictor != "ridge"))
+      ThrowValue("lambda_: expected finite values " + std::string(predictor == "ridge" ? ">= 0" : "> 0") + ", got " +
+                 FormatDouble(lam));
+  return out;
 }
 
 py::dict MetricsDict(const nn::PredictionMetrics& m) {
@@ -67,179 +80,297 @@ py::dict MetricsDict(const nn::PredictionMetrics& m) {
   return d;
 }
 
+// A float32 Gram matrix in blocks of rows (each block computed in double, then rounded), so the
+// peak is the float32 result plus one double block; a symmetric result stays exactly symmetric.
+py::object GramFloat32(const KernelOptions& o, const MatrixView& a, const MatrixView* b) {
+  const Index n = a.map.rows(), m = b ? b->map.rows() : n;
+  const std::string problem = MemoryProblem(ArrayBytes({n, m}, sizeof(float)),
+                                            "the " + std::to_string(n) + "x" + std::to_string(m) + " float32 Gram matrix");
+  if (!problem.empty()) ThrowValue(problem);
+  py::array_t<float, py::array::f_style> out({n, m});
+  float* dst = out.mutable_data();
+  const Index block = std::max<Index>(1, std::min<Index>(n, (Index{1} << 23) / std::max<Index>(m, 1)));
+  {
+    LongCall call;
+    for (Index i0 = 0; i0 < n; i0 += block) {
+      const Index r = std::min(block, n - i0);
+      const Matrix K = kernel::CrossGram(o, a.map.middleRows(i0, r), b ? b->map : a.map);
+      for (Index j = 0; j < m; ++j)
+        for (Index i = 0; i < r; ++i) dst[j * n + i0 + i] = static_cast<float>(K(i, j));
+    }
+    if (!b)
+      for (Index j = 0; j < n; ++j)
+        for (Index i = j + 1; i < n; ++i) dst[j * n + i] = dst[i * n + j];
+  }
+  return std::move(out);
+}
+
 }  // namespace
 
 void RegisterKernel(py::module_& m) {
-  m.def("kernel_names", &kernel::KernelTypeNames, "The closed-form kernels gram() computes.");
-  m.attr("KERNEL_FIELDS") = FieldsDoc<KernelOptions>();
+  Def(m, Signature("kernel_names", "The closed-form kernels gram() computes.", "", "list[str]", "their names"),
+      [](Call&) { return py::cast(kernel::KernelTypeNames()); });
 
-  m.def("gram", [](py::handle X, py::handle Y, py::kwargs kw) {
-    const KernelOptions o = OptionsFrom<KernelOptions>(kw, "gram");
-    const MatrixView a = ViewMatrix(X, "X");
-    if (Y.is_none()) {
-      py::gil_scoped_release release;
-      return kernel::Gram(o, a.map);
-    }
-    const MatrixView b = ViewMatrix(Y, "Y", -1, a.map.cols());
-    py::gil_scoped_release release;
-    return kernel::CrossGram(o, a.map, b.map);
-  }, py::arg("X"), py::arg("Y") = py::none(),
-     ("The kernel matrix K[i, j] = k(X[i], Y[j]) (Y = None: X with itself, exactly symmetric).\n"
-      "X: n x d, Y: m x d (float64 in Fortran order is read in place; any other array is copied\n"
-      "once). Returns an n x m float64 array (Fortran order, not copied). Keyword options, the\n"
-      "CLI's gram flags and the TOML keys:\n" + FieldsDoc<KernelOptions>()).c_str());
+  Def(m,
+      Signature("gram", "The kernel matrix K[i, j] = k(X[i], Y[j]) of a closed-form kernel.",
+                "Y = None: X with itself, exactly symmetric. A float64 Fortran-ordered X is read in place; any "
+                "other array is copied once. The CLI's `kernel gram` numbers, bit for bit. An option the chosen "
+                "kernel does not use (depth with kernel='ntk', say) is refused when given a value other than its "
+                "default.",
+                "NDArray[np.float64] | NDArray[np.float32]", "n x m, Fortran order (float64: handed over without a copy)")
+          .Arg("X", "ArrayLike", "n x d inputs, one per row")
+          .Arg("Y", "ArrayLike | None", "None", "m x d inputs (None: X)")
+          .Options(KernelOptions{})
+          .Kw("dtype", "Literal['float64', 'float32']", "'float64'",
+              "the result's type: float32 halves its memory (computed in double, rounded once)"),
+      [](Call& c) -> py::object {
+        const KernelOptions o = c.Options<KernelOptions>();
+        const std::string dtype = c.Str("dtype", {"float64", "float32"});
+        const MatrixView a = c.View("X");
+        std::optional<MatrixView> b;
+        if (c.Given("Y")) b.emplace(c.View("Y", -1, a.map.cols()));
+        else (void)c.Get("Y");
+        if (dtype == "float32") return GramFloat32(o, a, b ? &*b : nullptr);
+        Matrix K;
+        {
+          LongCall call;
+          K = b ? kernel::CrossGram(o, a.map, b->map) : kernel::Gram(o, a.map);
+        }
+        return py::cast(std::move(K));
+      });
 
-  py::class_<kernel::KernelRidgePath, std::shared_ptr<kernel::KernelRidgePath>>(m, "RidgePath",
-      "Kernel ridge regression for a whole path of λ, and the NTK-regime gradient flow, from one\n"
-      "eigendecomposition K = Q diag(λ_i) Qᵀ (LAPACK dsyevd, O(n³) once; O(n²k) per λ or time).\n"
-      "Ridge: β(λ) = (K + λI)⁻¹ Y (λ absolute, no factor n; λ = 0: the minimum-norm interpolant).\n"
-      "Flow: with Y = y − f_0, after t steps of size η on (1/2n)Σ(f − y)², τ = η t / n:\n"
-      "f_t(x) = f_0(x) + K(x, X) β_flow(τ), in-sample f_t − f_0 = (I − e^{−τK}) Y.")
-      .def(py::init([](py::handle K, py::handle Y, py::kwargs kw) {
-             const auto o = OptionsFrom<kernel::RidgePathOptions>(kw, "RidgePath");
-             Matrix k = CopyMatrix(K, "K");
-             if (k.rows() != k.cols()) ThrowValue("K: expected a square matrix, got " + std::to_string(k.rows()) + "x" + std::to_string(k.cols()));
-             py::array y = py::reinterpret_borrow<py::array>(py::module_::import("numpy").attr("asarray")(Y));
-             const bool vec = y.ndim() == 1;
-             Matrix yy = vec ? Matrix(CopyVector(Y, "Y", k.rows())) : CopyMatrix(Y, "Y", k.rows());
-             py::gil_scoped_release release;
+  auto ridge_sig = std::make_shared<Signature>(
+      Signature("RidgePath", "Kernel ridge regression for a whole path of λ, and the NTK-regime gradient flow, "
+                             "from one eigendecomposition K = Q diag(λ_i) Qᵀ.",
+                "LAPACK dsyevd, O(n³) once; then O(n²k) per λ or time. Ridge (mean-loss λ, as everywhere in the "
+                "module): β(λ) minimizes (1/n) Σ (f(x_i) − y_i)² + λ‖f‖²_H, β = (K + nλI)⁻¹ Y (λ = 0: the "
+                "minimum-norm interpolant). Flow: with Y = y − f_0, after t steps of size η on (1/2n)Σ(f − y)², "
+                "τ = η t / n: f_t(x) = f_0(x) + K(x, X) β_flow(τ), in-sample f_t − f_0 = (I − e^{−τK}) Y.",
+                "None", "")
+          .Arg("K", "ArrayLike", "n x n symmetric kernel matrix (copied once)")
+          .Arg("Y", "ArrayLike", "n or n x k targets")
+          .Options(kernel::RidgePathOptions{}));
+  m.attr("__signatures__").cast<py::list>().append(ridge_sig->Describe());
+  py::class_<kernel::KernelRidgePath, std::shared_ptr<kernel::KernelRidgePath>>(m, "RidgePath", ridge_sig->Docstring().c_str())
+      .def(py::init([ridge_sig](const py::args& args, const py::kwargs& kwargs) {
+             Call c(*ridge_sig, args, kwargs);
+             const auto o = c.Options<kernel::RidgePathOptions>();
+             const Matrix k = SymmetricKernel(c, "K");
+             const Matrix yy = c.Targets("Y", k.rows());
+             c.CheckAllRead();
+             LongCall call;
              return std::make_shared<kernel::KernelRidgePath>(k, yy, o);
-           }), py::arg("K"), py::arg("Y"),
-           "K: n x n symmetric kernel matrix; Y: n or n x k targets (copied once). Keyword: rcond.")
-      .def("coefficients", &kernel::KernelRidgePath::Coefficients, py::arg("lam"),
-           "β(λ), n x k: predictions at new points are K(X_new, X) @ β.")
-      .def("fitted", &kernel::KernelRidgePath::Fitted, py::arg("lam"), "In-sample K β(λ), n x k.")
-      .def("rkhs_norm_squared", &kernel::KernelRidgePath::RkhsNormSquared, py::arg("lam"),
-           "‖f‖²_H = βᵀKβ per output column.")
-      .def("flow_coefficients", &kernel::KernelRidgePath::FlowCoefficients, py::arg("tau"),
-           "β_flow(τ), n x k (τ = η t / n; τ = inf: the minimum-norm interpolant).")
-      .def("flow_fitted", &kernel::KernelRidgePath::FlowFitted, py::arg("tau"),
-           "In-sample f_t − f_0 = (I − e^{−τK}) Y, n x k.")
+           }))
+      .def("coefficients", [](const kernel::KernelRidgePath& p, py::handle lambda_) {
+             const double lam = FromPython<double>(lambda_, "lambda_");
+             if (!(lam >= 0) || !std::isfinite(lam)) ThrowValue("lambda_: expected a finite value >= 0, got " + FormatDouble(lam));
+             return p.Coefficients(AbsoluteRidgeLambda(lam, p.eigenvalues().size()));
+           }, py::arg("lambda_"), "β(λ), n x k: predictions at new points are K(X_new, X) @ β.")
+      .def("fitted", [](const kernel::KernelRidgePath& p, py::handle lambda_) {
+             const double lam = FromPython<double>(lambda_, "lambda_");
+             if (!(lam >= 0) || !std::isfinite(lam)) ThrowValue("lambda_: expected a finite value >= 0, got " + FormatDouble(lam));
+             return p.Fitted(AbsoluteRidgeLambda(lam, p.eigenvalues().size()));
+           }, py::arg("lambda_"), "In-sample K β(λ), n x k.")
+      .def("rkhs_norm_squared", [](const kernel::KernelRidgePath& p, py::handle lambda_) {
+             const double lam = FromPython<double>(lambda_, "lambda_");
+             if (!(lam >= 0) || !std::isfinite(lam)) ThrowValue("lambda_: expected a finite value >= 0, got " + FormatDouble(lam));
+             return p.RkhsNormSquared(AbsoluteRidgeLambda(lam, p.eigenvalues().size()));
+           }, py::arg("lambda_"), "‖f‖²_H = βᵀKβ per output column.")
+      .def("flow_coefficients", [](const kernel::KernelRidgePath& p, py::handle tau) {
+             const double t = FromPython<double>(tau, "tau");
+             if (!(t >= 0)) ThrowValue("tau: expected a value >= 0 (or inf), got " + FormatDouble(t));
+             return p.FlowCoefficients(t);
+           }, py::arg("tau"), "β_flow(τ), n x k (τ = η t / n; τ = inf: the minimum-norm interpolant).")
+      .def("flow_fitted", [](const kernel::KernelRidgePath& p, py::handle tau) {
+             const double t = FromPython<double>(tau, "tau");
+             if (!(t >= 0)) ThrowValue("tau: expected a value >= 0 (or inf), got " + FormatDouble(t));
+             return p.FlowFitted(t);
+           }, py::arg("tau"), "In-sample f_t − f_0 = (I − e^{−τK}) Y, n x k.")
       .def_property_readonly("eigenvalues", &kernel::KernelRidgePath::eigenvalues, "K's eigenvalues, ascending.")
-      .def_property_readonly("eigen_method", &kernel::KernelRidgePath::eigen_method);
+      .def_property_readonly("eigen_method", &kernel::KernelRidgePath::eigen_method, "How K was decomposed.");
 
-  m.def("fit", [](py::handle X, py::handle y, py::handle X_test, py::handle y_test, py::kwargs kw) {
-    const kernel::KernelFitOptions o = FitOptionsFrom(kw);
-    const Dataset train = MakeDataset(X, y);
-    std::optional<Dataset> test;
-    if (X_test.is_none() != y_test.is_none()) ThrowValue("X_test and y_test: give both or neither");
-    if (!X_test.is_none()) {
-      test = MakeDataset(X_test, y_test, "", "X_test", "y_test");
-      if (test->d() != train.d())
-        ThrowValue("X_test: expected " + std::to_string(train.d()) + " columns (as X), got " + std::to_string(test->d()));
-    }
-    kernel::KernelFitSummary s;
-    {
-      py::gil_scoped_release release;
-      s = kernel::FitKernelPredictors(o, train, test ? &*test : nullptr);
-    }
-    py::list fits;
-    for (auto& f : s.fits) {
-      py::dict d;
-      d["lambda"] = f.lambda;
-      d["coefficients"] = std::move(f.B);
-      d["bias"] = std::move(f.bias);
-      d["solver"] = f.solver;
-      d["train"] = MetricsDict(f.train);
-      d["test"] = MetricsDict(f.test);
-      d["rkhs_norm"] = f.rkhs_norm;
-      d["rkhs_normalized_margin"] = f.rkhs_normalized_margin;
-      fits.append(d);
-    }
-    py::dict d;
-    d["fits"] = fits;
-    d["outputs"] = s.outputs;
-    d["test_scores"] = test ? py::cast(std::move(s.test_scores)) : py::none();
-    d["gram_seconds"] = s.gram_seconds;
-    d["fit_seconds"] = s.fit_seconds;
-    d["predict_seconds"] = s.predict_seconds;
-    return d;
-  }, py::arg("X"), py::arg("y"), py::arg("X_test") = py::none(), py::arg("y_test") = py::none(),
-     ("The kernel predictors of `marginlab kernel fit`, the same numbers: predictor = interp | ridge |\n"
-      "logistic | svm | falkon for each λ of `lambdas` (or lambda_), on X (n x d), y (n: -1/+1,\n"
-      "class indices or reals), with test metrics on X_test, y_test. Returns a dict: fits (one per λ:\n"
-      "lambda, coefficients n x k, bias, solver, train/test metrics (error, mse, truncated_mse),\n"
-      "rkhs_norm, rkhs_normalized_margin), outputs k, test_scores (n_test x k·len(fits), biases\n"
-      "added), seconds. Keywords: the kernel's (KERNEL_FIELDS), predictor, multiclass, lambdas, C and\n"
-      "bias (svm), centers, tol, max_iterations, seed (falkon), logistic_tol,\n"
-      "logistic_max_iterations (logistic).\n" + FieldsDoc<kernel::KernelFitOptions>()).c_str());
+  Def(m,
+      Signature("fit", "The kernel predictors of `marginlab kernel fit`, with their train and test metrics.",
+                "predictor = interp | ridge | logistic | svm | falkon, one fit per λ of lambda_ (ridge, logistic, "
+                "falkon), on X, y with test metrics on X_test, y_test. The CLI's numbers, bit for bit (its "
+                "--lambdas being n·λ for ridge and falkon, 2·λ for logistic). An option the predictor does not use "
+                "is refused.",
+                "dict[str, Any]",
+                "fits (one per λ: lambda, coefficients n x k, bias, solver, train/test metrics (error, mse, "
+                "truncated_mse), rkhs_norm, rkhs_normalized_margin), outputs k, test_scores (n_test x k·len(fits), "
+                "biases added; None without a test set), gram_seconds, fit_seconds, predict_seconds")
+          .Arg("X", "ArrayLike", "n x d training inputs")
+          .Arg("y", "ArrayLike", "n labels: -1/+1, class indices 0..l-1 or reals")
+          .Arg("X_test", "ArrayLike | None", "None", "test inputs")
+          .Arg("y_test", "ArrayLike | None", "None", "test labels")
+          .Options(KernelOptions{})
+          .Options(kernel::KernelFitOptions{})
+          .Kw("lambda_", "float | Sequence[float] | None", "None", std::string(kLambdaDoc) + "; required by ridge, logistic and falkon")
+          .Options(kernel::KernelSvmOptions{}, "", &kSvmFields)
+          .Options(kernel::FalkonOptions{}, "", &kFalkonFields)
+          .Options(kernel::KernelLogisticOptions{}, "logistic_", &kLogisticFields),
+      [](Call& c) -> py::object {
+        kernel::KernelFitOptions o = c.Options<kernel::KernelFitOptions>();
+        o.kernel = c.Options<KernelOptions>();
+        o.svm = c.Options<kernel::KernelSvmOptions>({}, "", &kSvmFields);
+        const bool svm_given = !c.changed().empty();
+        o.falkon = c.Options<kernel::FalkonOptions>({}, "", &kFalkonFields);
+        const bool falkon_given = !c.changed().empty();
+        o.logistic = c.Options<kernel::KernelLogisticOptions>({}, "logistic_", &kLogisticFields);
+        const bool logistic_given = !c.changed().empty();
+        if (svm_given && o.predictor != "svm")
+          ThrowValue("fit: C and bias are only used with predictor='svm' (got '" + o.predictor + "')");
+        if (falkon_given && o.predictor != "falkon")
+          ThrowValue("fit: centers, tol, max_iterations and seed are only used with predictor='falkon' (got '" +
+                     o.predictor + "'; the logistic Newton's are logistic_tol and logistic_max_iterations)");
+        if (logistic_given && o.predictor != "logistic")
+          ThrowValue("fit: logistic_tol and logistic_max_iterations are only used with predictor='logistic' (got '" +
+                     o.predictor + "')");
+        const std::vector<double> lambdas = Lambdas(c, o.predictor);
+        const Dataset train = c.Data("X", "y");
+        std::optional<Dataset> test;
+        if (c.Given("X_test") != c.Given("y_test")) ThrowValue("X_test and y_test: give both or neither");
+        if (c.Given("X_test")) {
+          test = c.Data("X_test", "y_test");
+          if (test->d() != train.d())
+            ThrowValue("X_test: expected " + std::to_string(train.d()) + " columns (as X), got " + std::to_string(test->d()));
+        } else {
+          (void)c.Get("X_test"), (void)c.Get("y_test");
+        }
+        // The library's λ: absolute for ridge and falkon, the logistic objective's λ/2 convention.
+        o.lambdas.clear();
+        for (double lam : lambdas)
+          o.lambdas.push_back(o.predictor == "logistic" ? 2 * lam : AbsoluteRidgeLambda(lam, train.n()));
+        if (o.predictor == "interp" || o.predictor == "svm") o.lambdas = {0.0};
+        kernel::KernelFitSummary s;
+        {
+          LongCall call;
+          s = kernel::FitKernelPredictors(o, train, test ? &*test : nullptr);
+        }
+        py::list fits;
+        for (std::size_t i = 0; i < s.fits.size(); ++i) {
+          auto& f = s.fits[i];
+          py::dict d;
+          d["lambda"] = o.predictor == "interp" || o.predictor == "svm" ? 0.0 : lambdas[i];
+          d["coefficients"] = std::move(f.B);
+          d["bias"] = std::move(f.bias);
+          d["solver"] = f.solver;
+          d["train"] = MetricsDict(f.train);
+          d["test"] = MetricsDict(f.test);
+          d["rkhs_norm"] = f.rkhs_norm;
+          d["rkhs_normalized_margin"] = f.rkhs_normalized_margin;
+          fits.append(d);
+        }
+        py::dict d;
+        d["fits"] = fits;
+        d["outputs"] = s.outputs;
+        d["test_scores"] = test ? py::cast(std::move(s.test_scores)) : py::none();
+        d["gram_seconds"] = s.gram_seconds;
+        d["fit_seconds"] = s.fit_seconds;
+        d["predict_seconds"] = s.predict_seconds;
+        return d;
+      });
 
-  m.def("ridge_solve", [](py::handle K, py::handle Y, double lam) {
-    Matrix k = CopyMatrix(K, "K");
-    if (k.rows() != k.cols()) ThrowValue("K: expected a square matrix, got " + std::to_string(k.rows()) + "x" + std::to_string(k.cols()));
-    if (!(lam > 0) || !std::isfinite(lam)) ThrowValue("lam: expected a finite value > 0 (lam = 0: RidgePath), got " + std::to_string(lam));
-    py::array y = py::reinterpret_borrow<py::array>(py::module_::import("numpy").attr("asarray")(Y));
-    const Matrix yy = y.ndim() == 1 ? Matrix(CopyVector(Y, "Y", k.rows())) : CopyMatrix(Y, "Y", k.rows());
-    py::gil_scoped_release release;
-    return kernel::DenseRidgeSolve(k, yy, lam);
-  }, py::arg("K"), py::arg("Y"), py::arg("lam"),
-     "β = (K + lam I)⁻¹ Y by one Cholesky factorization (O(n³/3): the fast way to one λ; RidgePath\n"
-     "for many). K: n x n, Y: n or n x k. Returns n x k. marginlab.InputError when K + lam I is not\n"
-     "numerically positive definite.");
+  Def(m,
+      Signature("ridge_solve", "Kernel ridge coefficients for one λ by one Cholesky factorization.",
+                "β minimizes (1/n) Σ (f(x_i) − y_i)² + λ‖f‖²_H: β = (K + nλI)⁻¹ Y, O(n³/3) — the fast way to one λ "
+                "(RidgePath for many). marginlab.InputError when K + nλI is not numerically positive definite.",
+                "NDArray[np.float64]", "n x k coefficients")
+          .Arg("K", "ArrayLike", "n x n symmetric kernel matrix")
+          .Arg("Y", "ArrayLike", "n or n x k targets")
+          .Arg("lambda_", "float", std::string(kLambdaDoc) + "; > 0"),
+      [](Call& c) -> py::object {
+        const Matrix k = SymmetricKernel(c, "K");
+        const double lam = c.Real("lambda_");
+        if (!(lam > 0)) ThrowValue("lambda_: expected a finite value > 0 (λ = 0: RidgePath), got " + FormatDouble(lam));
+        const Matrix yy = c.Targets("Y", k.rows());
+        Matrix beta;
+        {
+          LongCall call;
+          beta = kernel::DenseRidgeSolve(k, yy, AbsoluteRidgeLambda(lam, k.rows()));
+        }
+        return py::cast(std::move(beta));
+      });
 
-  m.def("kernel_svm", [](py::handle K, py::handle y, py::kwargs kw) {
-    const auto o = OptionsFrom<kernel::KernelSvmOptions>(kw, "kernel_svm");
-    Matrix k = CopyMatrix(K, "K");
-    if (k.rows() != k.cols()) ThrowValue("K: expected a square matrix");
-    Vector yy = CopyVector(y, "y", k.rows());
-    for (Index i = 0; i < yy.size(); ++i)
-      if (yy[i] != 1 && yy[i] != -1) ThrowValue("y: entry " + std::to_string(i) + " is " + std::to_string(yy[i]) + ", expected -1 or +1");
-    kernel::KernelSvmSummary s;
-    kernel::KernelSvmModel model;
-    {
-      py::gil_scoped_release release;
-      model = kernel::FitKernelSvm(k, yy, o, &s);
-    }
-    py::dict d;
-    d["beta"] = std::move(model.beta);
-    d["b"] = model.b;
-    d["support_vectors"] = s.support_vectors;
-    d["dual_objective"] = s.dual_objective;
-    AddOutcome(d, s);
-    return d;
-  }, py::arg("K"), py::arg("y"),
-     ("The kernel SVM on a precomputed kernel: f = Σ β_i K(x_i, ·) + b (C very large: the\n"
-      "hard-margin SVM). y in {-1, +1}. Returns a dict beta, b, support_vectors, dual_objective,\n"
-      "termination. Keyword options:\n" + FieldsDoc<kernel::KernelSvmOptions>()).c_str());
+  Def(m,
+      Signature("kernel_svm", "The kernel SVM on a precomputed kernel: f = Σ β_i K(x_i, ·) + b.",
+                "C very large (the default 1e8) is the hard-margin SVM of the papers; bias=False (the default) has "
+                "no intercept, as the papers' kernel predictors.",
+                "dict[str, Any]", "beta (n), b, support_vectors, dual_objective, termination, message, seconds")
+          .Arg("K", "ArrayLike", "n x n symmetric kernel matrix")
+          .Arg("y", "ArrayLike", "n labels in {-1, +1}")
+          .Options(kernel::KernelSvmOptions{}),
+      [](Call& c) -> py::object {
+        const auto o = c.Options<kernel::KernelSvmOptions>();
+        const Matrix k = SymmetricKernel(c, "K");
+        const Vector yy = c.Vector("y", k.rows());
+        for (Index i = 0; i < yy.size(); ++i)
+          if (yy[i] != 1 && yy[i] != -1)
+            ThrowValue("y: entry " + std::to_string(i) + " is " + FormatDouble(yy[i]) + ", expected -1 or +1");
+        kernel::KernelSvmSummary s;
+        kernel::KernelSvmModel model;
+        {
+          LongCall call;
+          model = kernel::FitKernelSvm(k, yy, o, &s);
+        }
+        py::dict d;
+        d["beta"] = std::move(model.beta);
+        d["b"] = model.b;
+        d["support_vectors"] = s.support_vectors;
+        d["dual_objective"] = s.dual_objective;
+        AddOutcome(d, s);
+        return d;
+      });
 
-  m.def("empirical_ntk", [](const py::sequence& weights, py::handle X1, py::handle X2, double output_scale,
-                            bool frozen_output, Index output) {
-    const nn::Network net = NetworkFrom(weights, output_scale, frozen_output);
-    const Matrix a = CopyMatrix(X1, "X1", -1, net.input_dim());
-    if (output < 0 || output >= net.output_dim())
-      ThrowValue("output: expected an output index in [0, " + std::to_string(net.output_dim()) + ")");
-    if (X2.is_none()) {
-      py::gil_scoped_release release;
-      return kernel::EmpiricalNtk(net, a, output);
-    }
-    const Matrix b = CopyMatrix(X2, "X2", -1, net.input_dim());
-    py::gil_scoped_release release;
-    return kernel::EmpiricalNtk(net, a, b, output);
-  }, py::arg("weights"), py::arg("X1"), py::arg("X2") = py::none(), py::arg("output_scale") = 1.0,
-     py::arg("frozen_output") = false, py::arg("output") = 0,
-     "The empirical NTK Θ(x, x′) = ⟨∂f(x)/∂Θ, ∂f(x′)/∂Θ⟩ of the bias-free ReLU network\n"
-     "f(x) = output_scale · W_q relu(… relu(W_1 x)), weights = [W_1, …, W_q] (W_k: m_k x m_{k−1}, the\n"
-     "layout of torch.nn.Linear.weight), at output `output`; a frozen output layer is not a\n"
-     "parameter. X1: n1 x d, X2: n2 x d (None: X1). Returns n1 x n2.");
+  Def(m,
+      Signature("empirical_ntk", "The empirical NTK Θ(x, x′) = ⟨∂f(x)/∂Θ, ∂f(x′)/∂Θ⟩ of a bias-free ReLU network.",
+                "f(x) = output_scale · W_q relu(… relu(W_1 x)), weights = [W_1, …, W_q] (W_k: m_k x m_{k−1}, the "
+                "layout of torch.nn.Linear.weight), at output `output`; a frozen output layer is not a parameter.",
+                "NDArray[np.float64]", "n1 x n2")
+          .Arg("weights", "Sequence[ArrayLike] | Mapping[str, Any]", kNetworkDoc)
+          .Arg("X1", "ArrayLike", "n1 x d inputs")
+          .Arg("X2", "ArrayLike | None", "None", "n2 x d inputs (None: X1)")
+          .Arg("output_scale", "float | None", "None", kOutputScaleDoc)
+          .Arg("frozen_output", "bool | None", "None", kFrozenDoc)
+          .Arg("output", "int", "0", "which output (0 … l−1)"),
+      [](Call& c) -> py::object {
+        const nn::Network net = NetworkArg(c).net;
+        const Matrix a = c.Matrix("X1", -1, net.input_dim());
+        const long output = c.Int("output", 0, net.output_dim() - 1);
+        std::optional<Matrix> b;
+        if (c.Given("X2")) b = c.Matrix("X2", -1, net.input_dim());
+        else (void)c.Get("X2");
+        Matrix K;
+        {
+          LongCall call;
+          K = b ? kernel::EmpiricalNtk(net, a, *b, output) : kernel::EmpiricalNtk(net, a, output);
+        }
+        return py::cast(std::move(K));
+      });
 
-  m.def("monte_carlo_ntk", [](py::handle X1, py::handle X2, py::kwargs kw) {
-    const auto o = OptionsFrom<kernel::MonteCarloNtkOptions>(kw, "monte_carlo_ntk");
-    const Matrix a = CopyMatrix(X1, "X1");
-    const Matrix b = X2.is_none() ? a : CopyMatrix(X2, "X2", -1, a.cols());
-    kernel::MonteCarloNtk r;
-    {
-      py::gil_scoped_release release;
-      r = kernel::MonteCarloEmpiricalNtk(o, a, b);
-    }
-    py::dict d;
-    d["ntk_mean"] = std::move(r.ntk_mean);
-    d["ntk_stderr"] = std::move(r.ntk_stderr);
-    d["nngp_mean"] = std::move(r.nngp_mean);
-    d["nngp_stderr"] = std::move(r.nngp_stderr);
-    return d;
-  }, py::arg("X1"), py::arg("X2") = py::none(),
-     ("The empirical NTK averaged over random initializations, with standard errors (the closed\n"
-      "forms' Monte Carlo check). Keyword options:\n" + FieldsDoc<kernel::MonteCarloNtkOptions>()).c_str());
+  Def(m,
+      Signature("monte_carlo_ntk", "The empirical NTK averaged over random initializations, with standard errors.",
+                "The closed forms' Monte Carlo check: the mean of Θ̂ and of f(x)f(x′) over `samples` networks.",
+                "dict[str, Any]", "ntk_mean, ntk_stderr, nngp_mean, nngp_stderr (n1 x n2 each)")
+          .Arg("X1", "ArrayLike", "n1 x d inputs")
+          .Arg("X2", "ArrayLike | None", "None", "n2 x d inputs (None: X1)")
+          .Options(kernel::MonteCarloNtkOptions{}),
+      [](Call& c) -> py::object {
+        const auto o = c.Options<kernel::MonteCarloNtkOptions>();
+        const Matrix a = c.Matrix("X1");
+        const Matrix b = c.Given("X2") ? c.Matrix("X2", -1, a.cols()) : ((void)c.Get("X2"), a);
+        kernel::MonteCarloNtk r;
+        {
+          LongCall call;
+          r = kernel::MonteCarloEmpiricalNtk(o, a, b);
+        }
+        py::dict d;
+        d["ntk_mean"] = std::move(r.ntk_mean);
+        d["ntk_stderr"] = std::move(r.ntk_stderr);
+        d["nngp_mean"] = std::move(r.nngp_mean);
+        d["nngp_stderr"] = std::move(r.nngp_stderr);
+        return d;
+      });
 }
 
 }  // namespace marginlab::python

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/memory.hpp"
 
 namespace marginlab::python {
 
@@ -46,6 +47,17 @@ void CheckShape(const py::array& a, const char* name, Index rows, Index cols, bo
     ThrowValue(std::string(name) + ": the array is empty (" + std::to_string(r) + "x" + std::to_string(c) + ")");
 }
 
+// The array's elements as float64 against the memory budget, before anything is copied (a
+// broadcast view can describe far more elements than it holds).
+void CheckCopyFits(const py::array& a, const char* name) {
+  std::uint64_t elements = 1;
+  for (py::ssize_t k = 0; k < a.ndim(); ++k) elements = SaturatingMul(elements, static_cast<std::uint64_t>(a.shape(k)));
+  const std::string problem = MemoryProblem(SaturatingMul(elements, sizeof(double)),
+                                            std::string(name) + " (" + std::to_string(elements) +
+                                                " elements as float64)");
+  if (!problem.empty()) ThrowValue(problem);
+}
+
 template <class M>
 void CheckFinite(const M& m, const char* name) {
   for (Index j = 0; j < m.cols(); ++j)
@@ -56,9 +68,9 @@ void CheckFinite(const M& m, const char* name) {
 }
 
 // A float64 array's strides in elements, or false when they are not whole positive elements or
-// the data are not aligned to a double.
+// the data are not aligned to a double (a byte-offset view).
 bool ElementStrides(const py::array& a, Index* s0, Index* s1) {
-  if (reinterpret_cast<std::uintptr_t>(a.data()) % alignof(double) != 0) return false;  // a byte-offset view
+  if (reinterpret_cast<std::uintptr_t>(a.data()) % alignof(double) != 0) return false;
   const auto b0 = a.strides(0), b1 = a.ndim() > 1 ? a.strides(1) : 0;
   if (b0 <= 0 || b1 < 0 || b0 % 8 != 0 || b1 % 8 != 0) return false;
   *s0 = b0 / 8;
@@ -66,10 +78,14 @@ bool ElementStrides(const py::array& a, Index* s0, Index* s1) {
   return true;
 }
 
-// The array converted to float64 in Fortran order (one copy).
-py::array FortranDouble(const py::array& a) {
+bool NativeDouble(const py::array& a) { return a.dtype().is(py::dtype::of<double>()); }
+
+// A new, aligned, Fortran-ordered float64 copy (numpy allocates aligned buffers; asfortranarray
+// would return a misaligned float64 array as it is).
+py::array FortranDoubleCopy(const py::array& a, const char* name) {
+  CheckCopyFits(a, name);
   py::module_ np = py::module_::import("numpy");
-  return np.attr("asfortranarray")(a, py::arg("dtype") = np.attr("float64"));
+  return np.attr("array")(a, py::arg("dtype") = np.attr("float64"), py::arg("order") = "F", py::arg("copy") = true);
 }
 }  // namespace
 
@@ -81,11 +97,10 @@ MatrixView ViewMatrix(py::handle obj, const char* name, Index rows, Index cols, 
   py::array a = AsNumeric(obj, name);
   CheckShape(a, name, rows, cols, allow_empty);
   MatrixView v;
-  const bool f_double = a.dtype().is(py::dtype::of<double>()) &&
-                        (a.flags() & py::array::f_style) != 0 &&
+  const bool f_double = NativeDouble(a) && (a.flags() & py::array::f_style) != 0 &&
                         reinterpret_cast<std::uintptr_t>(a.data()) % alignof(double) == 0;
   v.copied = !f_double;
-  v.keep = f_double ? a : FortranDouble(a);
+  v.keep = f_double ? a : FortranDoubleCopy(a, name);
   new (&v.map) Eigen::Map<const Matrix>(static_cast<const double*>(v.keep.data()), v.keep.shape(0),
                                         v.keep.shape(1));
   CheckFinite(v.map, name);
@@ -95,9 +110,12 @@ MatrixView ViewMatrix(py::handle obj, const char* name, Index rows, Index cols, 
 Matrix CopyMatrix(py::handle obj, const char* name, Index rows, Index cols, bool allow_empty) {
   py::array a = AsNumeric(obj, name);
   CheckShape(a, name, rows, cols, allow_empty);
+  CheckCopyFits(a, name);
   Index s0 = 0, s1 = 0;
-  if (!a.dtype().is(py::dtype::of<double>()) || !ElementStrides(a, &s0, &s1)) a = FortranDouble(a);
-  if (!ElementStrides(a, &s0, &s1)) ThrowValue(std::string(name) + ": unsupported memory layout");
+  if (!NativeDouble(a) || !ElementStrides(a, &s0, &s1)) {
+    a = FortranDoubleCopy(a, name);
+    if (!ElementStrides(a, &s0, &s1)) throw InternalError(std::string(name) + ": a fresh float64 copy is not aligned");
+  }
   using Strided = Eigen::Map<const Matrix, 0, Eigen::Stride<Eigen::Dynamic, Eigen::Dynamic>>;
   Matrix out = Strided(static_cast<const double*>(a.data()), a.shape(0), a.shape(1),
                        Eigen::Stride<Eigen::Dynamic, Eigen::Dynamic>(s1, s0));
@@ -114,10 +132,14 @@ Vector CopyVector(py::handle obj, const char* name, Index size) {
     ThrowValue(std::string(name) + ": expected " + std::to_string(size) + " entries, got " +
                std::to_string(a.shape(0)));
   if (a.shape(0) == 0) ThrowValue(std::string(name) + ": the array is empty");
-  py::array_t<double> d = py::array_t<double, py::array::forcecast>::ensure(a);
-  Vector out(d.shape(0));
+  CheckCopyFits(a, name);
+  if (!NativeDouble(a) || reinterpret_cast<std::uintptr_t>(a.data()) % alignof(double) != 0 || a.strides(0) % 8 != 0)
+    a = FortranDoubleCopy(a, name);
+  const double* p = static_cast<const double*>(a.data());
+  const Index stride = a.strides(0) / 8;
+  Vector out(a.shape(0));
   for (Index i = 0; i < out.size(); ++i) {
-    out[i] = d.at(i);
+    out[i] = p[i * stride];
     if (!std::isfinite(out[i]))
       ThrowValue(std::string(name) + ": entry " + std::to_string(i) + " is not finite (" +
                  std::to_string(out[i]) + ")");
@@ -170,32 +192,25 @@ py::list LayerList(std::vector<Matrix>&& layers) {
   return out;
 }
 
-py::dict KeywordNames(const py::dict& kwargs, const std::string& context) {
-  py::dict out;
-  py::object iskeyword = py::module_::import("keyword").attr("iskeyword");
-  for (auto item : kwargs) {
-    std::string key = py::str(item.first).cast<std::string>();
-    if (key.size() > 1 && key.back() == '_' && iskeyword(key.substr(0, key.size() - 1)).cast<bool>()) {
-      key.pop_back();
-      if (kwargs.contains(key)) ThrowType(context + "(): '" + key + "' given twice (as " + key + " and " + key + "_)");
-    }
-    out[py::str(key)] = item.second;
-  }
-  return out;
-}
-
-void RefuseUnknown(const py::dict& kwargs, const std::vector<std::string>& known, const std::string& context) {
-  for (auto item : kwargs) {
-    const std::string key = py::str(item.first).cast<std::string>();
-    bool found = false;
-    for (const auto& k : known) found = found || k == key;
-    if (!found) ThrowType(context + "() got an unexpected keyword argument '" + key + "' (known: " + JoinWords(known, ", ", ", ") + ")");
-  }
-}
-
 namespace detail {
 namespace {
 py::object Obj(py::handle v) { return py::reinterpret_borrow<py::object>(v); }
+[[noreturn]] void Wrong(py::handle value, const std::string& what, const char* expected) {
+  ThrowType(what + ": expected " + expected + ", got " + TypeNameOf(value));
+}
+// An integer's value as a long long; ValueError (naming it) when it does not fit 64 bits.
+long long AsLongLong(py::handle v, const std::string& what, const char* range) {
+  py::object i = py::reinterpret_steal<py::object>(PyNumber_Index(v.ptr()));
+  if (!i) throw py::error_already_set();
+  int overflow = 0;
+  const long long x = PyLong_AsLongLongAndOverflow(i.ptr(), &overflow);
+  if (overflow != 0)
+    ThrowValue(what + ": " + py::str(i).cast<std::string>() + " is out of range (" + range + ")");
+  if (x == -1 && PyErr_Occurred()) throw py::error_already_set();
+  return x;
+}
+}  // namespace
+
 bool IsBool(py::handle v) { return py::isinstance<py::bool_>(v) || py::isinstance(v, py::module_::import("numpy").attr("bool_")); }
 bool IsInteger(py::handle v) {
   return !IsBool(v) && (py::isinstance<py::int_>(v) || py::isinstance(v, py::module_::import("numpy").attr("integer")));
@@ -203,32 +218,44 @@ bool IsInteger(py::handle v) {
 bool IsReal(py::handle v) {
   return IsInteger(v) || py::isinstance<py::float_>(v) || py::isinstance(v, py::module_::import("numpy").attr("floating"));
 }
-[[noreturn]] void Wrong(py::handle value, const std::string& what, const char* expected) {
-  ThrowType(what + ": expected " + expected + ", got " + TypeNameOf(value));
-}
-}  // namespace
 
 template <>
 double FromPython<double>(py::handle v, const std::string& what) {
   if (!IsReal(v)) Wrong(v, what, "a number");
+  if (IsInteger(v)) {  // an integer beyond double's range is an error, not inf
+    const double x = PyLong_AsDouble(py::int_(Obj(v)).ptr());
+    if (x == -1.0 && PyErr_Occurred()) {
+      PyErr_Clear();
+      ThrowValue(what + ": " + py::str(v).cast<std::string>() + " is out of range for a float");
+    }
+    return x;
+  }
   return py::float_(Obj(v)).cast<double>();
 }
 template <>
 long FromPython<long>(py::handle v, const std::string& what) {
   if (!IsInteger(v)) Wrong(v, what, "an integer");
-  return py::int_(Obj(v)).cast<long>();
+  return static_cast<long>(AsLongLong(v, what, "a 64-bit integer"));
 }
 template <>
 int FromPython<int>(py::handle v, const std::string& what) {
-  const long x = FromPython<long>(v, what);
-  if (x < INT32_MIN || x > INT32_MAX) ThrowValue(what + ": " + std::to_string(x) + " is out of range");
+  if (!IsInteger(v)) Wrong(v, what, "an integer");
+  const long long x = AsLongLong(v, what, "a 32-bit integer");
+  if (x < INT32_MIN || x > INT32_MAX) ThrowValue(what + ": " + std::to_string(x) + " is out of range (a 32-bit integer)");
   return static_cast<int>(x);
 }
 template <>
 unsigned long FromPython<unsigned long>(py::handle v, const std::string& what) {
   if (!IsInteger(v)) Wrong(v, what, "a non-negative integer");
-  if (py::int_(Obj(v)).attr("__lt__")(0).cast<bool>()) ThrowValue(what + ": expected a non-negative integer");
-  return py::int_(Obj(v)).cast<unsigned long>();
+  py::object i = py::reinterpret_steal<py::object>(PyNumber_Index(v.ptr()));
+  if (!i) throw py::error_already_set();
+  if (i.attr("__lt__")(0).cast<bool>()) ThrowValue(what + ": expected a non-negative integer, got " + py::str(i).cast<std::string>());
+  const unsigned long long x = PyLong_AsUnsignedLongLong(i.ptr());
+  if (x == static_cast<unsigned long long>(-1) && PyErr_Occurred()) {
+    PyErr_Clear();
+    ThrowValue(what + ": " + py::str(i).cast<std::string>() + " is out of range (0 to 2**64 - 1)");
+  }
+  return static_cast<unsigned long>(x);
 }
 template <>
 bool FromPython<bool>(py::handle v, const std::string& what) {
@@ -243,9 +270,15 @@ std::string FromPython<std::string>(py::handle v, const std::string& what) {
 template <>
 std::vector<double> FromPython<std::vector<double>>(py::handle v, const std::string& what) {
   if (IsReal(v)) return {FromPython<double>(v, what)};
-  if (py::isinstance<py::str>(v) || !py::hasattr(v, "__iter__")) Wrong(v, what, "a number or a sequence of numbers");
+  if (py::isinstance<py::str>(v) || py::isinstance<py::bytes>(v) || !py::hasattr(v, "__iter__"))
+    Wrong(v, what, "a number or a sequence of numbers");
+  if (py::isinstance<py::array>(v) && py::reinterpret_borrow<py::array>(v).ndim() > 1)
+    ThrowValue(what + ": expected a number or a 1-D sequence of numbers");
   std::vector<double> out;
-  for (py::handle x : v) out.push_back(FromPython<double>(x, what));
+  for (py::handle x : v) {
+    if (out.size() >= 1'000'000) ThrowValue(what + ": more than 10^6 values");
+    out.push_back(FromPython<double>(x, what));
+  }
   return out;
 }
 }  // namespace detail

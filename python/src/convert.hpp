@@ -1,29 +1,31 @@
-// numpy ↔ Eigen and Python keyword arguments ↔ Options, for every binding of marginlab._core.
+// numpy ↔ Eigen and Python values ↔ C++ values, for every binding of marginlab._core (through
+// api.hpp's Call, which names each argument).
 //
 // Arrays in. The library's matrices are column-major doubles, X n×d with one example per row.
 //   * ViewMatrix(obj, "X"): a float64, Fortran-ordered (column-major), aligned array is used in
-//     place (no copy; the view holds the array alive). Anything else (a C-ordered array — numpy's
-//     default —, another dtype, a strided view, a list) is converted once into a new
-//     Fortran-ordered float64 array.
+//     place (no copy; the view holds the array alive). Anything else — numpy's default C order,
+//     another dtype, a strided, negative-stride, broadcast or byte-offset (misaligned) view, a
+//     read-only array, a list — is converted once into a new aligned Fortran-ordered float64
+//     array, with the numbers of a contiguous copy.
 //   * CopyMatrix / CopyVector: for library calls that keep or modify a Matrix of their own; the
-//     values are copied once, straight from the caller's buffer whatever its layout.
-// Every input is checked before the call: ndim, shape, a real or integer dtype (TypeError
-// otherwise), finiteness (ValueError naming the argument, row and column).
+//     values are copied once, straight from the caller's buffer when its strides allow it.
+// Every input is checked before anything is copied: ndim, shape, a real or integer dtype
+// (TypeError otherwise), its size as float64 against the memory budget (core/memory.hpp; a
+// broadcast view of 10^12 rows is refused, not copied); then finiteness (ValueError naming the
+// argument, row and column).
 //
 // Arrays out: an Eigen Matrix/Vector returned by value is moved into a capsule-owned Fortran-
 // ordered numpy array (pybind11/eigen.h), never copied.
 //
-// Options. Every Options struct of the library lists its fields once (Fields(v), core/params.hpp);
-// the same names are the CLI's flags (with - for _) and the experiment TOMLs' keys. OptionsFrom
-// sets an Options from Python keyword arguments with that list: an unknown name is a TypeError
-// naming it and the known ones, a value of the wrong type a TypeError naming the field, and the
-// Options' own Validate() a ValueError with its message.
+// Scalars: FromPython<T> takes exactly the Python types of T (bool is not an int; numpy scalars
+// are), with integers range-checked (ValueError naming the value, never an "unable to cast").
 #pragma once
 
 #include <pybind11/eigen.h>
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
+#include <pybind11/eval.h>
 #include <pybind11/stl/filesystem.h>
 
 #include <algorithm>
@@ -70,81 +72,15 @@ nn::Network NetworkFrom(const py::sequence& layers, double output_scale, bool fr
 py::list LayerList(std::vector<Matrix>&& layers);
 
 namespace detail {
+// The value as T, or TypeError / ValueError naming `what`.
 template <class T>
 T FromPython(py::handle value, const std::string& what);
 std::string TypeNameOf(py::handle value);
+bool IsBool(py::handle v);
+bool IsInteger(py::handle v);
+bool IsReal(py::handle v);
 }  // namespace detail
-
-// The kwargs visitor: sets the fields it finds, remembers every known name. A field's keyword is
-// `prefix` + its name (e.g. logistic_tol for KernelLogisticOptions::tol); `only` (when given)
-// limits it to some of the fields.
-struct KwargSetter {
-  const py::dict* kwargs;
-  std::string context;
-  std::vector<std::string> known;
-  std::string prefix;
-  const std::vector<std::string>* only = nullptr;
-  template <class T>
-  void operator()(const char* name, T& field, const char* /*doc*/) {
-    if (only != nullptr && std::find(only->begin(), only->end(), name) == only->end()) return;
-    const std::string key = prefix + name;
-    known.push_back(key);
-    if (kwargs->contains(key))
-      field = detail::FromPython<T>((*kwargs)[py::str(key)], context + ": " + key);
-  }
-  template <class T>
-  void operator()(const char* name, T& field, const char* doc, const std::vector<std::string>&) {
-    (*this)(name, field, doc);
-  }
-};
-
-// Refuses keyword arguments outside `known` (TypeError, like Python's own for a function).
-void RefuseUnknown(const py::dict& kwargs, const std::vector<std::string>& known,
-                   const std::string& context);
-
-// Sets `opts` from kwargs (each name one field of opts.Fields), refuses unknown names, and
-// validates. `extra` names kwargs the caller consumes itself (not refused).
-// Python spells a field named after a keyword with a trailing underscore (PEP 8): lambda_=0.1
-// sets `lambda` (so does **{"lambda": 0.1}). Returns the kwargs with such names mapped.
-py::dict KeywordNames(const py::dict& kwargs, const std::string& context);
-
-// Sets the fields of `opts` found in kwargs (already through KeywordNames) and appends their
-// keywords to `known`, for a call that fills several Options from one set of keywords.
-template <class Opts>
-void SetFields(const py::dict& kwargs, const std::string& context, Opts& opts, std::vector<std::string>& known,
-               const std::string& prefix = "", const std::vector<std::string>* only = nullptr) {
-  KwargSetter setter{&kwargs, context, {}, prefix, only};
-  opts.Fields(setter);
-  known.insert(known.end(), setter.known.begin(), setter.known.end());
-}
-
-// Validate() as a ValueError (marginlab.InputError) naming the call.
-template <class Opts>
-void ValidateFor(const Opts& opts, const std::string& context) {
-  const std::string problem = opts.Validate();
-  if (!problem.empty()) ThrowValue(context + ": " + problem);
-}
-
-template <class Opts>
-Opts OptionsFrom(const py::dict& given, const std::string& context, Opts opts = {},
-                 const std::vector<std::string>& extra = {}) {
-  const py::dict kwargs = KeywordNames(given, context);
-  std::vector<std::string> known = extra;
-  SetFields(kwargs, context, opts, known);
-  RefuseUnknown(kwargs, known, context);
-  ValidateFor(opts, context);
-  return opts;
-}
-
-// The fields of an Options as a docstring block: "name (type, default D): doc" lines.
-template <class Opts>
-std::string FieldsDoc(const Opts& opts = {}) {
-  std::string out;
-  for (const FieldInfo& f : DescribeFields(opts))
-    out += "    " + f.name + " (" + f.type + ", default " + (f.default_value.empty() ? "''" : f.default_value) +
-           "): " + f.doc + "\n";
-  return out;
-}
+using detail::FromPython;
 
 // Keyword arguments as a ParamMap (for the data sources and experiment overrides, which parse
 // text): floats in their shortest round-trip form, bools as true/false, lists joined with ';'.

@@ -6,10 +6,13 @@
 // subclasses of marginlab.Error (a RuntimeError): InputError (also a ValueError: bad input,
 // named), FailedRunError (a diverged or failed run), UnavailableError (a backend this build lacks),
 // InternalError (a bug). Bad arguments found by the binding itself are TypeError / ValueError
-// naming the argument. Long calls release the GIL.
+// naming the argument (api.hpp: every function reads its arguments through its Signature). Long
+// calls release the GIL and stop on Ctrl-C with KeyboardInterrupt (api.hpp LongCall).
+#include "api.hpp"
 #include "convert.hpp"
 #include "marginlab/build_config.hpp"
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/interrupt.hpp"
 #include "marginlab/core/threads.hpp"
 
 namespace py = pybind11;
@@ -46,6 +49,11 @@ PYBIND11_MODULE(_core, m) {
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
+    } catch (const InterruptedError&) {
+      // Ctrl-C during a long call (api.hpp LongCall handed the SIGINT back to Python): Python's
+      // handler runs now (KeyboardInterrupt by default); a handler that does not raise still
+      // ends the call, which has no result.
+      if (PyErr_CheckSignals() == 0 && !PyErr_Occurred()) PyErr_SetNone(PyExc_KeyboardInterrupt);
     } catch (const InputError& e) {
       PyErr_SetString(g_input, e.what());
     } catch (const FailedRunError& e) {
@@ -59,19 +67,29 @@ PYBIND11_MODULE(_core, m) {
     }
   });
 
-  m.def("set_threads", &SetNumThreads, py::arg("n"),
-        "Worker threads for marginlab's parallel loops (0 = all cores). Results do not depend on it.");
-  m.def("threads", &NumThreads, "The worker thread count in use.");
-  m.def("build_info", [] {
-    py::dict d;
-    d["version"] = MARGINLAB_VERSION_STRING;
-    d["openblas"] = static_cast<bool>(MARGINLAB_HAVE_OPENBLAS);
-    d["clp"] = static_cast<bool>(MARGINLAB_HAVE_CLP);
-    d["libsvm"] = static_cast<bool>(MARGINLAB_HAVE_LIBSVM);
-    d["sleef"] = static_cast<bool>(MARGINLAB_HAVE_SLEEF);
-    d["mpi"] = static_cast<bool>(MARGINLAB_HAVE_MPI);
-    return d;
-  }, "What this build of the library contains.");
+  python::Def(m, python::Signature("set_threads", "Sets the worker thread count of marginlab's parallel loops and BLAS.",
+                                    "Results never depend on it (each piece of parallel work has its own random "
+                                    "stream and reductions run in a fixed order).",
+                                    "None", "")
+                     .Arg("n", "int", "the thread count: 0 = all cores, at most 1024"),
+              [](python::Call& c) {
+                SetNumThreads(c.Int("n", 0, kMaxThreads));
+                return py::object(py::none());
+              });
+  python::Def(m, python::Signature("threads", "The worker thread count in use.", "", "int", "the count"),
+              [](python::Call&) { return py::object(py::int_(NumThreads())); });
+  python::Def(m, python::Signature("build_info", "What this build of the library contains.", "", "dict[str, Any]",
+                                   "version and whether OpenBLAS, Clp, LIBSVM, SLEEF and MPI are built in"),
+              [](python::Call&) {
+                py::dict d;
+                d["version"] = MARGINLAB_VERSION_STRING;
+                d["openblas"] = static_cast<bool>(MARGINLAB_HAVE_OPENBLAS);
+                d["clp"] = static_cast<bool>(MARGINLAB_HAVE_CLP);
+                d["libsvm"] = static_cast<bool>(MARGINLAB_HAVE_LIBSVM);
+                d["sleef"] = static_cast<bool>(MARGINLAB_HAVE_SLEEF);
+                d["mpi"] = static_cast<bool>(MARGINLAB_HAVE_MPI);
+                return py::object(d);
+              });
 
   m.def("_array_info", [](py::handle X) {
     const python::MatrixView v = python::ViewMatrix(X, "X", -1, -1, true);

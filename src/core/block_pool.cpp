@@ -18,6 +18,7 @@
 #include "marginlab/core/block_pool.hpp"
 
 #include <chrono>
+#include <system_error>
 
 namespace marginlab {
 namespace {
@@ -48,7 +49,12 @@ constexpr std::uint64_t kIndexMask = (std::uint64_t{1} << kIndexBits) - 1;
 }  // namespace
 
 BlockPool::BlockPool(int threads) {
-  for (int t = 1; t < threads; ++t) workers_.emplace_back([this] { Work(); });
+  try {
+    for (int t = 1; t < threads; ++t) workers_.emplace_back([this] { Work(); });
+  } catch (const std::system_error&) {
+    // The system refused another thread: the pool runs with the workers it has (the caller works
+    // too, so even none is correct).
+  }
 }
 
 BlockPool::~BlockPool() {

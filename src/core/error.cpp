@@ -10,6 +10,8 @@ int ExitCodeOf(const std::exception_ptr& e) {
     return 2;
   } catch (const UnavailableError&) {
     return 2;
+  } catch (const InterruptedError&) {
+    return 2;
   } catch (const ReportedError& r) {
     return r.code();
   } catch (const FailedRunError&) {

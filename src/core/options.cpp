@@ -13,6 +13,7 @@ const char* ToString(Termination t) {
     case Termination::kTimeLimit: return "time-limit";
     case Termination::kTargetReached: return "target-reached";
     case Termination::kStalled: return "stalled";
+    case Termination::kStopped: return "stopped";
     case Termination::kDiverged: return "diverged";
     case Termination::kFailed: return "failed";
   }

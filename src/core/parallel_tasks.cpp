@@ -6,9 +6,11 @@
 #include <atomic>
 #include <exception>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <vector>
 
+#include "marginlab/core/interrupt.hpp"
 #include "marginlab/core/threads.hpp"
 
 namespace marginlab {
@@ -16,7 +18,10 @@ namespace marginlab {
 void ParallelTasks(Index count, const std::function<void(Index, int)>& fn) {
   const int threads = static_cast<int>(std::min<Index>(NumThreads(), std::max<Index>(count, 1)));
   if (threads <= 1) {
-    for (Index t = 0; t < count; ++t) fn(t, 0);
+    for (Index t = 0; t < count; ++t) {
+      CheckInterrupt();
+      fn(t, 0);
+    }
     return;
   }
   const SingleThreadedBlas one_blas_thread;  // the tiles' GEMMs run on these workers
@@ -24,18 +29,24 @@ void ParallelTasks(Index count, const std::function<void(Index, int)>& fn) {
   std::exception_ptr error;
   std::mutex mu;
   std::vector<std::thread> pool;
-  for (int w = 0; w < threads; ++w)
-    pool.emplace_back([&, w] {
-      for (Index t; (t = next.fetch_add(1)) < count;) {
-        try {
-          fn(t, w);
-        } catch (...) {
-          std::lock_guard<std::mutex> lock(mu);
-          if (!error) error = std::current_exception();
-          next = count;
-        }
+  auto work = [&](int w) {
+    for (Index t; (t = next.fetch_add(1)) < count;) {
+      try {
+        CheckInterrupt();
+        fn(t, w);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(mu);
+        if (!error) error = std::current_exception();
+        next = count;
       }
-    });
+    }
+  };
+  try {
+    for (int w = 1; w < threads; ++w) pool.emplace_back(work, w);
+  } catch (const std::system_error&) {
+    // The system refused another thread: the ones started and the caller do the work.
+  }
+  work(0);  // the caller is worker 0
   for (auto& th : pool) th.join();
   if (error) std::rethrow_exception(error);
 }

@@ -22,9 +22,16 @@ int HardwareThreads() {
   return h == 0 ? 1 : static_cast<int>(h);
 }
 
-void SetNumThreads(int n) {
-  ML_REQUIRE(n >= 0) << "--threads: expected a non-negative count, got " << n;
-  g_threads = n == 0 ? HardwareThreads() : n;
+std::string ThreadCountProblem(long n, const char* name) {
+  if (n >= 0 && n <= kMaxThreads) return "";
+  return std::string(name) + ": expected a thread count from 0 (all cores) to " + std::to_string(kMaxThreads) +
+         ", got " + std::to_string(n);
+}
+
+void SetNumThreads(long n) {
+  const std::string problem = ThreadCountProblem(n);
+  if (!problem.empty()) throw InputError(problem);
+  g_threads = n == 0 ? HardwareThreads() : static_cast<int>(n);
   Eigen::setNbThreads(g_threads);
 #if MARGINLAB_HAVE_OPENBLAS
   openblas_set_num_threads(g_threads);

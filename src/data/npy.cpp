@@ -15,6 +15,7 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <system_error>
 
@@ -23,6 +24,7 @@
 #include "marginlab/core/file_bytes.hpp"
 #include "marginlab/core/memory.hpp"
 #include "marginlab/core/params.hpp"
+#include "marginlab/data/npz.hpp"
 #include "data/py_literal.hpp"
 
 namespace marginlab {
@@ -301,24 +303,36 @@ Vector NpyToVector(const NpyArray& a, const std::string& name) {
   return v;
 }
 
-Dataset LoadNpyDataset(const fs::path& x_path, const fs::path& y_path, const std::string& labels) {
+namespace {
+// The features and labels arrays (named in messages `x_name`, `y_name`) as a Dataset.
+Dataset DatasetFromArrays(const NpyArray& x, const std::string& x_name, const NpyArray& y, const std::string& y_name,
+                          const std::string& labels, std::string source) {
   Dataset ds;
-  ds.source = "npy:x=" + x_path.string() + ",y=" + y_path.string() + ",labels=" + labels;
-  {
-    const NpyArray x = ReadNpy(x_path);
-    ds.X = NpyToMatrix(x, x_path.string());
-    RequireFinite(x, x_path.string() + ": features");
-  }
-  {
-    const NpyArray y = ReadNpy(y_path);
-    ds.y = NpyToVector(y, y_path.string());
-    RequireFinite(y, y_path.string() + ": labels");
-  }
-  ML_REQUIRE(ds.X.rows() == ds.y.size()) << x_path.string() << " has " << ds.X.rows() << " rows but "
-                                         << y_path.string() << " has " << ds.y.size() << " labels";
+  ds.source = std::move(source);
+  ds.X = NpyToMatrix(x, x_name);
+  RequireFinite(x, x_name + ": features");
+  ds.y = NpyToVector(y, y_name);
+  RequireFinite(y, y_name + ": labels");
+  ML_REQUIRE(ds.X.rows() == ds.y.size()) << x_name << " has " << ds.X.rows() << " rows but " << y_name << " has "
+                                         << ds.y.size() << " labels";
   SetLabelKind(ds, labels, ds.source + ": labels");
   ds.Validate();
   return ds;
+}
+}  // namespace
+
+Dataset LoadNpyDataset(const fs::path& x_path, const fs::path& y_path, const std::string& labels) {
+  return DatasetFromArrays(ReadNpy(x_path), x_path.string(), ReadNpy(y_path), y_path.string(), labels,
+                           "npy:x=" + x_path.string() + ",y=" + y_path.string() + ",labels=" + labels);
+}
+
+Dataset LoadNpzDataset(const fs::path& path, const std::string& labels) {
+  std::map<std::string, NpyArray> members = ReadNpz(path);
+  for (const char* key : {"X", "y"})
+    ML_REQUIRE(members.count(key)) << path.string() << ": no member '" << key << ".npy' (a data archive holds X (n x d) "
+                                   << "and y (n), as numpy.savez(path, X=X, y=y) writes)";
+  return DatasetFromArrays(members.at("X"), path.string() + ": X", members.at("y"), path.string() + ": y", labels,
+                           path.string());
 }
 
 void WriteNpyDataset(const fs::path& dir, const Dataset& ds) {

@@ -123,6 +123,7 @@ Dataset LoadPath(const fs::path& path, const std::string& what) {
     throw InputError(what + " '" + path.string() +
                      "': a .npy file holds one array; pass the folder holding X.npy and y.npy, "
                      "or npy:x=X.npy,y=y.npy");
+  if (ext == ".npz") return LoadNpzDataset(path);
   if (ext == ".csv" || ext == ".tsv" || ext == ".txt") {
     CsvOptions o;
     o.path = path.string();
@@ -196,6 +197,20 @@ Dataset LoadData(const std::string& arg, const std::string& what) {
   Dataset ds = src ? src->load(params) : LoadPath(arg, what);
   ds.Validate();
   return ds;
+}
+
+Dataset LoadSource(const std::string& name, const ParamMap& params, const std::string& what) {
+  for (const auto& src : DataSources()) {
+    if (src.name != name) continue;
+    ParamMap p = params;
+    p.set_context(what);
+    Dataset ds = src.load(p);
+    ds.Validate();
+    return ds;
+  }
+  std::string known;
+  for (const auto& src : DataSources()) known += (known.empty() ? "" : ", ") + src.name;
+  throw InputError(what + ": '" + name + "' is not a known data source (known: " + known + ")");
 }
 
 void CheckDataSpec(const std::string& arg, const std::string& what) {

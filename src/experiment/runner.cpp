@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/interrupt.hpp"
 #include "marginlab/core/shared_cache.hpp"
 #include "marginlab/core/params.hpp"
 #include "marginlab/core/threads.hpp"
@@ -28,7 +29,7 @@ namespace marginlab::experiment {
 namespace fs = std::filesystem;
 
 std::string RunOptions::Validate() const {
-  if (threads < 0) return "threads must be >= 0";
+  if (std::string t = ThreadCountProblem(threads); !t.empty()) return t;
   if (ranks_per_trial < 1) return "ranks_per_trial must be >= 1";
   if (max_trials < 0) return "max_trials must be >= 0";
   if (scale.empty()) return "scale must not be empty";
@@ -155,6 +156,8 @@ bool RunTrial(const TrialKind& kind, TrialSpec spec, TrialResult* result, std::s
     spec.params = KindParams(spec.params);
     *result = kind.run(spec);
     return true;
+  } catch (const InterruptedError&) {
+    throw;  // the run stops; the trial is not a failure (the next run resets it to pending)
   } catch (const std::exception& e) {
     *error = e.what();
     return false;
@@ -220,23 +223,33 @@ RunSummary RunExperiment(const ExperimentConfig& config, const RunOptions& opts,
   std::atomic<bool> stop{false};
   std::pair<long, long> first_failed{0, 0};  // (point, trial) of summary.first_error
   std::exception_ptr store_error;
+  bool stopped_by_observer = false;
   auto worker = [&] {
     try {
       while (!stop && (opts.max_trials == 0 || started.fetch_add(1) < opts.max_trials)) {
+        CheckInterrupt();
         auto claim = store.ClaimNext();
         if (!claim) break;
         Stopwatch t;
         TrialResult result;
         std::string error;
-        if (RunTrial(kind, claim->second, &result, &error)) {
-          store.CompleteRun(claim->first, result, t.Seconds());
+        const bool ok = RunTrial(kind, claim->second, &result, &error);
+        const double seconds = t.Seconds();
+        if (ok) {
+          store.CompleteRun(claim->first, result, seconds);
         } else {
-          store.FailRun(claim->first, error, t.Seconds());
+          store.FailRun(claim->first, error, seconds);
           ++failed;
           std::lock_guard lock(mu);
           NoteFailure(summary, first_failed, claim->second, error);
         }
         ++ran;
+        if (opts.observer) {
+          std::lock_guard lock(mu);  // one record at a time, with consistent counts
+          const TrialEvent ev{claim->second.point, claim->second.trial, ok, ok ? "" : error, seconds,
+                              before.done + ran - failed, failed, before.total()};
+          if (!stop && !opts.observer(ev)) stop = stopped_by_observer = true;
+        }
         cv.notify_all();
       }
     } catch (...) {
@@ -261,6 +274,8 @@ RunSummary RunExperiment(const ExperimentConfig& config, const RunOptions& opts,
     SetNumThreads(saved_threads);
     try {
       std::rethrow_exception(store_error);
+    } catch (const InterruptedError&) {
+      throw;  // finished trials are stored; the ones running are reset to pending by the next run
     } catch (const std::exception& e) {
       throw InputError(std::string(e.what()) + "; the run stopped: every finished trial is kept, " +
                        "re-run with the same --out to resume");
@@ -269,6 +284,10 @@ RunSummary RunExperiment(const ExperimentConfig& config, const RunOptions& opts,
   SetNumThreads(saved_threads);
   bar.Finish(before.done + ran - failed, failed);
   FinishRun(store, opts, ran, failed, clock.Seconds(), summary);
+  if (stopped_by_observer && summary.remaining > 0) {
+    summary.termination = Termination::kStopped;
+    summary.message += " (stopped by the observer)";
+  }
   return summary;
 }
 

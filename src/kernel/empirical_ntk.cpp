@@ -1,9 +1,12 @@
 // Empirical NTK by batched backpropagation and its Monte-Carlo average (empirical_ntk.hpp).
 #include "marginlab/kernel/empirical_ntk.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/memory.hpp"
+#include "marginlab/core/threads.hpp"
 #include "marginlab/core/params.hpp"
 #include "marginlab/core/parallel_tasks.hpp"
 #include "marginlab/core/rng.hpp"
@@ -24,6 +27,12 @@ std::string MonteCarloNtkOptions::Validate() const {
   if (!IsChoice(ParameterizationNames(), parameterization))
     return "parameterization must be " + JoinWords(ParameterizationNames());
   if (!(rw >= 0 && ru >= 0 && w_std > 0)) return "rw, ru must be >= 0 and w_std > 0";
+  return "";
+}
+
+std::string MonteCarloNtkOptions::Unused(const std::string& field) const {
+  if ((field == "depth" || field == "w_std") && net != "mlp") return "is only used by net mlp (net = " + net + ")";
+  if ((field == "rw" || field == "ru") && net != "two-layer") return "is only used by net two-layer (net = " + net + ")";
   return "";
 }
 
@@ -91,6 +100,22 @@ Matrix EmpiricalNtkMlp(const std::vector<Matrix>& W, const std::vector<double>& 
 MonteCarloNtk MonteCarloEmpiricalNtk(const MonteCarloNtkOptions& o, const Matrix& X1, const Matrix& X2) {
   ValidateOrThrow(o, "Monte-Carlo NTK");
   const Index n1 = X1.rows(), n2 = X2.rows(), d = X1.cols(), S = o.samples;
+  {
+    // Kept: each sample's NTK and NNGP (n1 × n2), then the four results. Per sample at work (one
+    // per thread): the weights and, per input set, the pre-activations, activations and masks
+    // (n × m each; the MLP: every layer's). Checked before any of it is allocated.
+    const Index m = o.width, layers = o.net == "two-layer" ? 1 : std::max<Index>(o.depth - 1, 1);
+    const std::uint64_t pair = ArrayBytes({n1, n2}, sizeof(double));
+    std::uint64_t work = SaturatingAdd(ArrayBytes({m, d}, sizeof(double)),
+                                       SaturatingMul(static_cast<std::uint64_t>(layers), ArrayBytes({m, m}, sizeof(double))));
+    work = SaturatingAdd(work, SaturatingMul(4 * static_cast<std::uint64_t>(layers),
+                                             ArrayBytes({n1 + n2, m}, sizeof(double))));
+    const std::uint64_t threads = static_cast<std::uint64_t>(std::min<Index>(NumThreads(), S));
+    RequireMemory(SaturatingAdd(SaturatingMul(SaturatingAdd(SaturatingMul(2, static_cast<std::uint64_t>(S)), 4), pair),
+                                SaturatingMul(threads, SaturatingAdd(work, pair))),
+                  "the Monte-Carlo NTK (" + std::to_string(S) + " samples of width " + std::to_string(m) + ", " +
+                      std::to_string(n1) + " x " + std::to_string(n2) + " inputs)");
+  }
   std::vector<Matrix> ntk(static_cast<std::size_t>(S)), nngp(static_cast<std::size_t>(S));
   const bool standard = o.parameterization == "standard";
   ParallelTasks(S, [&](Index t, int) {

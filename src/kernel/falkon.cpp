@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/interrupt.hpp"
 #include "marginlab/core/rng.hpp"
 #include "marginlab/kernel/gram.hpp"
 
@@ -84,6 +85,7 @@ Vector FalkonSolve(const KernelOptions& kernel, const Matrix& X, const Vector& y
   double rz = r.dot(z);
   s.residuals.push_back(1.0);
   for (Index it = 0; it < o.max_iterations; ++it) {
+    CheckInterrupt();
     const Vector Ap = apply(p);
     const double alpha = rz / p.dot(Ap);
     beta += alpha * p;

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/interrupt.hpp"
 
 namespace marginlab::kernel {
 namespace {
@@ -54,6 +55,7 @@ Vector FitKernelLogistic(const Matrix& K, const Vector& y, const KernelLogisticO
   s.objective.push_back(obj);
   s.termination = Termination::kMaxIterations;
   for (Index it = 0; it < opts.max_iterations; ++it) {
+    CheckInterrupt();
     Vector g(n), w(n);
     for (Index i = 0; i < n; ++i) {
       const double z = y[i] * f[i], sg = SigmoidNeg(z);  // σ(−z)

@@ -65,6 +65,20 @@ std::string KernelOptions::Validate() const {
   return "";
 }
 
+std::string KernelOptions::Unused(const std::string& field) const {
+  const KernelType t = type();
+  const bool deep = t == KernelType::kDeepNtk || t == KernelType::kDeepNngp;
+  const std::string with = " (kernel = " + kernel + ")";
+  if (field == "rw" && t != KernelType::kNtk) return "is only used by kernel ntk" + with;
+  if (field == "ru" && t != KernelType::kNtk && t != KernelType::kRelu) return "is only used by kernels ntk and relu" + with;
+  if ((field == "depth" || field == "w_std" || field == "b_std" || field == "parameterization") && !deep)
+    return "is only used by the deep kernels deep-ntk and deep-nngp" + with;
+  if (field == "width" && !(deep && parameterization == "standard"))
+    return "is only used by the deep kernels with parameterization standard" +
+           (deep ? " (parameterization = " + parameterization + ")" : with);
+  return "";
+}
+
 KernelType KernelOptions::type() const { return ParseKernelType(kernel, "kernel"); }
 
 std::string KernelOptions::Describe() const {

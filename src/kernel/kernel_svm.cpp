@@ -8,6 +8,7 @@
 
 #include "marginlab/build_config.hpp"
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/interrupt.hpp"
 #include "marginlab/core/features.hpp"
 
 #if MARGINLAB_HAVE_LIBSVM
@@ -48,6 +49,7 @@ KernelSvmModel DualCoordinateAscent(const Matrix& K, const Vector& y, const Kern
   Vector grad = Vector::Constant(n, -1.0);  // ∂/∂α of ½αᵀQα − Σα = Qα − 1
   s.termination = Termination::kMaxIterations;
   for (Index epoch = 0; epoch < o.max_epochs; ++epoch) {
+    CheckInterrupt();
     double violation = 0;
     for (Index i = 0; i < n; ++i) {
       const double gi = grad[i];

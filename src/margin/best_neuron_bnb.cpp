@@ -15,6 +15,7 @@
 #include <queue>
 
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/interrupt.hpp"
 #include "marginlab/margin/best_neuron.hpp"
 
 namespace marginlab::margin {
@@ -127,6 +128,7 @@ OracleResult BestNeuronBranchBound(const Matrix& X, const Vector& alpha, const O
   }
   long nodes = 0;
   while (!queue.empty() && queue.top().ub > best + tol && nodes < opts.bnb_max_nodes) {
+    if (nodes % 256 == 0) CheckInterrupt();
     Node nd = queue.top();
     queue.pop();
     ++nodes;

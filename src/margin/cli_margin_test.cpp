@@ -105,7 +105,7 @@ TEST(MarginCliTest, AnEstimateIsNeverLabelledABound) {
   ASSERT_EQ(l1.exit_code, 0) << l1.output;
   const auto j1 = LastJson(l1.output);
   EXPECT_FALSE(j1["certified"].get<bool>());
-  EXPECT_TRUE(j1.contains("upper_estimate"));
+  EXPECT_TRUE(j1.contains("upper") && j1.contains("lower"));  // the same keys certified or not
   ExpectNoBoundWhenUncertified(j1, "l1svm");
   // The saved network is readable by certify, whose heuristic values are estimates too.
   const auto c = RunCli("certify --params " + net + " --data wei-d:d=8,n=60,seed=2 --lambda 1e-3 --oracle ascent "
@@ -113,10 +113,12 @@ TEST(MarginCliTest, AnEstimateIsNeverLabelledABound) {
   ASSERT_EQ(c.exit_code, 0) << c.output;
   const auto jc = LastJson(c.output);
   EXPECT_FALSE(jc["certified"].get<bool>());
-  EXPECT_TRUE(jc.contains("lower_estimate"));
-  EXPECT_TRUE(jc["global"].contains("lower_estimate"));
+  EXPECT_FALSE(jc["global"]["certified"].get<bool>());
+  EXPECT_TRUE(jc.contains("lower") && jc.contains("gap"));
+  EXPECT_TRUE(jc["global"].contains("lower"));
+  EXPECT_TRUE(jc["oracle_upper"].is_null());  // the oracle's upper end exists only when certified
   EXPECT_TRUE(jc["global"]["network"].contains("test_error"));
-  EXPECT_LE(jc["lower_estimate"].get<double>(), jc["objective"].get<double>());
+  EXPECT_LE(jc["lower"].get<double>(), jc["objective"].get<double>());
   ExpectNoBoundWhenUncertified(jc, "certify");
   // The text output says "estimate" and never "≥" / "bound" except to deny it.
   const auto text = RunCli("certify --params " + net + " --data wei-d:d=8,n=60,seed=2 --lambda 1e-3 --oracle ascent");
@@ -128,7 +130,17 @@ TEST(MarginCliTest, AnEstimateIsNeverLabelledABound) {
   ASSERT_EQ(exact.exit_code, 0) << exact.output;
   const auto je = LastJson(exact.output);
   EXPECT_TRUE(je["certified"].get<bool>());
-  EXPECT_TRUE(je["global"].contains("lower_bound"));
+  EXPECT_TRUE(je["global"]["certified"].get<bool>());
+  EXPECT_TRUE(je["global"].contains("lower"));
+  // The keys of a certified and an uncertified global optimum are the same.
+  std::vector<std::string> keys_certified, keys_estimated;
+  auto result_keys = [](const nlohmann::json& g, std::vector<std::string>& keys) {
+    for (auto it = g.begin(); it != g.end(); ++it)
+      if (it.key() != "objective_minus_global") keys.push_back(it.key());  // only with --params
+  };
+  result_keys(je["global"], keys_certified);
+  result_keys(jc["global"], keys_estimated);
+  EXPECT_EQ(keys_certified, keys_estimated);
 }
 
 TEST(MarginCliTest, BadInputExitsTwoNamingIt) {
@@ -178,8 +190,8 @@ TEST(MarginCliTest, Fig3SyntheticNetEstimateStaysBelowItsObjective) {
   ASSERT_EQ(c.exit_code, 0) << c.output;
   const auto j = LastJson(c.output);
   EXPECT_FALSE(j["certified"].get<bool>());
-  EXPECT_LE(j["lower_estimate"].get<double>(), j["objective"].get<double>());
-  EXPECT_GE(j["gap_estimate"].get<double>(), 0.0);
+  EXPECT_LE(j["lower"].get<double>(), j["objective"].get<double>());
+  EXPECT_GE(j["gap"].get<double>(), 0.0);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/interrupt.hpp"
 #include "marginlab/core/memory.hpp"
 #include "marginlab/margin/certify.hpp"
 #include "marginlab/margin/l1svm.hpp"
@@ -64,6 +65,7 @@ GlobalOptimumResult GlobalOptimum(const Matrix& X, const Vector& y, const Certif
   int stalled = 0;  // rounds without a lower primal value
   double fit_seconds = 0, oracle_seconds = 0;
   for (long round = 0; round < opts.max_rounds; ++round) {
+    CheckInterrupt();
     res.rounds = round + 1;
     Stopwatch t;
     Vector f;
@@ -97,6 +99,12 @@ GlobalOptimumResult GlobalOptimum(const Matrix& X, const Vector& y, const Certif
     const double slack = 1e-9 * std::max(1.0, std::abs(res.upper));
     ML_CHECK(res.lower <= res.upper + slack)
         << "global optimum: dual value " << res.lower << " above the primal " << res.upper;
+    if (opts.observer && !opts.observer(BracketRecord{round + 1, res.lower, res.upper, res.certified, D.rows(),
+                                                      sw.Seconds()})) {
+      res.termination = Termination::kStopped;
+      res.message = "stopped by the observer after round " + std::to_string(round + 1);
+      break;
+    }
     if (res.upper - res.lower <= opts.tolerance * std::max(1.0, std::abs(res.upper))) {
       res.termination = Termination::kConverged;
       break;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/interrupt.hpp"
 #include "marginlab/core/rng.hpp"
 #include "marginlab/margin/best_neuron.hpp"
 #include "marginlab/margin/linear_svm.hpp"
@@ -224,7 +225,7 @@ L1SvmResult L1SvmColumnGeneration(const Matrix& X, const Vector& y, LpBackend& b
   res.certified = true;
   res.termination = Termination::kMaxIterations;
   double lp_seconds = 0, oracle_seconds = 0;
-  Stopwatch t;
+  Stopwatch t, solve_clock;
   L1Lp lp(X, y, backend);
   if (initial.size() > 0) {
     const Matrix U0 = NormalizedRows(initial, d);
@@ -304,6 +305,7 @@ L1SvmResult L1SvmColumnGeneration(const Matrix& X, const Vector& y, LpBackend& b
   };
   logistic_center();
   for (long round = 0; round < opts.max_rounds; ++round) {
+    CheckInterrupt();
     if (round > 0 && round % kRecenter == 0) logistic_center();
     t.Restart();
     const long lp_iterations = lp.Solve(&res);
@@ -329,6 +331,12 @@ L1SvmResult L1SvmColumnGeneration(const Matrix& X, const Vector& y, LpBackend& b
       oracle_value = o2.value;
     }
     res.trace.push_back({lp.size(), res.gamma_lo, res.gamma_hi, oracle_value, lp_iterations, o.evaluations});
+    if (opts.observer &&
+        !opts.observer(BracketRecord{round + 1, res.gamma_lo, res.gamma_hi, res.certified, lp.size(), solve_clock.Seconds()})) {
+      res.termination = Termination::kStopped;
+      res.message = "stopped by the observer after round " + std::to_string(round + 1);
+      break;
+    }
     if (res.gamma_hi - res.gamma_lo <= opts.tolerance * scale) {
       res.termination = Termination::kConverged;
       break;

@@ -21,6 +21,7 @@
 #include "marginlab/core/shared_cache.hpp"
 #include "marginlab/core/log_steps.hpp"
 #include "marginlab/core/memory.hpp"
+#include "marginlab/core/interrupt.hpp"
 #include "marginlab/core/threads.hpp"
 #include "marginlab/margin/certify.hpp"
 #include "marginlab/margin/objective.hpp"
@@ -46,6 +47,13 @@ const std::vector<std::string>& FlowOptions::References() {
   return kNames;
 }
 
+std::string FlowOptions::Unused(const std::string& field) const {
+  if ((field == "inject" || field == "budget" || field == "protect") && injection != "append")
+    return "is only used by injection append (injection = " + injection + ")";
+  if (field == "cone_angle" && init.law != "cone") return "is only used by init cone (init = " + init.law + ")";
+  return "";
+}
+
 std::string FlowOptions::Validate() const {
   if (!(lambda > 0) || !std::isfinite(lambda)) return "lambda must be > 0";
   if (!(eta > 0) || !std::isfinite(eta)) return "eta must be > 0";
@@ -57,7 +65,7 @@ std::string FlowOptions::Validate() const {
   if (inject < 1) return "inject must be ≥ 1";
   if (budget < 1) return "budget must be ≥ 1";
   if (protect < 0) return "protect must be ≥ 0";
-  if (threads < 0) return "threads must be ≥ 0";
+  if (std::string t = ThreadCountProblem(threads); !t.empty()) return t;
   if (log_points < 0 || log_points > 1'000'000) return "log_points must be from 0 to 1e6";
   if (!IsChoice(LogSpacingNames(), log_spacing)) return "log_spacing must be " + JoinWords(LogSpacingNames());
   if (!IsChoice(Oracles(), oracle)) return "oracle must be " + JoinWords(Oracles()) + " (got '" + oracle + "')";
@@ -306,6 +314,7 @@ FlowSummary RunFlow(const Matrix& X, const Vector& y, const FlowOptions& opts,
   Stopwatch loop;
   long t = 0;
   for (;; ++t) {
+    CheckInterrupt();
     const Evaluation e = Evaluate(p, rho, pool.get(), &ws);
     if (!std::isfinite(e.objective)) {
       s.termination = Termination::kDiverged;
@@ -347,6 +356,11 @@ FlowSummary RunFlow(const Matrix& X, const Vector& y, const FlowOptions& opts,
       Diagnose(p, rho, e, oracle, r);
       diag_seconds += sw.Seconds();
       s.trace.push_back(r);
+      if (!last && opts.observer && !opts.observer(s.trace.back())) {
+        s.termination = Termination::kStopped;
+        s.message = "stopped by the observer at step " + std::to_string(t);
+        break;
+      }
     }
     if (last) {
       s.termination = reached ? Termination::kTargetReached

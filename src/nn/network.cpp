@@ -1,6 +1,7 @@
 // A trained network on its own (network.hpp).
 #include "marginlab/nn/network.hpp"
 
+#include <cmath>
 #include <sstream>
 
 #include "marginlab/core/error.hpp"
@@ -20,6 +21,8 @@ Network Network::From(const MlpShape& shape, const Weights<double>& W) {
 
 void Network::Check(const std::string& where) const {
   ML_REQUIRE(!W.empty()) << where << ": a network needs at least one layer";
+  ML_REQUIRE(std::isfinite(output_scale) && output_scale > 0)
+      << where << ": the output scale must be a finite number > 0, got " << output_scale;
   for (std::size_t k = 0; k < W.size(); ++k) {
     ML_REQUIRE(W[k].rows() >= 1 && W[k].cols() >= 1) << where << ": W" << k + 1 << " is empty";
     if (k > 0)

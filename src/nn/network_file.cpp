@@ -79,7 +79,7 @@ NetworkFile NetworkFile::Read(const std::filesystem::path& path) {
   f.members_ = std::make_shared<const std::map<std::string, NpyArray>>(ReadNpz(path));
   const auto& m = *f.members_;
   if (auto s = MetaScalar(m, "meta/output_scale", f.where_)) {
-    ML_REQUIRE(*s > 0) << f.where_ << ": 'meta/output_scale' must be > 0, got " << *s;
+    ML_REQUIRE(std::isfinite(*s) && *s > 0) << f.where_ << ": 'meta/output_scale' must be a finite number > 0, got " << *s;
     f.output_scale_ = *s;
   }
   if (auto z = MetaScalar(m, "meta/frozen_output", f.where_)) f.frozen_output_ = *z != 0.0;
@@ -165,6 +165,8 @@ Weights<double> NetworkFile::Layers(const std::string& key, long trial) const {
 NetworkFileWriter::NetworkFileWriter(std::vector<Index> dims, double output_scale, bool frozen_output)
     : dims_(std::move(dims)), output_scale_(output_scale), frozen_output_(frozen_output) {
   ML_CHECK(dims_.size() >= 2) << "a network has an input and an output dimension";
+  ML_REQUIRE(std::isfinite(output_scale) && output_scale > 0)
+      << "network file: the output scale must be a finite number > 0, got " << output_scale;
 }
 
 Network NetworkFile::Load(const std::string& key, long trial) const {

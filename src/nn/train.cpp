@@ -3,15 +3,18 @@
 #include "marginlab/nn/train.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdlib>
 #include <exception>
 #include <memory>
 #include <sstream>
+#include <system_error>
 #include <thread>
 #include <type_traits>
 
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/interrupt.hpp"
 #include "marginlab/core/memory.hpp"
 #include "marginlab/core/params.hpp"
 #include "marginlab/core/rng.hpp"
@@ -22,6 +25,16 @@ namespace marginlab::nn {
 const std::vector<std::string>& DtypeNames() {
   static const std::vector<std::string> kNames = {"double", "float32"};
   return kNames;
+}
+
+std::string TrainOptions::Unused(const std::string& field) const {
+  if (field == "momentum" && optimizer != "momentum" && optimizer != "nesterov")
+    return "is only used by optimizers momentum and nesterov (optimizer = " + optimizer + ")";
+  if ((field == "beta1" || field == "beta2" || field == "eps") && optimizer != "adam")
+    return "is only used by optimizer adam (optimizer = " + optimizer + ")";
+  if ((field == "decay_every" || field == "decay_factor") && schedule != "step")
+    return "is only used by schedule step (schedule = " + schedule + ")";
+  return "";
 }
 
 std::string TrainOptions::Validate() const {
@@ -204,12 +217,14 @@ TrainSummary TrainOne(const TrainOptions& o, const MlpShape& shape, const Datase
 
   const std::vector<long> logs = LogSteps(o.steps, o.log_points, o.log_spacing);
   std::size_t next_log = 0;
+  bool observer_stop = false;  // the caller's observer returned false
   auto log = [&](long t, double lr) {
     TrainRecord r = eval.Evaluate(W, t);
     r.seconds = clock.Seconds();
     r.lr = lr;
     sum.trace.push_back(std::move(r));
     while (next_log < logs.size() && logs[next_log] <= t) ++next_log;
+    if (o.observer && !o.observer(trial, sum.trace.back())) observer_stop = true;
   };
   sum.termination = Termination::kMaxIterations;
   long t = 0;
@@ -217,6 +232,12 @@ TrainSummary TrainOne(const TrainOptions& o, const MlpShape& shape, const Datase
     const double lr = sched.At(t);
     if (next_log < logs.size() && logs[next_log] == t) log(t, lr);
     if (t >= o.steps) break;
+    if (observer_stop) {
+      sum.termination = Termination::kStopped;
+      sum.message = "stopped by the observer at step " + std::to_string(t);
+      break;
+    }
+    if (P == 1) CheckInterrupt();  // a group's members stop together only through their sum
     // Gradient at Θ_t on the step's data.
     const MatrixT<T>* Xs = &X;
     const Vector* ys = &y;
@@ -443,14 +464,24 @@ std::vector<TrainSummary> Train(const TrainOptions& opts, const std::vector<cons
   }
   std::vector<std::exception_ptr> errors(workers);
   std::vector<std::thread> pool;
-  for (int w = 0; w < workers; ++w)
-    pool.emplace_back([&, w] {
-      try {
-        for (long i = w; i < T; i += workers) run(i);
-      } catch (...) {
-        errors[w] = std::current_exception();
-      }
-    });
+  std::atomic<int> started{0};
+  auto work = [&](int w) {
+    try {
+      for (long i = w; i < T; i += workers) run(i);
+    } catch (...) {
+      errors[w] = std::current_exception();
+    }
+  };
+  try {
+    for (int w = 1; w < workers; ++w) {
+      pool.emplace_back(work, w);
+      started = w;
+    }
+  } catch (const std::system_error&) {
+    // the system refused a thread: the caller also runs the trials of the workers not started
+  }
+  for (int w = started + 1; w < workers; ++w) work(w);
+  work(0);
   for (auto& th : pool) th.join();
   for (auto& e : errors)
     if (e) std::rethrow_exception(e);

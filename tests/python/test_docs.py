@@ -33,12 +33,15 @@ def test_thm21_example_shows_the_separation(capsys):
     assert len(open(ROOT / "examples" / "thm21_small.py").read().splitlines()) <= 40
 
 
-def test_stubs_are_current(tmp_path):
+def test_stubs_and_generated_functions_are_current(tmp_path):
     r = subprocess.run([str(ROOT / "scripts" / "gen-stubs"), str(tmp_path)], capture_output=True, text=True,
                        env=dict(os.environ, PATH=os.environ.get("PATH", "")))
     assert r.returncode == 0, r.stderr
-    committed = ROOT / "python" / "marginlab" / "_core"
-    for new in sorted((tmp_path / "marginlab" / "_core").glob("*.pyi")):
-        old = committed / new.name
-        assert old.exists() and old.read_text() == new.read_text(), \
-            f"{old} is stale: run scripts/gen-stubs"
+    for folder, pattern in (("_core", "*.pyi"), ("_api", "*.py")):
+        committed = ROOT / "python" / "marginlab" / folder
+        new_files = sorted((tmp_path / "marginlab" / folder).glob(pattern))
+        assert new_files, folder
+        assert sorted(p.name for p in committed.glob(pattern)) == [p.name for p in new_files], folder
+        for new in new_files:
+            old = committed / new.name
+            assert old.read_text() == new.read_text(), f"{old} is stale: run scripts/gen-stubs"

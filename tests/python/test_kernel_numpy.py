@@ -56,14 +56,14 @@ def test_gram_matches_numpy_wei_ntk(cli, tmp_path, rw, ru):
     X, _ = sample(cli, tmp_path, "teacher:d=7,n=120,seed=1,input=gaussian", "a")
     Z, _ = sample(cli, tmp_path, "teacher:d=7,n=90,seed=2,input=gaussian", "b")
     kernel = "relu" if rw == 0 else "ntk"
-    cli("kernel", "gram", "--data", tmp_path / "a", "--data2", tmp_path / "b", "--kernel", kernel,
-        "--rw", rw, "--ru", ru, "--out", tmp_path / "K.npy")
+    scales = ["--ru", ru] if kernel == "relu" else ["--rw", rw, "--ru", ru]   # relu is ntk with r_w = 0
+    cli("kernel", "gram", "--data", tmp_path / "a", "--data2", tmp_path / "b", "--kernel", kernel, *scales,
+        "--out", tmp_path / "K.npy")
     K = np.load(tmp_path / "K.npy")
     assert K.shape == (120, 90)
     np.testing.assert_allclose(K, wei_ntk(X, Z, rw, ru), rtol=1e-12, atol=1e-13)
     # Symmetric Gram: exact symmetry and the diagonal (r_u² + r_w²)|x|²/2.
-    cli("kernel", "gram", "--data", tmp_path / "a", "--kernel", kernel, "--rw", rw, "--ru", ru,
-        "--out", tmp_path / "S.npy")
+    cli("kernel", "gram", "--data", tmp_path / "a", "--kernel", kernel, *scales, "--out", tmp_path / "S.npy")
     S = np.load(tmp_path / "S.npy")
     assert np.array_equal(S, S.T)
     np.testing.assert_allclose(np.diag(S), (rw**2 + ru**2) * np.sum(X * X, axis=1) / 2, rtol=1e-14)
@@ -75,8 +75,9 @@ def test_deep_kernels_match_numpy_recursion(cli, tmp_path, param, b_std):
     Z, _ = sample(cli, tmp_path, "teacher:d=5,n=30,seed=4,input=gaussian", "b")
     nngp, ntk = nt_deep(X, Z, 4, 1.3, b_std, param, 64)
     for kernel, ref in (("deep-ntk", ntk), ("deep-nngp", nngp)):
+        width = ["--width", 64] if param == "standard" else []   # the fan-in matters to standard only
         cli("kernel", "gram", "--data", tmp_path / "a", "--data2", tmp_path / "b", "--kernel", kernel,
-            "--depth", 4, "--w-std", 1.3, "--b-std", b_std, "--parameterization", param, "--width", 64,
+            "--depth", 4, "--w-std", 1.3, "--b-std", b_std, "--parameterization", param, *width,
             "--out", tmp_path / "K.npy")
         np.testing.assert_allclose(np.load(tmp_path / "K.npy"), ref, rtol=1e-9, atol=1e-12)
 

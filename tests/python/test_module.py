@@ -57,12 +57,16 @@ def test_certify_and_global_optimum_bitwise_equal_to_cli(cli, tmp_path, data):
     j = json.loads(cli("certify", "--params", tmp_path / "n.npz", "--data", SPEC, "--global", "--json").stdout)
     net = ml.nn.load_network(tmp_path / "n.npz")
     c = ml.margin.certify(net["weights"], data.X, data.y, net["output_scale"], lambda_=0.01)
-    lower = "lower_bound" if c["certified"] else "lower_estimate"   # never a bound unless proven
-    gap = "gap" if c["certified"] else "gap_estimate"
-    assert c["objective"] == j["objective"] and c[lower] == j[lower] and c[gap] == j[gap]
-    assert c["certified"] == j["certified"] and ("lower_bound" in c) == c["certified"]
+    # one key per value, whether certified or not; `certified` says whether lower and gap are bounds
+    for key in ("objective", "data_loss", "lower", "gap", "certified", "oracle", "oracle_value", "oracle_upper",
+                "dual_scale"):
+        assert c[key] == j[key], key
+    assert list(c["bracket"]) == j["bracket"]
+    assert ml.margin.certify(net, data.X, data.y)["gap"] == c["gap"]   # the file's own objective
     g = ml.margin.global_optimum(data.X, data.y, lambda_=0.01)
     assert list(g["bracket"]) == j["global"]["bracket"] and g["objective"] == j["global"]["objective"]
+    for key in ("objective", "lower", "certified", "oracle", "rounds", "columns", "oracle_evaluations", "termination"):
+        assert g[key] == j["global"][key], key
     assert ml.margin.normalized_margin(g["weights"], data.X, data.y, g["output_scale"]) == \
         j["global"]["network"]["normalized_margin"]
 
@@ -113,10 +117,14 @@ def test_ntk_ridge_agrees_with_sklearn_kernel_ridge(data):
         scale = np.max(np.abs(ref.predict(Kt)))
         assert np.max(np.abs(ours.predict(Xt) - ref.predict(Kt))) <= 1e-10 * max(scale, 1), alpha
     K = ml.kernel.gram(data.X)
+    n = len(yr)
     chol = ml.kernel.ridge_solve(K, yr, 1e-3)[:, 0]               # one Cholesky
     eig = ml.kernel.RidgePath(K, yr).coefficients(1e-3)[:, 0]     # the eigendecomposition
     assert np.max(np.abs(chol - eig)) <= 1e-9 * np.max(np.abs(eig))
-    with pytest.raises(ValueError, match=r"^lam: expected a finite value > 0"):
+    # the mean-loss λ: (1/n) Σ (f − y)² + λ‖f‖²_H, so β = (K + nλI)⁻¹ y
+    ref = np.linalg.solve(K + n * 1e-3 * np.eye(n), yr)
+    assert np.max(np.abs(chol - ref)) <= 1e-9 * np.max(np.abs(ref))
+    with pytest.raises(ValueError, match=r"^lambda_: expected a finite value > 0"):
         ml.kernel.ridge_solve(K, yr, 0.0)
     interp = ml.estimators.NTKRidge(alpha=0.0).fit(data.X, yr)   # λ = 0: the minimum-norm interpolant
     assert np.max(np.abs(interp.predict(data.X) - yr)) <= 1e-6
@@ -210,7 +218,7 @@ def test_bad_input_raises_errors_naming_the_argument(data):
         ml.nn.train(X, y, steps=1.5)
     with pytest.raises(ml.InputError, match=r"^train: .*lr"):
         ml.nn.train(X, y, lr=-1.0)
-    with pytest.raises(TypeError, match=r"'lambda' given twice"):
+    with pytest.raises(TypeError, match=r"unexpected keyword argument 'lambda'"):
         ml.margin.certify([np.ones((2, 6)), np.ones((1, 2))], X, y, lambda_=0.1, **{"lambda": 0.2})
     with pytest.raises(ValueError, match=r"weights: W2 has 3 columns but W1 has 2 rows"):
         ml.nn.outputs([np.ones((2, 6)), np.ones((1, 3))], X)
@@ -295,11 +303,13 @@ def test_concurrent_calls_from_python_threads_give_the_serial_results(data):
 def test_kernel_fit_is_the_cli_kernel_fit_bitwise(cli, tmp_path):
     train, test = "wei-d:d=8,n=100,seed=1", "wei-d:d=8,n=200,seed=1,sample=1"
     d, t = ml.data.load(train), ml.data.load(test)
-    for predictor, flags, kw in (("ridge", ["--lambdas", "0.001,0.1"], {"lambdas": [1e-3, 0.1]}),
+    # the module's λ is the mean-loss one: the CLI's --lambdas is n·λ for ridge and falkon (n = 100 here),
+    # 2·λ for logistic (each conversion exact for these values)
+    for predictor, flags, kw in (("ridge", ["--lambdas", "0.001,0.1"], {"lambda_": [1e-5, 1e-3]}),
                                  ("svm", ["--C", "10"], {"C": 10.0}),
                                  ("logistic", ["--lambda", "0.01", "--logistic-tol", "1e-9"],
-                                  {"lambda_": 0.01, "logistic_tol": 1e-9}),
-                                 ("falkon", ["--lambda", "0.001", "--centers", "50"], {"lambda_": 1e-3, "centers": 50})):
+                                  {"lambda_": 0.005, "logistic_tol": 1e-9}),
+                                 ("falkon", ["--lambda", "0.001", "--centers", "50"], {"lambda_": 1e-5, "centers": 50})):
         out = tmp_path / f"{predictor}.npy"
         j = json.loads(cli("kernel", "fit", "--data", train, "--test-data", test, "--predictor", predictor, *flags,
                            "--save-predictions", out, "--json").stdout)
@@ -307,8 +317,12 @@ def test_kernel_fit_is_the_cli_kernel_fit_bitwise(cli, tmp_path):
         assert np.array_equal(r["test_scores"], np.load(out)), predictor
         for mine, theirs in zip(r["fits"], j["results"]):
             assert mine["test"]["error"] == theirs["test_error"] and mine["rkhs_norm"][0] == theirs["rkhs_norm"]
-    with pytest.raises(ValueError, match=r"^fit: centers is only used with predictor='falkon'"):
-        ml.kernel.fit(d.X, d.y, predictor="ridge", centers=3)
+    with pytest.raises(ValueError, match=r"^fit: centers, tol, max_iterations and seed are only used with predictor='falkon'"):
+        ml.kernel.fit(d.X, d.y, predictor="ridge", lambda_=1e-3, centers=3)
+    with pytest.raises(TypeError, match=r"missing required argument 'lambda_' for predictor='ridge'"):
+        ml.kernel.fit(d.X, d.y, predictor="ridge")
+    with pytest.raises(ValueError, match=r"^fit: lambda_ is not used by predictor='svm'"):
+        ml.kernel.fit(d.X, d.y, predictor="svm", lambda_=1e-3)
 
 
 def test_save_network_is_read_by_the_cli(cli, tmp_path, data):

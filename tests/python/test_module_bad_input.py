@@ -78,7 +78,7 @@ def test_odd_inputs_work_or_raise_type_or_value_error(call, case):
 
 
 def test_a_hostile_sequence_in_a_network_is_refused():
-    for weights, kind in (("W1", ValueError), ([], ValueError), ([np.ones((2, 4)), "x"], TypeError),
+    for weights, kind in (("W1", TypeError), ([], ValueError), ([np.ones((2, 4)), "x"], TypeError),
                           ([np.ones((2, 4)), np.ones((2, 2, 2))], ValueError), (np.ones((2, 4)), ValueError)):
         with pytest.raises(kind):
             ml.nn.outputs(weights, X0)

@@ -47,6 +47,13 @@ class FailedRunError : public Error {
   using Error::Error;
 };
 
+// A computation stopped on request (Ctrl-C from Python: core/interrupt.hpp): neither a failure of
+// the computation nor a result. CLI exit code 2, as an interrupted command.
+class InterruptedError : public Error {
+ public:
+  using Error::Error;
+};
+
 // An error whose one-line message was already printed (by a child process such as the Python
 // report); the CLI exits with `code` and prints nothing more.
 class ReportedError : public Error {
@@ -60,7 +67,7 @@ class ReportedError : public Error {
 
 // The command-line tool's exit code for an exception (apps/cli/main.cpp): 2 InputError and
 // UnavailableError, 1 FailedRunError, a ReportedError's own code, 3 InternalError, 4 anything
-// else. For processes that must exit as another reports (MPI ranks other than 0).
+// else (InterruptedError: 2). For processes that must exit as another reports (MPI ranks other than 0).
 int ExitCodeOf(const std::exception_ptr& e);
 
 namespace detail {

@@ -12,6 +12,8 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -29,6 +31,7 @@ enum class Termination {
   kDiverged,       // a non-finite value appeared
   kFailed,         // the backend reported failure
   kStalled,        // no progress over several iterations (the message says which)
+  kStopped,        // stopped early by the caller's observer (a callback returned false)
 };
 const char* ToString(Termination t);
 
@@ -54,6 +57,44 @@ struct SummaryBase {
   // One line: termination, message and timings.
   std::string BriefReport() const;
 };
+
+// A caller's hook into a long computation: called with each logged record (a training or flow
+// step, a column-generation round, a finished trial); returning false stops the computation
+// early with Termination::kStopped and what it has so far. Not a parameter: never set from text,
+// never stored, never part of a result's identity. Called on the thread that computes the
+// record (several trials in parallel: from several threads, one record at a time per trial).
+template <class... Record>
+using Observer = std::function<bool(const Record&...)>;
+
+// A round of a solver that brackets a value (column generation: the l1-SVM's γ, Θ_λ's
+// objective), for its Observer: `lower` ≤ value ≤ `upper` where `certified`, else estimates.
+struct BracketRecord {
+  long round = 0;
+  double lower = 0, upper = 0;
+  bool certified = false;
+  long columns = 0;      // columns (directions) in the restricted problem
+  double seconds = 0;    // since the solve started
+};
+
+// A result's one list of output keys: a `template <class V> void Fields(V& v) const` with
+// v(key, value) calls — values double, long, bool, std::string, Bracket or std::optional<double>
+// (none: absent or not a number) — from which the CLI's --json (apps/cli) and the Python dicts
+// (python/src) are both made, so they say the same keys. A value that is a bound only when the
+// result is certified keeps its key either way; the key "certified" says which it is.
+struct Bracket {
+  double lower = 0, upper = 0;
+};
+// x when finite, else none (an infinite "upper end" is no bound at all).
+inline std::optional<double> FiniteOrNone(double x) {
+  return x - x == 0 ? std::optional<double>(x) : std::nullopt;
+}
+// How a solve ended, the keys every result shares: termination, message and seconds.
+template <class V>
+void OutcomeFields(const SummaryBase& s, V& v) {
+  v("termination", std::string(ToString(s.termination)));
+  v("message", s.message);
+  v("seconds", s.TotalSeconds());
+}
 
 template <class Opts>
 void ValidateOrThrow(const Opts& opts, const std::string& context) {

@@ -163,6 +163,20 @@ Opts TakeParams(ParamMap& params) {
   return o;
 }
 
+// Fields that an Options' own choices leave unused (depth with kernel = ntk, momentum with
+// optimizer = gd): an Options may declare `std::string Unused(const std::string& field) const`
+// returning "" when the field is used, else why not ("is only used by …"). UnusedField gives
+// "<field> <why>" for the first of `given` that is unused, else "" (always "" for an Options
+// without Unused). The CLI's flag groups and the Python module refuse such a field when given.
+template <class Opts>
+std::string UnusedField(const Opts& opts, const std::vector<std::string>& given) {
+  if constexpr (requires { opts.Unused(std::string()); }) {
+    for (const std::string& f : given)
+      if (std::string why = opts.Unused(f); !why.empty()) return f + " " + why;
+  }
+  return "";
+}
+
 // The fields of opts as "k=v" text (every field, in declaration order).
 template <class Opts>
 ParamMap ToParamMap(Opts opts, std::string context = {}) {

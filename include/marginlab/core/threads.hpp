@@ -5,11 +5,20 @@
 // draws from its own RNG stream; reductions run in a fixed order).
 #pragma once
 
+#include <string>
+
 namespace marginlab {
 
-// n ≥ 1 threads; n = 0 means "all hardware threads". Sets OpenBLAS's thread
-// count too when built with OpenBLAS.
-void SetNumThreads(int n);
+// The most threads any setting accepts (the CLI's --threads, Python's set_threads, an Options'
+// `threads` field): more would only exhaust the process (OpenBLAS and the pools start that many).
+inline constexpr long kMaxThreads = 1024;
+
+// "" when n is a valid thread setting (0 … kMaxThreads), else what is wrong — for Validate().
+std::string ThreadCountProblem(long n, const char* name = "threads");
+
+// 0 ≤ n ≤ kMaxThreads threads (InputError otherwise); n = 0 means "all hardware threads". Sets
+// OpenBLAS's thread count too when built with OpenBLAS.
+void SetNumThreads(long n);
 int NumThreads();
 int HardwareThreads();
 

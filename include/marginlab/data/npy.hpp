@@ -61,6 +61,9 @@ Vector NpyToVector(const NpyArray& a, const std::string& name);
 // naming the file and the element.
 Dataset LoadNpyDataset(const std::filesystem::path& x_path, const std::filesystem::path& y_path,
                        const std::string& labels = "auto");
+// An .npz archive with members X (n×d) and y (n) — numpy.savez(path, X=X, y=y) — as a Dataset
+// (the same checks; other members are ignored).
+Dataset LoadNpzDataset(const std::filesystem::path& path, const std::string& labels = "auto");
 // Writes dir/X.npy and dir/y.npy (dir is created if missing). Both files are
 // written to temporaries first and renamed only when both are complete.
 void WriteNpyDataset(const std::filesystem::path& dir, const Dataset& ds);

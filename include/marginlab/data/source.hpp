@@ -33,6 +33,11 @@ const std::vector<DataSource>& DataSources();
 // (e.g. "--data"). Throws InputError.
 Dataset LoadData(const std::string& arg, const std::string& what = "--data");
 
+// The data of the source `name` (DataSources()) with its parameters given one by one — values
+// are never parsed out of a joined spec, so a value may hold ',', '=' or ':' (a file name; the
+// Python module's keywords). The Dataset's `source` is the spec text. InputError names `what`.
+Dataset LoadSource(const std::string& name, const ParamMap& params, const std::string& what);
+
 // Checks `arg` without loading or generating anything: the source name, its parameters' names
 // and values (a generator's sizes against the memory budget included); a path only for being
 // there (its contents are read by LoadData). For pre-flight checks (experiment trial kinds).

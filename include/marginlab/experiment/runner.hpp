@@ -19,6 +19,17 @@
 
 namespace marginlab::experiment {
 
+// A finished trial, for RunOptions::observer: which one, how it ended, and the run's counts.
+struct TrialEvent {
+  long point = 0, trial = 0;
+  bool ok = true;          // false: a failed trial (error says why)
+  std::string error;
+  double seconds = 0;
+  long done = 0;           // trials done in the store now (this run's and earlier)
+  long failed = 0;         // trials failed in this run
+  long total = 0;          // trials in the sweep (this shard's)
+};
+
 struct RunOptions {
   std::string scale = "quick";
   std::filesystem::path out;  // default: runs/<experiment>-<scale>
@@ -33,6 +44,9 @@ struct RunOptions {
   // ranks 1 … N−1 form groups of this many consecutive ranks, each group training one network
   // at a time data-parallel; kinds with TrialKind::data_parallel only). 1 outside MPI.
   int ranks_per_trial = 1;
+  // Called after each finished trial (one at a time); false: claim no further trial (the ones
+  // running finish), the summary's termination is kStopped. The threaded runner only.
+  Observer<TrialEvent> observer;
 
   std::string Validate() const;
   // "i/N" (or "" for the whole sweep).

@@ -52,6 +52,8 @@ struct KernelOptions {
     v("width", width, "deep kernels, standard parameterization: hidden width (fan-in)");
   }
   std::string Validate() const;
+  // "" when `field` is used by this kernel, else why not (core/params.hpp UnusedField).
+  std::string Unused(const std::string& field) const;
   KernelType type() const;
   // A short text such as "ntk(rw=1,ru=1)".
   std::string Describe() const;

@@ -47,6 +47,9 @@ struct CertifyOptions {
   double tolerance = 1e-10;       // GlobalOptimum: stop when the gap ≤ tolerance · max(1, |P|)
   int columns_per_round = 8;      // GlobalOptimum: directions added per round (at most)
   long initial_inputs = 256;      // GlobalOptimum: first columns ±x̂_i of this many inputs, ±e_k
+  // GlobalOptimum: called after each round with min L's bracket; false stops
+  // (Termination::kStopped). Not a parameter (no Fields entry).
+  Observer<BracketRecord> observer;
   template <class V>
   void Fields(V& v) {
     v("loss", loss, "data loss (mean over the examples)", MarginLoss::Names());
@@ -68,6 +71,22 @@ struct GapCertificate {
   std::string oracle_mode;  // exact | bound | heuristic
   double oracle_value = 0, oracle_upper = 0;  // M(β) found / bounded
   double dual_scale = 1;    // min(1, (2λ/s)/M̄)
+
+  // Its output keys (core/options.hpp): `lower` and `gap` are bounds when `certified`, else
+  // estimates; oracle_upper only when certified.
+  template <class V>
+  void Fields(V& v) const {
+    v("objective", objective);
+    v("data_loss", data_loss);
+    v("lower", lower_bound);
+    v("gap", gap);
+    v("bracket", Bracket{lower_bound, objective});
+    v("certified", certified);
+    v("oracle", oracle_mode);
+    v("oracle_value", oracle_value);
+    v("oracle_upper", certified ? std::optional<double>(oracle_upper) : std::nullopt);
+    v("dual_scale", dual_scale);
+  }
 };
 
 // Checks shapes, finiteness, and ±1 labels for the logistic loss (InputError naming `what`).

@@ -37,6 +37,21 @@ struct GlobalOptimumResult : SummaryBase {
   Vector weights;               // K signed masses a_j
   long rounds = 0;
   long oracle_evaluations = 0;
+
+  // Its output keys (core/options.hpp): `objective` is min L's upper end, attained by `network`;
+  // `lower` its lower end (a bound when certified).
+  template <class V>
+  void Fields(V& v) const {
+    v("objective", upper);
+    v("lower", lower);
+    v("bracket", Bracket{lower, upper});
+    v("certified", certified);
+    v("oracle", oracle_mode);
+    v("rounds", rounds);
+    v("columns", static_cast<long>(directions.rows()));
+    v("oracle_evaluations", oracle_evaluations);
+    OutcomeFields(*this, v);
+  }
 };
 
 GlobalOptimumResult GlobalOptimum(const Matrix& X, const Vector& y, const CertifyOptions& opts,

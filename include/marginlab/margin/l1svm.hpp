@@ -44,6 +44,9 @@ struct L1SvmOptions {
   int columns_per_round = 8;    // candidate directions added per round (at most)
   long initial_inputs = 32;     // first columns: ±x̂_i of this many inputs (and ±e_k)
   OracleOptions oracle;         // pricing
+  // Column generation: called after each round with γ's bracket (lower = γ_lo attained, upper =
+  // γ_hi); false stops (Termination::kStopped). Not a parameter (no Fields entry).
+  Observer<BracketRecord> observer;
   template <class V>
   void Fields(V& v) {
     v("max_rounds", max_rounds, "column-generation rounds");
@@ -72,6 +75,21 @@ struct L1SvmResult : SummaryBase {
   Vector weights;            // K, signed a_j, Σ|a_j| ≤ 1 (the vertex solution)
   Vector q;                  // n, the dual on the simplex
   std::vector<L1SvmRound> trace;
+
+  // Its output keys (core/options.hpp): γ_ℓ1 ∈ [lower, upper]; `lower` is attained by the
+  // extracted network, `upper` a bound when certified (none when there is no upper end).
+  template <class V>
+  void Fields(V& v) const {
+    v("lower", gamma_lo);
+    v("upper", FiniteOrNone(gamma_hi));
+    v("bracket", Bracket{gamma_lo, gamma_hi});
+    v("certified", certified);
+    v("oracle", oracle_mode);
+    v("columns", static_cast<long>(directions.rows()));
+    v("rounds", static_cast<long>(trace.size()));
+    v("oracle_evaluations", oracle_evaluations);
+    OutcomeFields(*this, v);
+  }
 };
 
 // F.4's dictionary: K directions (cos θ_k, sin θ_k), θ_k = 2πk/K.

@@ -57,6 +57,8 @@
 
 namespace marginlab::meanfield {
 
+struct FlowRecord;
+
 struct FlowOptions {
   double lambda = 1e-2;              // λ of V = λ‖θ‖² (with R the SUM of logistic losses)
   double eta = 0.01;                 // step η
@@ -76,6 +78,9 @@ struct FlowOptions {
   std::string reference = "auto";    // L*: auto (when the oracle certifies) | global | none
   double target_gap = 0;             // stop when L[ρ_t] − (certified lower end of L*) ≤ this (0: off)
   double time_limit = 0;             // seconds (0: off)
+  // Called with every logged record but the last (core/options.hpp Observer; FlowRecord is below);
+  // false stops the flow (Termination::kStopped). Not a parameter (no Fields entry).
+  Observer<FlowRecord> observer;
 
   template <class V>
   void Fields(V& v) {
@@ -103,6 +108,8 @@ struct FlowOptions {
     v("time_limit", time_limit, "wall-clock budget in seconds (0 = off)");
   }
   std::string Validate() const;
+  // "" when `field` is used with this injection and start, else why not (core/params.hpp).
+  std::string Unused(const std::string& field) const;
   static const std::vector<std::string>& Injections();  // append, redraw
   static const std::vector<std::string>& Oracles();     // margin::OracleMethods() and none
   static const std::vector<std::string>& References();  // auto, global, none

@@ -62,6 +62,9 @@ struct TrainOptions {
   std::string dtype = "double";          // double | float32
   long log_points = 50;                  // logged steps besides 0 and the last
   std::string log_spacing = "log";       // log | linear
+  // Called with (trial, record) at every logged step (core/options.hpp Observer); false stops
+  // that trial (Termination::kStopped) with its trace so far. Not a parameter (no Fields entry).
+  Observer<long, TrainRecord> observer;
 
   template <class V>
   void Fields(V& v) {
@@ -94,6 +97,8 @@ struct TrainOptions {
     v("log_spacing", log_spacing, "", LogSpacingNames());
   }
   std::string Validate() const;
+  // "" when `field` is used with this optimizer and schedule, else why not (core/params.hpp).
+  std::string Unused(const std::string& field) const;
 };
 
 struct TrainSummary : SummaryBase {
