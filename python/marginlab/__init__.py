@@ -12,7 +12,8 @@ reports from a results folder (figures, report.md / report.html, summary.json).
 Submodules: data, kernel, nn, margin, meanfield, experiment, estimators (scikit-learn), and the
 report side: report, results, stats, plots. Every keyword option has the name of the CLI's flag
 (with _ for -) and of the experiment TOML's key. Errors: marginlab.Error and its subclasses
-InputError (also a ValueError), FailedRunError, UnavailableError, InternalError; bad arguments
+InputError (also a ValueError), FailedRunError, UnavailableError, InternalError (the extension's
+classes; without the extension, plain classes of the same names: _errors.py); bad arguments
 raise TypeError / ValueError naming the argument. docs/python.md has the guide.
 
 The submodules load on first use, so that the report side (run by `marginlab report`) needs
@@ -32,7 +33,10 @@ __all__ = list(_SUBMODULES) + list(_ERRORS) + ["set_threads", "threads", "build_
 def __getattr__(name):
     if name in _SUBMODULES:
         return importlib.import_module(f"marginlab.{name}")
-    if name in _ERRORS or name in ("set_threads", "threads", "build_info"):
+    if name in _ERRORS:  # the extension's classes; plain ones where it is not built (_errors.py)
+        from . import _errors
+        return getattr(_errors, name)
+    if name in ("set_threads", "threads", "build_info"):
         from . import _core
         return getattr(_core, name)
     raise AttributeError(f"module 'marginlab' has no attribute '{name}'")
