@@ -3,7 +3,9 @@
 // types and bad trial parameters are one-line errors (exit 2) that name the culprit, checked
 // before anything is allocated or any results folder is created; NaN weights are refused.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -168,6 +170,57 @@ TEST(CliReliability, ReportErrorsAreOneLine) {
   fs::create_directories(dir / "garbage");
   std::ofstream(dir / "garbage" / "results.sqlite") << "not a database";
   ExpectOneLineError(RunCli("report " + (dir / "garbage").string()), 2, "results.sqlite");
+}
+
+// Damaged results stores (issue 33): export, report and a resuming run name DIR/results.sqlite
+// and what is damaged in one line, exit 2, write nothing and leave the store's bytes as they were.
+// (The campaign of flipped bytes, truncations and bad values: tests/python/test_damaged_stores.py.)
+TEST(CliReliability, DamagedStoresAreOneLineErrorsNamingTheStore) {
+  const fs::path dir = ScratchDir();
+  const std::string d = dir.string();
+  std::ofstream(dir / "ok.toml") << "[experiment]\nname = \"ok\"\nkind = \"nn-train\"\n[params]\n"
+                                    "data = \"wei-d:n=20,d=5\"\nsteps = 2\n[scale.smoke]\ntrials = 2\n";
+  ASSERT_EQ(RunCli("run " + d + "/ok.toml --scale smoke --out " + d + "/base").exit_code, 0);
+  auto damaged = [&](const std::string& name, const std::string& sql) {
+    fs::create_directories(dir / name);
+    fs::copy_file(dir / "base" / "results.sqlite", dir / name / "results.sqlite");
+    sqlite3* db = nullptr;
+    sqlite3_open((dir / name / "results.sqlite").c_str(), &db);
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sql;
+    sqlite3_close(db);
+    return dir / name;
+  };
+  auto unchanged = [](const fs::path& folder, const std::string& before, const std::vector<std::string>& files) {
+    EXPECT_EQ(testing::ReadFileBytes(folder / "results.sqlite"), before);
+    std::vector<std::string> now;
+    for (const auto& e : fs::directory_iterator(folder)) now.push_back(e.path().filename().string());
+    std::sort(now.begin(), now.end());
+    EXPECT_EQ(now, files);
+  };
+  // The stored copy of the config: the store is to blame, not ok.toml (it said "ok.toml:1: invalid TOML").
+  const fs::path cfg = damaged("cfg", "UPDATE meta SET value = '[experiment' WHERE key = 'config_text'");
+  const std::string cfg_bytes = testing::ReadFileBytes(cfg / "results.sqlite");
+  const auto r = RunCli("run " + d + "/ok.toml --scale smoke --out " + cfg.string());
+  ExpectOneLineError(r, 2, (cfg / "results.sqlite").string() + ": the results store is damaged: table meta, row key "
+                           "'config_text': the stored copy of " + d + "/ok.toml does not parse");
+  EXPECT_EQ(r.output.find("ok.toml:1"), std::string::npos) << r.output;
+  unchanged(cfg, cfg_bytes, {".marginlab.lock", "results.sqlite"});
+  // A stored parameter text that is not UTF-8: export and report name the row and column.
+  const fs::path bad = damaged("params", "UPDATE runs SET params = CAST(X'7b22ff' AS TEXT) WHERE id = 2");
+  const std::string bad_bytes = testing::ReadFileBytes(bad / "results.sqlite");
+  for (const char* command : {"export ", "report "}) {
+    SCOPED_TRACE(command);
+    ExpectOneLineError(RunCli(command + bad.string()), 2,
+                       (bad / "results.sqlite").string() +
+                           ": the results store is damaged: table runs, row id 2, column params: the text is not "
+                           "valid UTF-8");
+    unchanged(bad, bad_bytes, {"results.sqlite"});
+  }
+  // Not a database: export exits 2 naming the file (it exited 4 with nlohmann's parse error and no name).
+  fs::create_directories(dir / "text");
+  std::ofstream(dir / "text" / "results.sqlite") << "not a database";
+  ExpectOneLineError(RunCli("export " + d + "/text"), 2,
+                     d + "/text/results.sqlite: the results store is damaged: SQLite: file is not a database");
 }
 
 }  // namespace

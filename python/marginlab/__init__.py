@@ -15,7 +15,8 @@ torch_bridge, and the report side: report, results, stats, plots. Every function
 signature (inspect.signature, help(), IDEs, mypy): its keywords are the CLI's flags (with _ for -)
 and the experiment TOMLs' keys. One λ: `lambda_` is always the λ of the mean-loss objective
 (1/n) Σ ℓ + λ‖·‖² (Wei et al. eq. 4.1). Errors: marginlab.Error and its subclasses InputError
-(also a ValueError), FailedRunError, UnavailableError, InternalError; bad arguments raise
+(also a ValueError), FailedRunError, UnavailableError, InternalError (the extension's classes;
+without the extension, plain classes of the same names: _errors.py); bad arguments raise
 TypeError / ValueError naming the argument. Ctrl-C stops a long call within about a second
 (KeyboardInterrupt). docs/python.md has the guide and the table of keywords.
 
@@ -44,9 +45,9 @@ if TYPE_CHECKING:  # what a type checker sees; at run time the submodules load o
 def __getattr__(name):
     if name in _SUBMODULES:
         return importlib.import_module(f"marginlab.{name}")
-    if name in _ERRORS:
-        from . import _core
-        return getattr(_core, name)
+    if name in _ERRORS:  # the extension's classes; plain ones where it is not built (_errors.py)
+        from . import _errors
+        return getattr(_errors, name)
     if name in _FUNCTIONS:
         from ._api import module
         return getattr(module, name)

@@ -22,7 +22,10 @@ def list_experiments():
 
 def load(directory):
     """The results store of a folder written by run(): a marginlab.results.Results with
-    .runs, .done(), .failed(), .records() and .dataframe()."""
+    .runs, .done(), .failed(), .records() and .dataframe(). Raises FileNotFoundError when the
+    folder has no results.sqlite, and marginlab.InputError naming the file and what is damaged
+    when the store cannot be read (not a database, malformed, a stored value that breaks the
+    schema)."""
     path = pathlib.Path(directory) / "results.sqlite"
     if not path.exists():
         raise FileNotFoundError(f"{directory}: no results.sqlite here (run the experiment first)")
@@ -31,7 +34,8 @@ def load(directory):
 
 def report(directory):
     """Draws the figures and writes report.md, report.html and summary.json in `directory`, as
-    `marginlab report`; returns the claims as dicts (claim, verdict, metric, value, …)."""
+    `marginlab report`; returns the claims as dicts (claim, verdict, metric, value, …). Errors as
+    load(); a folder without finished trials or without an analysis is a ValueError."""
     from . import report as _report
 
     try:

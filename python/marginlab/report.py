@@ -8,10 +8,11 @@ import html
 import importlib
 import json
 import pathlib
-import sqlite3
+import shutil
 import sys
 from dataclasses import dataclass, field
 
+from . import _errors
 from . import results as results_mod
 
 VERDICTS = ("supported", "not supported", "inconclusive", "not measured")
@@ -154,7 +155,14 @@ def inline(text):
 
 
 def make_report(directory):
-    res = results_mod.load(directory)
+    """Reads DIR/results.sqlite and writes the report (write_report). Raises FileNotFoundError
+    when there is no store, and marginlab.InputError for a damaged one (results.load)."""
+    return write_report(results_mod.load(directory))
+
+
+def write_report(res):
+    """Figures, summary.json, report.md and report.html for a loaded store; returns (res, analysis)."""
+    directory = res.dir
     name = res.experiment
     try:
         module = importlib.import_module(f"marginlab.analyses.{name.replace('-', '_')}")
@@ -162,10 +170,23 @@ def make_report(directory):
         raise SystemExit(f"no analysis for experiment '{name}' "
                          f"(expected python/marginlab/analyses/{name.replace('-', '_')}.py)")
     fig_dir = res.dir / "figures"
-    fig_dir.mkdir(exist_ok=True)
     if not res.done():
         raise SystemExit(f"{directory}: no finished trials yet")
-    an = module.analyze(res, fig_dir)
+    made = not fig_dir.exists()
+    fig_dir.mkdir(exist_ok=True)
+    try:
+        an = module.analyze(res, fig_dir)
+    except (ValueError, TypeError, KeyError, IndexError) as e:
+        if made:  # no half-drawn figures left behind
+            shutil.rmtree(fig_dir, ignore_errors=True)
+        if isinstance(e, _errors.Error):
+            raise
+        # results.load checked what the schema promises; a stored value it cannot judge (a
+        # parameter that is not a number) fails here. Chained: the analysis's traceback stays
+        # in __cause__ for a bug in the analysis.
+        raise _errors.InputError(
+            f"{res.dir / 'results.sqlite'}: the {name} analysis cannot use the stored values "
+            f"({type(e).__name__}: {e}); the store may be damaged") from e
     summary = {"experiment": name, "scale": res.scale, "trials_done": len(res.done()),
                "trials_total": len(res.runs), "claims": [c.as_dict() for c in an.claims]}
     (res.dir / "summary.json").write_text(json.dumps(summary, indent=2, default=float) + "\n")
@@ -184,13 +205,19 @@ def main(argv):
         print(f"marginlab: error: report: {message}", file=sys.stderr)
         return 2
     try:
-        res, an = make_report(argv[1])
+        res = results_mod.load(argv[1])
+    except (FileNotFoundError, _errors.Error) as e:  # missing or damaged: one line naming the file
+        print(f"marginlab: error: {e}", file=sys.stderr)
+        return 2
+    try:
+        res, an = write_report(res)
     except SystemExit as e:
         if isinstance(e.code, str):
             return fail(e.code)
         raise
-    except sqlite3.Error as e:
-        return fail(f"{argv[1]}/results.sqlite: cannot read the results database: {e}")
+    except _errors.Error as e:
+        print(f"marginlab: error: {e}", file=sys.stderr)
+        return 2
     except OSError as e:  # a read-only or full folder: one line naming the file, no traceback
         return fail(f"cannot write the report: {e.filename or argv[1]}: {e.strerror or e}")
     print(f"report: {res.dir / 'report.md'}, {res.dir / 'report.html'}, {res.dir / 'summary.json'}, "

@@ -35,20 +35,20 @@ MergeSummary MergeStores(const std::vector<fs::path>& inputs, const fs::path& ou
   config.text = first.Meta("config_text");
   config.kind = first.Meta("kind");
   const std::string scale = first.Meta("scale");
-  const std::string defining = ResultsDefiningText(config.text, config.path, scale);
+  const std::string defining = first.StoredDefiningText(scale);
   for (std::size_t i = 1; i < stores.size(); ++i) {
     ResultStore& s = *stores[i];
     ML_REQUIRE(s.Meta("experiment") == config.name && s.Meta("scale") == scale)
         << "merge: " << inputs[i].string() << " holds experiment '" << s.Meta("experiment") << "' at scale '"
         << s.Meta("scale") << "', " << inputs[0].string() << " '" << config.name << "' at '" << scale << "'";
-    ML_REQUIRE(ResultsDefiningText(s.Meta("config_text"), config.path, scale) == defining)
+    ML_REQUIRE(s.StoredDefiningText(scale) == defining)
         << "merge: " << inputs[i].string() << " was made from a different version of " << config.path << " than "
         << inputs[0].string();
   }
 
   // The whole sweep, from the stored config text: the output holds every trial, so what no
   // shard ran is pending there (and a stored trial that is not this sweep's is an error).
-  const ExperimentConfig full = ConfigFromStoredText(config.text, config.path);
+  const ExperimentConfig full = first.StoredConfig();
   std::vector<TrialSpec> specs = ExpandTrials(full, scale);
   std::map<std::pair<long, long>, const TrialSpec*> expected;
   for (const TrialSpec& t : specs) expected[{t.point, t.trial}] = &t;

@@ -10,9 +10,9 @@
 #include <cstdio>
 #include <cstring>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <limits>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -22,9 +22,17 @@
 #include "marginlab/core/atomic_file.hpp"
 #include "marginlab/core/error.hpp"
 #include "marginlab/core/features.hpp"
+#include "marginlab/experiment/runner.hpp"
+#include "experiment/store_sql.hpp"
 
 namespace marginlab::experiment {
 namespace fs = std::filesystem;
+using detail::IsDamage;
+using detail::ParseParams;
+using detail::ParseSeed;
+using detail::ParseStatus;
+using detail::Quote;
+using detail::Stmt;
 
 namespace {
 
@@ -49,53 +57,6 @@ std::atomic<long> g_max_pages_for_testing{0};
 double Now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
-
-// RAII prepared statement.
-class Stmt {
- public:
-  Stmt(sqlite3* db, const char* sql, const fs::path& path) : db_(db), path_(path) {
-    if (sqlite3_prepare_v2(db, sql, -1, &s_, nullptr) != SQLITE_OK) Fail("prepare");
-  }
-  ~Stmt() { sqlite3_finalize(s_); }
-  Stmt& Bind(int i, long v) { return Check(sqlite3_bind_int64(s_, i, v)); }
-  Stmt& Bind(int i, double v) {
-    return Check(std::isfinite(v) ? sqlite3_bind_double(s_, i, v) : sqlite3_bind_null(s_, i));
-  }
-  Stmt& Bind(int i, const std::string& v) {
-    return Check(sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
-  }
-  bool Step() {
-    const int rc = sqlite3_step(s_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc != SQLITE_DONE) Fail("step");
-    return false;
-  }
-  void Reset() {
-    sqlite3_reset(s_);
-    sqlite3_clear_bindings(s_);
-  }
-  long Int(int col) { return sqlite3_column_int64(s_, col); }
-  std::optional<double> Real(int col) {
-    if (sqlite3_column_type(s_, col) == SQLITE_NULL) return std::nullopt;
-    return sqlite3_column_double(s_, col);
-  }
-  std::string Text(int col) {
-    const auto* t = sqlite3_column_text(s_, col);
-    return t ? reinterpret_cast<const char*>(t) : "";
-  }
-
- private:
-  Stmt& Check(int rc) {
-    if (rc != SQLITE_OK) Fail("bind");
-    return *this;
-  }
-  [[noreturn]] void Fail(const char* what) {
-    throw InputError(path_.string() + ": SQLite " + what + " failed: " + sqlite3_errmsg(db_));
-  }
-  sqlite3* db_;
-  sqlite3_stmt* s_ = nullptr;
-  fs::path path_;
-};
 
 std::string CsvField(const std::string& s) {
   if (s.find_first_of(",\"\n") == std::string::npos) return s;
@@ -123,16 +84,30 @@ ResultStore::ResultStore(const fs::path& dir, const ExperimentConfig& config, co
       << "); choose another --out folder";
   try {
     Lock(dir);
+    std::error_code size_ec;
+    const auto size = fs::file_size(path_, size_ec);
+    const bool existed = !size_ec && size > 0;
     if (sqlite3_open(path_.c_str(), &db_) != SQLITE_OK)
       throw InputError(path_.string() + ": cannot open the results database: " +
                        (db_ ? sqlite3_errmsg(db_) : "out of memory"));
     sqlite3_busy_timeout(db_, 10000);
+    // An existing store is checked before anything writes to it: a damaged one stays as it is.
+    bool fresh = true;  // no meta rows yet: a new store, or one killed before its meta committed
+    if (existed) {
+      try {
+        CheckIntegrity();
+        fresh = Rows("meta") == 0;
+        if (fresh && Rows("runs") > 0) throw DamagedStoreError(path_, "table meta is empty, but table runs is not");
+        if (!fresh) CheckStoredConfig(config, scale, shard);
+      } catch (const DamagedStoreError& e) {
+        throw DamagedStoreError(path_, e.damage() + "; it was not changed: keep it, and choose another --out folder");
+      }
+    }
     Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
     Exec(kSchema);
     if (const long pages = g_max_pages_for_testing.load(); pages > 0)
       Exec("PRAGMA max_page_count = " + std::to_string(pages));
-    const std::string stored = Meta("experiment");
-    if (stored.empty()) {
+    if (fresh) {
       Exec("BEGIN");
       Stmt ins(db_, "INSERT INTO meta(key, value) VALUES(?, ?)", path_);
       const std::vector<std::pair<std::string, std::string>> meta = {
@@ -145,35 +120,46 @@ ResultStore::ResultStore(const fs::path& dir, const ExperimentConfig& config, co
       }
       if (!shard.empty()) ins.Bind(1, std::string("shard")).Bind(2, shard).Step();
       Exec("COMMIT");
-      return;
     }
-    ML_REQUIRE(stored == config.name && Meta("scale") == scale)
-        << path_.string() << " holds results of experiment '" << stored << "' at scale '" << Meta("scale")
-        << "', not '" << config.name << "' at '" << scale << "'; choose another --out folder";
-    // Comments, recorded times and other scales may change; what decides the results may not.
-    ML_REQUIRE(Meta("config_text") == config.text ||
-               ResultsDefiningText(Meta("config_text"), config.path, scale) ==
-                   ResultsDefiningText(config.text, config.path, scale))
-        << path_.string() << " was made from a different version of " << config.path
-        << "; its stored results are kept: choose another --out folder to run the changed config";
-    ML_REQUIRE(Meta("shard") == shard)
-        << path_.string() << " holds "
-        << (Meta("shard").empty() ? std::string("a whole sweep") : "shard " + Meta("shard") + " of a sweep")
-        << ", not " << (shard.empty() ? std::string("the whole sweep") : "shard " + shard)
-        << (Meta("shard").empty() ? "; choose another --out folder for a shard"
-                                  : "; run that shard again to resume it, or `marginlab merge` the shards");
   } catch (...) {
     Close();  // a constructor that throws runs no destructor
     throw;
   }
 }
 
+// The stored experiment, scale, config and shard against the run's (nothing written yet).
+void ResultStore::CheckStoredConfig(const ExperimentConfig& config, const std::string& scale,
+                                    const std::string& shard) {
+  CheckTables({"meta", "runs"});  // the others: CREATE TABLE IF NOT EXISTS adds them to older stores
+  const std::string stored = RequiredMeta("experiment"), stored_scale = RequiredMeta("scale");
+  ML_REQUIRE(stored == config.name && stored_scale == scale)
+      << path_.string() << " holds results of experiment " << Quote(stored) << " at scale " << Quote(stored_scale)
+      << ", not '" << config.name << "' at '" << scale << "'; choose another --out folder";
+  // Comments, recorded times and other scales may change; what decides the results may not. The
+  // stored copy is parsed under the store's name: a copy that does not parse is the store's
+  // damage, not the config file's error.
+  if (RequiredMeta("config_text") != config.text)
+    ML_REQUIRE(StoredDefiningText(scale) == ResultsDefiningText(config.text, config.path, scale))
+        << path_.string() << " was made from a different version of " << config.path
+        << "; its stored results are kept: choose another --out folder to run the changed config";
+  ML_REQUIRE(Meta("shard") == shard)
+      << path_.string() << " holds "
+      << (Meta("shard").empty() ? std::string("a whole sweep") : "shard " + Meta("shard") + " of a sweep")
+      << ", not " << (shard.empty() ? std::string("the whole sweep") : "shard " + shard)
+      << (Meta("shard").empty() ? "; choose another --out folder for a shard"
+                                : "; run that shard again to resume it, or `marginlab merge` the shards");
+}
+
 ResultStore::ResultStore(const fs::path& dir) : path_(dir / "results.sqlite") {
   ML_REQUIRE(fs::exists(path_)) << dir.string() << ": no results.sqlite here (run `marginlab run` first)";
-  // Read-only, then — on a read-only mount, where a WAL database cannot create its -shm file —
-  // immutable (the file alone; nothing can be writing it there).
+  // Read-write where the folder allows: only a connection that can write removes the WAL's
+  // -wal and -shm files when it closes (a read-only one leaves them behind); reading changes
+  // no row. Then read-only, then — on a read-only mount, where a WAL database cannot create its
+  // -shm file — immutable (the file alone; nothing can be writing it there).
   std::string why;
-  for (const char* query : {"", "?immutable=1"}) {
+  const std::pair<int, const char*> modes[] = {
+      {SQLITE_OPEN_READWRITE, ""}, {SQLITE_OPEN_READONLY, ""}, {SQLITE_OPEN_READONLY, "?immutable=1"}};
+  for (const auto& [flags, query] : modes) {
     std::string uri = "file:";
     for (const char c : path_.string()) {  // percent-encode what a URI path cannot hold
       if (c == '%' || c == '?' || c == '#') {
@@ -185,15 +171,91 @@ ResultStore::ResultStore(const fs::path& dir) : path_(dir / "results.sqlite") {
       }
     }
     uri += query;
-    if (sqlite3_open_v2(uri.c_str(), &db_, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nullptr) == SQLITE_OK &&
-        sqlite3_exec(db_, "SELECT count(*) FROM meta", nullptr, nullptr, nullptr) == SQLITE_OK) {
+    int rc = sqlite3_open_v2(uri.c_str(), &db_, flags | SQLITE_OPEN_URI, nullptr);
+    if (rc == SQLITE_OK) {
       sqlite3_busy_timeout(db_, 10000);
+      rc = sqlite3_exec(db_, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr);
+    }
+    if (rc == SQLITE_OK) {
+      try {
+        CheckIntegrity();
+        CheckTables({"meta", "runs", "trace", "final", "artifacts"});
+      } catch (...) {
+        Close();
+        throw;
+      }
       return;
     }
     why = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    const bool damaged = db_ != nullptr && IsDamage(sqlite3_errcode(db_));
     Close();
+    if (damaged) throw DamagedStoreError(path_, "SQLite: " + why);
   }
   throw InputError(path_.string() + ": cannot open the results database: " + why);
+}
+
+// The stored copy of the config is parsed under the store's name: a copy that does not parse is
+// the store's damage, not an error of the config file it was copied from.
+template <class F>
+auto ResultStore::FromStoredConfig(F&& parse) {
+  const std::string text = RequiredMeta("config_text");
+  try {
+    return parse(text, std::string("meta config_text"));
+  } catch (const InputError& e) {
+    throw DamagedStoreError(path_, "table meta, row key 'config_text': the stored copy of " + Meta("config_path") +
+                                       " does not parse (" + e.what() + ")");
+  }
+}
+
+std::string ResultStore::StoredDefiningText(const std::string& scale) {
+  return FromStoredConfig([&](const std::string& text, const std::string& label) {
+    return ResultsDefiningText(text, label, scale);
+  });
+}
+
+ExperimentConfig ResultStore::StoredConfig() {
+  ExperimentConfig c = FromStoredConfig(
+      [](const std::string& text, const std::string& label) { return ConfigFromStoredText(text, label); });
+  c.path = Meta("config_path");
+  return c;
+}
+
+void ResultStore::CheckIntegrity() {
+  Stmt q(db_, "PRAGMA quick_check(1)", path_, "quick_check");
+  std::string result = q.Step() ? q.Text(0) : "no answer";
+  if (result == "ok") return;
+  // "*** in database main ***\nMultiple uses for byte 1908 of page 14": the finding, on one line
+  const std::string header = "*** in database main ***\n";
+  if (result.rfind(header, 0) == 0) result.erase(0, header.size());
+  std::replace(result.begin(), result.end(), '\n', ' ');
+  throw DamagedStoreError(path_, "SQLite's quick_check: " + result);
+}
+
+bool ResultStore::HasTable(const std::string& name) {
+  Stmt q(db_, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", path_);
+  q.Bind(1, name);
+  return q.Step();
+}
+
+void ResultStore::CheckTables(const std::vector<std::string>& names) {
+  for (const auto& name : names)
+    if (!HasTable(name))
+      throw DamagedStoreError(path_, "it has no table " + name + " (not a store of `marginlab run`, or damaged)");
+}
+
+long ResultStore::Rows(const std::string& table) {
+  if (!HasTable(table)) return 0;
+  Stmt q(db_, ("SELECT count(*) FROM " + table).c_str(), path_, table.c_str());
+  return q.Step() ? q.Int(0) : 0;
+}
+
+std::string ResultStore::RequiredMeta(const std::string& key) {
+  Stmt q(db_, "SELECT key, value FROM meta WHERE key = ?", path_, "meta");
+  q.Bind(1, key);
+  if (!q.Step()) throw DamagedStoreError(path_, "table meta has no row '" + key + "'");
+  std::string value = q.Text(1);
+  if (value.empty()) q.Damage(1, "empty");
+  return value;
 }
 
 ResultStore::~ResultStore() { Close(); }
@@ -239,27 +301,74 @@ void ResultStore::Exec(const std::string& sql) {
 }
 
 std::string ResultStore::Meta(const std::string& key) {
-  Stmt q(db_, "SELECT value FROM meta WHERE key = ?", path_);
+  Stmt q(db_, "SELECT key, value FROM meta WHERE key = ?", path_, "meta");
   q.Bind(1, key);
-  return q.Step() ? q.Text(0) : "";
+  return q.Step() ? q.Text(1) : "";
+}
+
+// Every stored trial must be one of `planned`, with its seed and parameters: a damaged point,
+// trial, seed or parameter text is refused here — not resumed beside its undamaged twin, and not
+// exported as a column of garbage.
+void ResultStore::CheckStoredTrials(const std::vector<TrialSpec>& planned) {
+  std::map<std::pair<long, long>, const TrialSpec*> by_key;
+  for (const auto& t : planned) by_key[{t.point, t.trial}] = &t;
+  Stmt q(db_, "SELECT id, point, trial, seed, params, status FROM runs ORDER BY id", path_, "runs");
+  while (q.Step()) {
+    const long point = q.Count(1), trial = q.Count(2);
+    const auto it = by_key.find({point, trial});
+    if (it == by_key.end())
+      q.Damage(1, "(point " + std::to_string(point) + ", trial " + std::to_string(trial) +
+                      ") is not a trial of the config's sweep");
+    if (ParseSeed(q, 3) != it->second->seed)
+      q.Damage(3, "not the seed the config gives this trial (" + std::to_string(it->second->seed) + ")");
+    nlohmann::ordered_json want = nlohmann::ordered_json::object();
+    for (const auto& [k, v] : it->second->params.entries()) want[k] = v;
+    if (ParseParams(q, 4) != want) q.Damage(4, "not the parameters the config gives this trial");
+    ParseStatus(q, 5);
+  }
+}
+
+// The sweep the store holds: its stored config expanded at its scale, and its shard's share.
+std::vector<TrialSpec> ResultStore::StoredSweep() {
+  const ExperimentConfig config = StoredConfig();
+  const std::string scale = RequiredMeta("scale"), shard = Meta("shard");
+  std::vector<TrialSpec> trials;
+  RunOptions o;
+  try {
+    trials = ExpandTrials(config, scale);
+    if (!shard.empty()) ParseShard(shard, "meta shard", o);
+  } catch (const InputError& e) {
+    throw DamagedStoreError(path_, std::string("its stored config, scale and shard give no sweep (") + e.what() + ")");
+  }
+  std::vector<TrialSpec> mine;  // as PlanTrials: every shard_count-th trial from shard_index
+  for (std::size_t i = static_cast<std::size_t>(o.shard_index); i < trials.size();
+       i += static_cast<std::size_t>(o.shard_count))
+    mine.push_back(std::move(trials[i]));
+  return mine;
 }
 
 long ResultStore::AddTrials(const std::vector<TrialSpec>& trials) {
   std::lock_guard lock(mu_);
   Exec("BEGIN IMMEDIATE");
-  Stmt ins(db_,
-           "INSERT OR IGNORE INTO runs(point, trial, seed, params, status) VALUES(?, ?, ?, ?, 'pending')",
-           path_);
-  long added = 0;
-  for (const auto& t : trials) {
-    nlohmann::ordered_json params = nlohmann::ordered_json::object();
-    for (const auto& [k, v] : t.params.entries()) params[k] = v;
-    ins.Bind(1, t.point).Bind(2, t.trial).Bind(3, std::to_string(t.seed)).Bind(4, params.dump()).Step();
-    added += sqlite3_changes(db_);
-    ins.Reset();
+  try {
+    CheckStoredTrials(trials);
+    Stmt ins(db_,
+             "INSERT OR IGNORE INTO runs(point, trial, seed, params, status) VALUES(?, ?, ?, ?, 'pending')",
+             path_);
+    long added = 0;
+    for (const auto& t : trials) {
+      nlohmann::ordered_json params = nlohmann::ordered_json::object();
+      for (const auto& [k, v] : t.params.entries()) params[k] = v;
+      ins.Bind(1, t.point).Bind(2, t.trial).Bind(3, std::to_string(t.seed)).Bind(4, params.dump()).Step();
+      added += sqlite3_changes(db_);
+      ins.Reset();
+    }
+    Exec("COMMIT");
+    return added;
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);  // keep the first error
+    throw;
   }
-  Exec("COMMIT");
-  return added;
 }
 
 long ResultStore::ResetUnfinished() {
@@ -279,9 +388,10 @@ std::optional<std::pair<long, TrialSpec>> ResultStore::ClaimNext() {
   Exec("BEGIN IMMEDIATE");
   // The next pending trial of the claim order (SetClaimOrder), else the pending trial with the
   // lowest id.
-  Stmt by_id(db_, "SELECT id, point, trial, seed, params FROM runs WHERE id = ? AND status = 'pending'", path_);
+  Stmt by_id(db_, "SELECT id, point, trial, seed, params FROM runs WHERE id = ? AND status = 'pending'", path_,
+             "runs");
   Stmt lowest(db_, "SELECT id, point, trial, seed, params FROM runs WHERE status = 'pending' ORDER BY id LIMIT 1",
-              path_);
+              path_, "runs");
   Stmt* found = nullptr;
   while (found == nullptr && claim_next_ < claim_order_.size()) {
     by_id.Reset();
@@ -294,12 +404,18 @@ std::optional<std::pair<long, TrialSpec>> ResultStore::ClaimNext() {
     return std::nullopt;
   }
   Stmt& q = *found;
-  const long id = q.Int(0);
   StoredRun run;
-  run.point = q.Int(1);
-  run.trial = q.Int(2);
-  run.seed = std::stoull(q.Text(3));
-  run.params = q.Text(4);
+  try {
+    run.id = q.Int(0);
+    run.point = q.Count(1);
+    run.trial = q.Count(2);
+    run.seed = ParseSeed(q, 3);
+    run.params = ParseParams(q, 4).dump();
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+  const long id = run.id;
   TrialSpec spec = SpecOfLocked(run);
   Stmt up(db_, "UPDATE runs SET status = 'running', started_at = ?, attempts = attempts + 1 WHERE id = ?",
           path_);
@@ -314,8 +430,17 @@ TrialSpec ResultStore::SpecOfLocked(const StoredRun& run) {
   spec.trial = run.trial;
   spec.seed = run.seed;
   spec.params = ParamMap(Meta("config_path") + " point " + std::to_string(spec.point));
-  const nlohmann::ordered_json params = nlohmann::ordered_json::parse(run.params);
-  for (const auto& [k, v] : params.items()) spec.params.Set(k, v.get<std::string>());
+  // run.params was checked when it was read (ParseParams); a StoredRun made elsewhere is checked here.
+  const nlohmann::ordered_json params = nlohmann::ordered_json::parse(run.params, nullptr, false);
+  if (!params.is_object())
+    throw DamagedStoreError(path_, "table runs, row id " + std::to_string(run.id) +
+                                       ", column params: expected a JSON object of parameters");
+  for (const auto& [k, v] : params.items()) {
+    if (!v.is_string())
+      throw DamagedStoreError(path_, "table runs, row id " + std::to_string(run.id) + ", column params: parameter " +
+                                         Quote(k) + " is not a text");
+    spec.params.Set(k, v.get<std::string>());
+  }
   return spec;
 }
 
@@ -327,16 +452,17 @@ TrialSpec ResultStore::SpecOf(const StoredRun& run) {
 std::vector<StoredRun> ResultStore::Runs() {
   std::lock_guard lock(mu_);
   std::vector<StoredRun> out;
-  Stmt q(db_, "SELECT id, point, trial, seed, params, status, error, seconds FROM runs ORDER BY id", path_);
+  Stmt q(db_, "SELECT id, point, trial, seed, params, status, error, seconds FROM runs ORDER BY id", path_,
+         "runs");
   while (q.Step()) {
     StoredRun r;
     r.id = q.Int(0);
-    r.point = q.Int(1);
-    r.trial = q.Int(2);
-    r.seed = std::stoull(q.Text(3));
-    r.params = q.Text(4);
-    r.status = q.Text(5);
-    r.error = q.Text(6);
+    r.point = q.Count(1);
+    r.trial = q.Count(2);
+    r.seed = ParseSeed(q, 3);
+    r.params = ParseParams(q, 4).dump();
+    r.status = ParseStatus(q, 5);
+    r.error = q.TextOrEmpty(6);
     r.seconds = q.Real(7).value_or(0.0);
     out.push_back(std::move(r));
   }
@@ -347,19 +473,24 @@ TrialResult ResultStore::LoadResult(long id) {
   std::lock_guard lock(mu_);
   constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
   TrialResult r;
-  Stmt fi(db_, "SELECT metric, value FROM final WHERE run_id = ? ORDER BY ord", path_);
+  Stmt fi(db_, "SELECT run_id, metric, value FROM final WHERE run_id = ? ORDER BY ord", path_, "final");
   fi.Bind(1, id);
-  while (fi.Step()) r.finals.emplace_back(fi.Text(0), fi.Real(1).value_or(kNaN));
-  Stmt tr(db_, "SELECT step, metric, value FROM trace WHERE run_id = ? ORDER BY step, metric", path_);
+  while (fi.Step()) r.finals.emplace_back(fi.Text(1), fi.Real(2).value_or(kNaN));
+  Stmt tr(db_, "SELECT run_id, step, metric, value FROM trace WHERE run_id = ? ORDER BY step, metric", path_,
+          "trace");
   tr.Bind(1, id);
   while (tr.Step()) {
-    const long step = tr.Int(0);
+    const long step = tr.Count(1);
     if (r.trace.empty() || r.trace.back().step != step) r.trace.push_back({step, {}});
-    r.trace.back().values.emplace_back(tr.Text(1), tr.Real(2).value_or(kNaN));
+    r.trace.back().values.emplace_back(tr.Text(2), tr.Real(3).value_or(kNaN));
   }
-  Stmt ar(db_, "SELECT name, json FROM artifacts WHERE run_id = ? ORDER BY name", path_);
+  Stmt ar(db_, "SELECT run_id, name, json FROM artifacts WHERE run_id = ? ORDER BY name", path_, "artifacts");
   ar.Bind(1, id);
-  while (ar.Step()) r.artifacts.emplace_back(ar.Text(0), ar.Text(1));
+  while (ar.Step()) {
+    std::string json = ar.TextOrEmpty(2);
+    if (!json.empty() && !nlohmann::json::accept(json)) ar.Damage(2, "not valid JSON");
+    r.artifacts.emplace_back(ar.Text(1), std::move(json));
+  }
   return r;
 }
 
@@ -412,9 +543,9 @@ void ResultStore::FailRun(long id, const std::string& error, double seconds) {
 RunCounts ResultStore::Counts() {
   std::lock_guard lock(mu_);
   RunCounts c;
-  Stmt q(db_, "SELECT status, COUNT(*) FROM runs GROUP BY status", path_);
+  Stmt q(db_, "SELECT status, COUNT(*) FROM runs GROUP BY status", path_, "runs");
   while (q.Step()) {
-    const std::string s = q.Text(0);
+    const std::string s = ParseStatus(q, 0);
     const long n = q.Int(1);
     if (s == "pending") c.pending = n;
     if (s == "running") c.running = n;
@@ -428,50 +559,64 @@ void ResultStore::ExportCsv(const fs::path& out_dir) {
   std::lock_guard lock(mu_);
   std::error_code ec;
   fs::create_directories(out_dir, ec);
+  // What is exported is what the store's own config gives: a stored trial with a damaged point,
+  // seed or parameter text is refused, not written as a column of garbage.
+  CheckStoredTrials(StoredSweep());
+  // Rows of trace, final and artifacts belong to a run.
+  for (const char* table : {"trace", "final", "artifacts"}) {
+    const std::string sql = std::string("SELECT t.run_id FROM ") + table +
+                            " t LEFT JOIN runs r ON r.id = t.run_id WHERE r.id IS NULL LIMIT 1";
+    Stmt o(db_, sql.c_str(), path_, table);
+    if (o.Step()) o.Damage(0, "no run " + std::to_string(o.Int(0)) + " in table runs");
+  }
   // Parameter and final-metric columns: the union over runs, in first-seen order.
   std::vector<std::string> param_cols, final_cols;
   std::map<long, nlohmann::ordered_json> params;
   {
-    Stmt q(db_, "SELECT id, params FROM runs ORDER BY id", path_);
+    Stmt q(db_, "SELECT id, params FROM runs ORDER BY id", path_, "runs");
     while (q.Step()) {
-      params[q.Int(0)] = nlohmann::ordered_json::parse(q.Text(1));
-      for (const auto& [k, v] : params[q.Int(0)].items())
+      const long id = q.Int(0);
+      params[id] = ParseParams(q, 1);
+      for (const auto& [k, v] : params[id].items())
         if (std::find(param_cols.begin(), param_cols.end(), k) == param_cols.end()) param_cols.push_back(k);
     }
-    Stmt f(db_, "SELECT metric FROM final GROUP BY metric ORDER BY MIN(run_id), MIN(ord)", path_);
-    while (f.Step()) final_cols.push_back(f.Text(0));
+    Stmt f(db_, "SELECT MIN(run_id) AS run_id, metric FROM final GROUP BY metric ORDER BY MIN(run_id), MIN(ord)",
+           path_, "final");
+    while (f.Step()) final_cols.push_back(f.Text(1));
   }
+  // Both files are written in full before either replaces its destination: an error (a
+  // damaged value found on the way) leaves neither.
   AtomicFile runs(out_dir / "runs.csv", false);
   runs.stream() << "run_id,point,trial,seed,status,seconds";
   for (const auto& c : param_cols) runs.stream() << "," << CsvField(c);
   for (const auto& c : final_cols) runs.stream() << "," << CsvField(c);
   runs.stream() << "\n";
-  Stmt q(db_, "SELECT id, point, trial, seed, status, seconds FROM runs ORDER BY id", path_);
-  Stmt f(db_, "SELECT metric, value FROM final WHERE run_id = ?", path_);
+  Stmt q(db_, "SELECT id, point, trial, seed, status, seconds FROM runs ORDER BY id", path_, "runs");
+  Stmt f(db_, "SELECT run_id, metric, value FROM final WHERE run_id = ?", path_, "final");
   while (q.Step()) {
     const long id = q.Int(0);
-    runs.stream() << id << "," << q.Int(1) << "," << q.Int(2) << "," << q.Text(3) << "," << q.Text(4) << ","
-                  << NumText(q.Real(5));
+    runs.stream() << id << "," << q.Count(1) << "," << q.Count(2) << "," << ParseSeed(q, 3) << "," << ParseStatus(q, 4)
+                  << "," << NumText(q.Real(5));
     for (const auto& c : param_cols)
       runs.stream() << "," << (params[id].contains(c) ? CsvField(params[id][c].get<std::string>()) : "");
     std::map<std::string, std::optional<double>> finals;
     f.Bind(1, id);
-    while (f.Step()) finals[f.Text(0)] = f.Real(1);
+    while (f.Step()) finals[f.Text(1)] = f.Real(2);
     f.Reset();
     for (const auto& c : final_cols) runs.stream() << "," << (finals.count(c) ? NumText(finals[c]) : "");
     runs.stream() << "\n";
   }
-  runs.Commit();
 
   AtomicFile trace(out_dir / "trace.csv", false);
   trace.stream() << "run_id,point,trial,step,metric,value\n";
   Stmt t(db_,
          "SELECT t.run_id, r.point, r.trial, t.step, t.metric, t.value FROM trace t JOIN runs r "
          "ON r.id = t.run_id ORDER BY t.run_id, t.step, t.metric",
-         path_);
+         path_, "trace");
   while (t.Step())
-    trace.stream() << t.Int(0) << "," << t.Int(1) << "," << t.Int(2) << "," << t.Int(3) << ","
+    trace.stream() << t.Int(0) << "," << t.Count(1) << "," << t.Count(2) << "," << t.Count(3) << ","
                    << CsvField(t.Text(4)) << "," << NumText(t.Real(5)) << "\n";
+  runs.Commit();
   trace.Commit();
 }
 
