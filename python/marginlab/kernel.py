@@ -30,7 +30,7 @@ def _number(value, name):
     return float(value)
 
 
-def _real_array(value, name):
+def _real_array(value, name, allow_inf=False):
     try:
         a = np.asarray(value)
     except ValueError as e:  # ragged lists
@@ -38,7 +38,7 @@ def _real_array(value, name):
     if a.dtype.kind not in "fiub":
         raise TypeError(f"{name}: expected an array of real numbers, got dtype {a.dtype}")
     a = a.astype(float)
-    if not np.all(np.isfinite(a)):
+    if np.any(np.isnan(a)) or (not allow_inf and not np.all(np.isfinite(a))):
         raise ValueError(f"{name}: has entries that are not finite")
     return a
 
@@ -82,7 +82,7 @@ def ntk_regime_predict(K, y, eta, steps, f0=None, K_test=None, f0_test=None):
     many = np.ndim(steps) == 1
     if np.ndim(steps) > 1:
         raise ValueError(f"steps: expected a number or a 1-D array of numbers, got shape {np.shape(steps)}")
-    times = _real_array(steps, "steps") if many else np.array([_number(steps, "steps")])
+    times = _real_array(steps, "steps", allow_inf=True) if many else np.array([_number(steps, "steps")])
     if np.any(np.isnan(times)) or np.any(times < 0):
         raise ValueError(f"steps: expected numbers of steps >= 0 (or np.inf), got {steps}")
     path = RidgePath(K, y - f0)

@@ -17,7 +17,8 @@ const std::vector<std::string>& OracleMethods() {
 bool IsOracleMethod(const std::string& name) { return IsChoice(OracleMethods(), name); }
 
 std::string OracleOptions::Validate() const {
-  if (!IsOracleMethod(method)) return "method must be " + JoinWords(OracleMethods()) + " (got '" + method + "')";
+  // The option is called oracle wherever a user sets it (CLI --oracle, Python oracle=, TOML oracle).
+  if (!IsOracleMethod(method)) return "oracle must be " + JoinWords(OracleMethods()) + " (got '" + method + "')";
   if (bnb_max_dim < 0) return "bnb_max_dim must be ≥ 0";
   if (bnb_max_nodes < 1) return "bnb_max_nodes must be ≥ 1";
   if (!(tolerance >= 0)) return "tolerance must be ≥ 0";

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/interrupt.hpp"
 #include "marginlab/core/memory.hpp"
 #include "marginlab/core/rng.hpp"
 #include "marginlab/margin/activation_patterns.hpp"
@@ -119,6 +120,7 @@ long ClimbAll(const Matrix& X, const Vector& alpha, const Vector& sign, int iter
   std::iota(active.begin(), active.end(), Index{0});
   long steps = 0;
   for (int it = 0; it < iterations && !active.empty(); ++it) {
+    CheckInterrupt();
     steps += static_cast<long>(active.size());
     const Matrix Ua = Gather(U, active);
     const Matrix Za = X * Ua;  // n×A

@@ -99,6 +99,7 @@ GlobalOptimumResult GlobalOptimum(const Matrix& X, const Vector& y, const Certif
     const double slack = 1e-9 * std::max(1.0, std::abs(res.upper));
     ML_CHECK(res.lower <= res.upper + slack)
         << "global optimum: dual value " << res.lower << " above the primal " << res.upper;
+    res.lower = std::min(res.lower, res.upper);  // within rounding of each other: a bracket, never inverted
     if (opts.observer && !opts.observer(BracketRecord{round + 1, res.lower, res.upper, res.certified, D.rows(),
                                                       sw.Seconds()})) {
       res.termination = Termination::kStopped;

@@ -7,6 +7,8 @@
 #include <limits>
 #include <vector>
 
+#include "marginlab/core/interrupt.hpp"
+
 namespace marginlab::margin::detail {
 
 namespace {
@@ -161,6 +163,7 @@ void SolveOnColumns(const MarginLoss& L, const Matrix& Phi, const Vector& y, dou
     return s / nn + mu * std::abs((*a)[j] + delta);
   };
   for (long s = 0; s < sweeps; ++s) {
+    if (s % 16 == 0) CheckInterrupt();
     for (Index j = 0; j < K; ++j) {
       if (lip[j] == 0) continue;
       double g = 0, h = 0;
