@@ -355,6 +355,18 @@ Dataset Call::Data(const std::string& x, const std::string& y, const std::string
   return MakeDataset(Get(x), Get(y), expect, x.c_str(), y.c_str());
 }
 
+std::optional<Dataset> Call::TestData(const std::string& x, const std::string& y, const Dataset& train) {
+  if (Given(x) != Given(y)) ThrowValue(x + " and " + y + ": give both or neither");
+  if (!Given(x)) {
+    (void)Get(x), (void)Get(y);
+    return std::nullopt;
+  }
+  Dataset test = Data(x, y);
+  if (test.d() != train.d())
+    ThrowValue(x + ": expected " + std::to_string(train.d()) + " columns (as X), got " + std::to_string(test.d()));
+  return test;
+}
+
 double Call::Real(const std::string& name, double lo, double hi, bool finite) {
   const double v = FromPython<double>(Get(name), name);
   if (std::isnan(v) || (finite && !std::isfinite(v)))

@@ -221,6 +221,8 @@ class Call {
   // A target matrix: a 1-D array of n (one column; *was_vector set) or an n × k array.
   marginlab::Matrix Targets(const std::string& name, Index rows, bool* was_vector = nullptr);
   Dataset Data(const std::string& x, const std::string& y, const std::string& expect = "");
+  // An optional test set: both arguments or neither, with train's number of columns.
+  std::optional<Dataset> TestData(const std::string& x, const std::string& y, const Dataset& train);
   // Scalars, strictly typed; `lo`/`hi` inclusive bounds (ValueError naming the argument).
   double Real(const std::string& name, double lo = -INFINITY, double hi = INFINITY, bool finite = true);
   long Int(const std::string& name, long lo = LONG_MIN, long hi = LONG_MAX);

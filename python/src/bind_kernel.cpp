@@ -55,6 +55,20 @@ Matrix SymmetricKernel(Call& c, const std::string& name) {
 // λ (mean-loss) → the library's absolute ridge λ for n examples.
 double AbsoluteRidgeLambda(double lambda, Index n) { return lambda * static_cast<double>(n); }
 
+// A RidgePath method's λ (mean-loss, ≥ 0) as the library's absolute λ.
+double PathLambda(const kernel::KernelRidgePath& p, py::handle lambda_) {
+  const double lam = FromPython<double>(lambda_, "lambda_");
+  if (!(lam >= 0) || !std::isfinite(lam)) ThrowValue("lambda_: expected a finite value >= 0, got " + FormatDouble(lam));
+  return AbsoluteRidgeLambda(lam, p.eigenvalues().size());
+}
+
+// A flow time τ ≥ 0 (inf allowed).
+double FlowTime(py::handle tau) {
+  const double t = FromPython<double>(tau, "tau");
+  if (!(t >= 0)) ThrowValue("tau: expected a value >= 0 (or inf), got " + FormatDouble(t));
+  return t;
+}
+
 std::vector<double> Lambdas(Call& c, const std::string& predictor) {
   const bool uses = predictor == "ridge" || predictor == "logistic" || predictor == "falkon";
   if (!c.Given("lambda_")) {
@@ -162,30 +176,18 @@ void RegisterKernel(py::module_& m) {
              return std::make_shared<kernel::KernelRidgePath>(k, yy, o);
            }))
       .def("coefficients", [](const kernel::KernelRidgePath& p, py::handle lambda_) {
-             const double lam = FromPython<double>(lambda_, "lambda_");
-             if (!(lam >= 0) || !std::isfinite(lam)) ThrowValue("lambda_: expected a finite value >= 0, got " + FormatDouble(lam));
-             return p.Coefficients(AbsoluteRidgeLambda(lam, p.eigenvalues().size()));
+             return p.Coefficients(PathLambda(p, lambda_));
            }, py::arg("lambda_"), "β(λ), n x k: predictions at new points are K(X_new, X) @ β.")
       .def("fitted", [](const kernel::KernelRidgePath& p, py::handle lambda_) {
-             const double lam = FromPython<double>(lambda_, "lambda_");
-             if (!(lam >= 0) || !std::isfinite(lam)) ThrowValue("lambda_: expected a finite value >= 0, got " + FormatDouble(lam));
-             return p.Fitted(AbsoluteRidgeLambda(lam, p.eigenvalues().size()));
+             return p.Fitted(PathLambda(p, lambda_));
            }, py::arg("lambda_"), "In-sample K β(λ), n x k.")
       .def("rkhs_norm_squared", [](const kernel::KernelRidgePath& p, py::handle lambda_) {
-             const double lam = FromPython<double>(lambda_, "lambda_");
-             if (!(lam >= 0) || !std::isfinite(lam)) ThrowValue("lambda_: expected a finite value >= 0, got " + FormatDouble(lam));
-             return p.RkhsNormSquared(AbsoluteRidgeLambda(lam, p.eigenvalues().size()));
+             return p.RkhsNormSquared(PathLambda(p, lambda_));
            }, py::arg("lambda_"), "‖f‖²_H = βᵀKβ per output column.")
-      .def("flow_coefficients", [](const kernel::KernelRidgePath& p, py::handle tau) {
-             const double t = FromPython<double>(tau, "tau");
-             if (!(t >= 0)) ThrowValue("tau: expected a value >= 0 (or inf), got " + FormatDouble(t));
-             return p.FlowCoefficients(t);
-           }, py::arg("tau"), "β_flow(τ), n x k (τ = η t / n; τ = inf: the minimum-norm interpolant).")
-      .def("flow_fitted", [](const kernel::KernelRidgePath& p, py::handle tau) {
-             const double t = FromPython<double>(tau, "tau");
-             if (!(t >= 0)) ThrowValue("tau: expected a value >= 0 (or inf), got " + FormatDouble(t));
-             return p.FlowFitted(t);
-           }, py::arg("tau"), "In-sample f_t − f_0 = (I − e^{−τK}) Y, n x k.")
+      .def("flow_coefficients", [](const kernel::KernelRidgePath& p, py::handle tau) { return p.FlowCoefficients(FlowTime(tau)); },
+           py::arg("tau"), "β_flow(τ), n x k (τ = η t / n; τ = inf: the minimum-norm interpolant).")
+      .def("flow_fitted", [](const kernel::KernelRidgePath& p, py::handle tau) { return p.FlowFitted(FlowTime(tau)); },
+           py::arg("tau"), "In-sample f_t − f_0 = (I − e^{−τK}) Y, n x k.")
       .def_property_readonly("eigenvalues", &kernel::KernelRidgePath::eigenvalues, "K's eigenvalues, ascending.")
       .def_property_readonly("eigen_method", &kernel::KernelRidgePath::eigen_method, "How K was decomposed.");
 
@@ -228,15 +230,7 @@ void RegisterKernel(py::module_& m) {
                      o.predictor + "')");
         const std::vector<double> lambdas = Lambdas(c, o.predictor);
         const Dataset train = c.Data("X", "y");
-        std::optional<Dataset> test;
-        if (c.Given("X_test") != c.Given("y_test")) ThrowValue("X_test and y_test: give both or neither");
-        if (c.Given("X_test")) {
-          test = c.Data("X_test", "y_test");
-          if (test->d() != train.d())
-            ThrowValue("X_test: expected " + std::to_string(train.d()) + " columns (as X), got " + std::to_string(test->d()));
-        } else {
-          (void)c.Get("X_test"), (void)c.Get("y_test");
-        }
+        const std::optional<Dataset> test = c.TestData("X_test", "y_test", train);
         // The library's λ: absolute for ridge and falkon, the logistic objective's λ/2 convention.
         o.lambdas.clear();
         for (double lam : lambdas)

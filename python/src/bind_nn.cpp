@@ -110,16 +110,7 @@ void RegisterNn(py::module_& m) {
       [](Call& c) -> py::object {
         TrainOptions o = c.Options<TrainOptions>();
         const Dataset train = c.Data("X", "y");
-        Dataset test;
-        const bool has_test = c.Given("X_test");
-        if (has_test != c.Given("y_test")) ThrowValue("X_test and y_test: give both or neither");
-        if (has_test) {
-          test = c.Data("X_test", "y_test");
-          if (test.d() != train.d())
-            ThrowValue("X_test: expected " + std::to_string(train.d()) + " columns (as X), got " + std::to_string(test.d()));
-        } else {
-          (void)c.Get("X_test"), (void)c.Get("y_test");
-        }
+        const std::optional<Dataset> test = c.TestData("X_test", "y_test", train);
         const std::vector<Weights<double>> w0 = InitFrom(c.Get("init"));
         const std::string save_path = c.Path("save");
         const std::string data = c.Str("data");
@@ -134,7 +125,7 @@ void RegisterNn(py::module_& m) {
         std::vector<nn::TrainSummary> res;
         {
           LongCall call;
-          res = nn::Train(o, train, has_test ? &test : nullptr, w0);
+          res = nn::Train(o, train, test ? &*test : nullptr, w0);
           const bool diverged = std::any_of(res.begin(), res.end(), [](const nn::TrainSummary& s) {
             return s.termination == Termination::kDiverged;
           });
