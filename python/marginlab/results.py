@@ -72,16 +72,21 @@ class Results:
 
     def records(self):
         """One dict per trial (every status): id, point, trial, seed, status, error, seconds,
-        then the trial's parameters (as stored: text) and its final metrics (a metric whose
-        name is also a parameter's is prefixed final_). A failed trial's metrics are absent."""
+        then the trial's parameters and its final metrics (a metric whose name is also a
+        parameter's is prefixed final_). A failed trial's metrics are absent.
+
+        Values are typed: a parameter stored as "true"/"false" is a bool, one that reads as an
+        integer an int, as a number a float, anything else (data specs, names, lists) the stored
+        text; a final yes/no metric — `diverged` and every `*_certified` / `*_converged` (the
+        store keeps them as 1/0) — is a bool, or None where it was not computed."""
         out = []
         for r in self.runs:
             rec = {"id": r.id, "point": r.point, "trial": r.trial, "seed": r.seed,
                    "status": "failed" if (r.status == "done" and _diverged(r)) else r.status,
                    "error": r.error, "seconds": r.seconds}
-            rec.update(r.params)
+            rec.update({k: _typed_param(v) for k, v in r.params.items()})
             for k, v in r.finals.items():
-                rec[f"final_{k}" if k in rec else k] = math.nan if v is None else v
+                rec[f"final_{k}" if k in rec else k] = _typed_final(k, v)
             out.append(rec)
         return out
 
@@ -111,6 +116,34 @@ class Results:
         for r in self.done():
             out.setdefault(r.point, []).append(r)
         return dict(sorted(out.items()))
+
+
+def _typed_param(text):
+    """A stored parameter's text as the value it spells (see Results.records)."""
+    if not isinstance(text, str):
+        return text
+    if text in ("true", "false"):
+        return text == "true"
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def _is_flag(metric):
+    return metric == "diverged" or metric.endswith(("_certified", "_converged"))
+
+
+def _typed_final(metric, value):
+    """A stored final metric: a float (NaN where missing), or a bool (None where missing) for a
+    yes/no metric (see Results.records)."""
+    if _is_flag(metric):
+        return None if value is None or value != value else bool(value)
+    return math.nan if value is None else value
 
 
 class _BadText:

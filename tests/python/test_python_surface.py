@@ -400,3 +400,14 @@ def test_ntk_regime_predict_over_an_array_of_times_and_float32_gram():
     assert K32.dtype == np.float32 and np.array_equal(K32, K32.T)
     assert np.array_equal(K32, K.astype(np.float32))
     assert np.array_equal(ml.kernel.gram(D.X[:7], D.X, dtype="float32"), ml.kernel.gram(D.X[:7], D.X).astype(np.float32))
+
+
+def test_results_records_are_typed(tmp_path):
+    out = tmp_path / "fig5"
+    ml.experiment.run("fig5", scale="smoke", out=out, threads=1)
+    df = ml.experiment.load(out).dataframe()
+    assert df["optimum"].dtype == bool and df["depth"].dtype.kind == "i" and df["lr"].dtype.kind == "f"
+    assert df["data"].iloc[0].startswith("line1d")
+    for flag in ("diverged", "opt_certified", "opt_converged", "gamma_l1_certified", "net_gap_certified"):
+        assert df[flag].dtype == bool, flag
+    assert df["opt_objective"].dtype.kind == "f"
