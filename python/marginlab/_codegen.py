@@ -118,7 +118,7 @@ def render_module(core_name):
     from . import _core
 
     mod = getattr(_core, core_name) if core_name else _core
-    sigs = list(getattr(mod, "__signatures__", []))
+    sigs = [s for s in getattr(mod, "__signatures__", []) if not s["name"].startswith("_")]   # private helpers
     core = "_core" + (f".{core_name}" if core_name else "")
     names = ", ".join(repr(s["name"]) for s in sigs)
     text = HEADER.format(where=f".{core_name}" if core_name else "", names=names)

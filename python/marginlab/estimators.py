@@ -71,6 +71,27 @@ def _binary_targets(estimator, y):
     return classes, np.where(encoded == 1, 1.0, -1.0)
 
 
+def _validate(estimator, X, y="no_validation", **kwargs):
+    """scikit-learn's validate_data, after the module's own size check: an array whose float64 copy
+    would not fit the memory budget is refused naming it before anything is copied. y as
+    validate_data's ("no_validation": no targets; None given to fit: scikit-learn's own error)."""
+    from . import _core
+
+    _core._check_size(X, "X")
+    if isinstance(y, str) and y == "no_validation":
+        return validate_data(estimator, X, **kwargs)
+    if y is None:
+        return validate_data(estimator, X, y, **kwargs)
+    _core._check_size(y, "y")
+    if kwargs.get("y_numeric") and np.asarray(y).dtype.kind in "USOV":
+        try:
+            np.asarray(y, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(f"y: expected numeric targets for {type(estimator).__name__}, got "
+                             f"{np.asarray(y).dtype} values") from None
+    return validate_data(estimator, X, y, **kwargs)
+
+
 def _certificate_ends(r):
     """(lower end of min L, gap L(Θ) − lower end, certified) of a marginlab.margin.certify result:
     `lower` and `gap` are proven bounds when `certified`, else estimates."""
@@ -206,7 +227,7 @@ class TwoLayerReLUClassifier(ClassifierMixin, BaseEstimator):
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y):
-        X, y = validate_data(self, X, y, dtype=np.float64, order="F", y_numeric=False)
+        X, y = _validate(self, X, y, dtype=np.float64, order="F", y_numeric=False)
         check_classification_targets(y)
         self.classes_, idx = np.unique(y, return_inverse=True)
         n_classes = len(self.classes_)
@@ -256,7 +277,7 @@ class TwoLayerReLUClassifier(ClassifierMixin, BaseEstimator):
 
     def _outputs(self, X):
         check_is_fitted(self)
-        X = validate_data(self, X, dtype=np.float64, reset=False)
+        X = _validate(self, X, dtype=np.float64, reset=False)
         return _nn.outputs(self.weights_, X, self.output_scale_)
 
     def decision_function(self, X):
@@ -368,15 +389,20 @@ class _KernelRidgeBase(_KernelParams, BaseEstimator):
 
     def _kernel_outputs(self, X):
         check_is_fitted(self)
-        X = validate_data(self, X, dtype=np.float64, reset=False)
+        X = _validate(self, X, dtype=np.float64, reset=False)
         return self._gram(X, self.X_fit_) @ self.dual_coef_
 
     def _path_outputs(self, X, alphas):
         check_is_fitted(self)
-        alphas = np.atleast_1d(np.asarray(alphas, dtype=np.float64))
-        if alphas.ndim != 1 or not np.all(np.isfinite(alphas) & (alphas >= 0)):
+        try:
+            alphas = np.atleast_1d(np.asarray(alphas, dtype=np.float64))
+        except (TypeError, ValueError) as e:
+            raise TypeError(f"alphas: expected a sequence of numbers ({e})") from None
+        if alphas.ndim != 1 or alphas.size == 0:
+            raise ValueError(f"alphas: expected a 1-D sequence of at least one value, got shape {alphas.shape}")
+        if not np.all(np.isfinite(alphas) & (alphas >= 0)):
             raise ValueError(f"alphas: expected finite values >= 0, got {alphas.tolist()}")
-        X = validate_data(self, X, dtype=np.float64, reset=False)
+        X = _validate(self, X, dtype=np.float64, reset=False)
         Kt = self._gram(X, self.X_fit_)
         path = self._decomposition()
         ndim = np.ndim(self._y_fit)
@@ -418,7 +444,7 @@ class NTKRidge(RegressorMixin, _KernelRidgeBase):
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
-        X, y = validate_data(self, X, y, dtype=np.float64, order="F", y_numeric=True, multi_output=True)
+        X, y = _validate(self, X, y, dtype=np.float64, order="F", y_numeric=True, multi_output=True)
         self._check_gram(X)
         return self._fit_dual(X, y, sample_weight)
 
@@ -446,7 +472,7 @@ class NTKRidgeClassifier(ClassifierMixin, _KernelRidgeBase):
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
-        X, y = validate_data(self, X, y, dtype=np.float64, order="F")
+        X, y = _validate(self, X, y, dtype=np.float64, order="F")
         check_classification_targets(y)
         binarizer = LabelBinarizer(neg_label=-1, pos_label=1).fit(y)
         self.classes_ = binarizer.classes_
@@ -503,7 +529,7 @@ class NTKSVC(_KernelParams, ClassifierMixin, BaseEstimator):
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y):
-        X, y = validate_data(self, X, y, dtype=np.float64, order="F")
+        X, y = _validate(self, X, y, dtype=np.float64, order="F")
         self.classes_, yy = _binary_targets(self, y)
         self._check_gram(X)
         K = self._gram(X)
@@ -524,7 +550,7 @@ class NTKSVC(_KernelParams, ClassifierMixin, BaseEstimator):
 
     def decision_function(self, X):
         check_is_fitted(self)
-        X = validate_data(self, X, dtype=np.float64, reset=False)
+        X = _validate(self, X, dtype=np.float64, reset=False)
         return self._gram(X, self.X_fit_) @ self.dual_coef_ + self.intercept_
 
     def predict(self, X):

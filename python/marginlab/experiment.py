@@ -6,6 +6,7 @@ the store back as records or a pandas DataFrame.
     res = load(s["out"])
     df = res.dataframe()                                        # one row per trial (pandas)
 """
+import os
 import pathlib
 
 from . import results as _results
@@ -20,13 +21,20 @@ def list_experiments():
     return _list()
 
 
+def _folder(directory):
+    """A results folder argument as a path (TypeError naming `directory` otherwise)."""
+    if isinstance(directory, (bytes, bytearray)) or not isinstance(directory, (str, os.PathLike)):
+        raise TypeError(f"directory: expected a folder (str or os.PathLike), got {type(directory).__name__}")
+    return os.fspath(directory)
+
+
 def load(directory):
     """The results store of a folder written by run(): a marginlab.results.Results with
     .runs, .done(), .failed(), .records() and .dataframe(). Raises FileNotFoundError when the
     folder has no results.sqlite, and marginlab.InputError naming the file and what is damaged
     when the store cannot be read (not a database, malformed, a stored value that breaks the
     schema)."""
-    path = pathlib.Path(directory) / "results.sqlite"
+    path = pathlib.Path(_folder(directory)) / "results.sqlite"
     if not path.exists():
         raise FileNotFoundError(f"{directory}: no results.sqlite here (run the experiment first)")
     return _results.load(directory)
@@ -39,7 +47,7 @@ def report(directory):
     from . import report as _report
 
     try:
-        _, analysis = _report.make_report(directory)
+        _, analysis = _report.make_report(_folder(directory))
     except SystemExit as e:  # the report's one-line errors
         raise ValueError(str(e.code)) from None
     return [c.as_dict() for c in analysis.claims]

@@ -27,20 +27,10 @@ __all__ = ["gram", "RidgePath", "ridge_solve", "fit", "kernel_svm", "empirical_n
 def _number(value, name):
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise TypeError(f"{name}: expected a number, got {type(value).__name__}")
-    return float(value)
-
-
-def _real_array(value, name, allow_inf=False):
     try:
-        a = np.asarray(value)
-    except ValueError as e:  # ragged lists
-        raise ValueError(f"{name}: expected an array of numbers ({e})") from None
-    if a.dtype.kind not in "fiub":
-        raise TypeError(f"{name}: expected an array of real numbers, got dtype {a.dtype}")
-    a = a.astype(float)
-    if np.any(np.isnan(a)) or (not allow_inf and not np.all(np.isfinite(a))):
-        raise ValueError(f"{name}: has entries that are not finite")
-    return a
+        return float(value)
+    except OverflowError:
+        raise ValueError(f"{name}: {value} is out of range for a float") from None
 
 
 def ntk_regime_predict(K, y, eta, steps, f0=None, K_test=None, f0_test=None):
@@ -63,40 +53,52 @@ def ntk_regime_predict(K, y, eta, steps, f0=None, K_test=None, f0_test=None):
         axis, one entry per time, all from the one decomposition.
     f0 : the outputs at initialization on the training points (default 0), shaped as y.
     K_test : m x n cross-kernel K(X_test, X).
-    f0_test : the outputs at initialization on the test points, m (or m x k).
+    f0_test : the outputs at initialization on the test points, m (or m x k); needs K_test.
 
     Returns
     -------
     f_t, or (f_t, f_t_test) with K_test; with an array of steps, arrays stacked over the times.
+    Arrays are checked as every argument of the module is (types, finiteness, sizes before any
+    copy: marginlab._core._float64).
     """
-    y = _real_array(y, "y")
-    if y.ndim not in (1, 2) or y.shape[0] == 0:
-        raise ValueError(f"y: expected n or n x k targets, got shape {y.shape}")
+    from . import _core
+
+    y = _core._float64(y, "y")
     n = y.shape[0]
-    f0 = np.zeros_like(y) if f0 is None else _real_array(f0, "f0")
+    K = _core._float64(K, "K", 2)
+    if K.shape[0] != n:
+        raise ValueError(f"y: expected {K.shape[0]} entries (K's rows), got {n}")
+    f0 = np.zeros_like(y) if f0 is None else _core._float64(f0, "f0")
     if f0.shape != y.shape:
         raise ValueError(f"f0: expected shape {y.shape} (as y), got {f0.shape}")
     eta = _number(eta, "eta")
     if not (np.isfinite(eta) and eta > 0):
         raise ValueError(f"eta: expected a finite step size > 0, got {eta}")
+    if f0_test is not None and K_test is None:
+        raise ValueError("f0_test: given without K_test (the test points' kernel)")
     many = np.ndim(steps) == 1
-    if np.ndim(steps) > 1:
-        raise ValueError(f"steps: expected a number or a 1-D array of numbers, got shape {np.shape(steps)}")
-    times = _real_array(steps, "steps", allow_inf=True) if many else np.array([_number(steps, "steps")])
+    if many:
+        if len(steps) == 0:
+            raise ValueError("steps: expected at least one number of steps")
+        times = _core._float64(steps, "steps", 1, allow_inf=True)
+    else:
+        times = np.array([_number(steps, "steps")])
     if np.any(np.isnan(times)) or np.any(times < 0):
         raise ValueError(f"steps: expected numbers of steps >= 0 (or np.inf), got {steps}")
+    taus = [np.inf if np.isinf(t) else eta * t / n for t in times]
+    if any(np.isinf(tau) and not np.isinf(t) for tau, t in zip(taus, times)):
+        raise ValueError("steps: η·t/n overflows a float (give np.inf for the interpolant)")
     path = RidgePath(K, y - f0)
     shape = y.shape
-    taus = [np.inf if np.isinf(t) else eta * t / n for t in times]
     f_t = np.stack([f0 + path.flow_fitted(tau).reshape(shape) for tau in taus])
     if K_test is None:
         return f_t if many else f_t[0]
-    K_test = _real_array(K_test, "K_test")
-    if K_test.ndim != 2 or K_test.shape[1] != n:
+    K_test = np.ascontiguousarray(_core._float64(K_test, "K_test", 2))   # one layout: one rounding
+    if K_test.shape[1] != n:
         raise ValueError(f"K_test: expected an m x {n} cross-kernel K(X_test, X), got shape {K_test.shape}")
     m = K_test.shape[0]
     out_shape = (m,) + shape[1:]
-    f0_test = np.zeros(out_shape) if f0_test is None else _real_array(f0_test, "f0_test")
+    f0_test = np.zeros(out_shape) if f0_test is None else _core._float64(f0_test, "f0_test")
     if f0_test.shape != out_shape:
         raise ValueError(f"f0_test: expected shape {out_shape}, got {f0_test.shape}")
     f_test = np.stack([f0_test + (K_test @ path.flow_coefficients(tau)).reshape(out_shape) for tau in taus])
@@ -120,7 +122,11 @@ def torch_weights(model):
             if layer.bias is not None:
                 raise ValueError(f"model[{i}]: Linear layers must have bias=False (marginlab's networks "
                                  f"are homogeneous)")
-            layers.append(layer.weight.detach().to("cpu", torch.float64).numpy().copy())
+            try:
+                layers.append(layer.weight.detach().to("cpu", torch.float64).numpy().copy())
+            except (NotImplementedError, RuntimeError) as e:   # e.g. a "meta" device holds no numbers
+                raise ValueError(f"model[{i}]: its weight cannot be read as numbers "
+                                 f"(device {layer.weight.device}): {e}") from None
         elif not isinstance(layer, torch.nn.ReLU):
             raise ValueError(f"model[{i}]: expected torch.nn.ReLU between Linear layers, got {type(layer).__name__}")
         expect_linear = not expect_linear

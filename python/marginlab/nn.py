@@ -14,15 +14,21 @@ options are the CLI's `train` flags and the experiment TOMLs' keys (`lambda` is 
 the λ of the mean-loss objective (1/n) Σ ℓ + λ‖Θ‖^r). For the same data and options, the
 parameters are bitwise those of `marginlab train`, whatever the thread count.
 """
-from ._api.nn import load_network, objective, outputs, save_network, train
+from ._api.nn import load_network, network, objective, outputs, save_network, train
 
-__all__ = ["train", "objective", "outputs", "save_network", "load_network", "trace_frame"]
+__all__ = ["train", "objective", "outputs", "network", "save_network", "load_network", "trace_frame"]
 
 
 def trace_frame(trials):
-    """The traces of train()'s trials as one pandas DataFrame (a column `trial`); needs pandas."""
+    """The traces of train()'s trials as one pandas DataFrame (a column `trial`); needs pandas.
+    trials: the list train() returns (or a part of it)."""
     import pandas as pd
 
+    if isinstance(trials, dict) or not isinstance(trials, (list, tuple)):
+        raise TypeError(f"trials: expected the list of trial dicts train() returns, got {type(trials).__name__}")
+    for i, t in enumerate(trials):
+        if not isinstance(t, dict) or "trace" not in t or "trial" not in t:
+            raise ValueError(f"trials[{i}]: expected a trial dict of train() (with 'trial' and 'trace')")
     rows = [dict(r, trial=t["trial"]) for t in trials for r in t["trace"]]
     if rows and "layer_norms" in rows[0]:
         for r in rows:

@@ -395,7 +395,11 @@ std::string Call::Str(const std::string& name, const std::vector<std::string>& c
 
 std::string Call::Path(const std::string& name) {
   py::handle h = Get(name);
-  if (h.is_none()) return "";
+  if (h.is_none()) {
+    const Param* p = sig_->Find(name);
+    if (p != nullptr && p->default_py == "None") return "";
+    ThrowType(name + ": expected a path (str or os.PathLike), got None");
+  }
   const bool pathlike = py::isinstance<py::str>(h) || py::hasattr(h, "__fspath__");
   if (!pathlike || py::isinstance<py::bytes>(h))
     ThrowType(name + ": expected a path (str or os.PathLike), got " + detail::TypeNameOf(h));
@@ -444,6 +448,7 @@ NetworkArgs NetworkArg(Call& c, const std::string& name) {
   }
   if (c.Given("output_scale")) {
     const double s = c.Real("output_scale", 0, INFINITY);
+    if (!(s > 0)) ThrowValue("output_scale: expected a finite number > 0, got " + FormatDouble(s));
     if (scale && *scale != s)
       ThrowValue("output_scale: the network dict says " + FormatDouble(*scale) + ", the argument " + FormatDouble(s) +
                  " (give one of them)");

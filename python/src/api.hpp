@@ -251,6 +251,7 @@ class Call {
 namespace detail {
 struct KwargFieldSetter {
   Call* call;
+  const Signature* sig;
   const py::dict* values;
   std::string prefix;
   const std::vector<std::string>* only;
@@ -263,7 +264,12 @@ struct KwargFieldSetter {
     read->insert(key);
     if (!values->contains(key)) return;
     py::handle v = (*values)[py::str(key)];
-    if (v.is_none()) return;
+    if (v.is_none()) {  // "not given" only where the signature's default is None
+      const Param* p = sig->Find(key);
+      if (p != nullptr && p->default_py == "None") return;
+      ThrowType(call->function() + ": " + key + ": expected " + (p ? p->annotation : std::string("a value")) +
+                ", got None");
+    }
     const T given = FromPython<T>(v, call->function() + ": " + key);
     if (!(given == field)) changed->insert(name);
     field = given;
@@ -278,10 +284,19 @@ struct KwargFieldSetter {
 template <class Opts>
 Opts Call::Options(Opts opts, const std::string& prefix, const std::vector<std::string>* only) {
   changed_.clear();
-  detail::KwargFieldSetter setter{this, &values_, prefix, only, &changed_, &read_};
+  detail::KwargFieldSetter setter{this, sig_, &values_, prefix, only, &changed_, &read_};
   opts.Fields(setter);
-  const std::string problem = opts.Validate();
-  if (!problem.empty()) ThrowValue(function() + ": " + problem);
+  std::string problem = opts.Validate();
+  if (!problem.empty()) {
+    // A prefixed group (logistic_tol): Validate() names its own field (tol); say the keyword.
+    if (!prefix.empty())
+      for (const FieldInfo& f : DescribeFields(opts))
+        if (problem.rfind(f.name + " ", 0) == 0 || problem.rfind(f.name + ":", 0) == 0) {
+          problem = PyName(prefix + f.name) + problem.substr(f.name.size());
+          break;
+        }
+    ThrowValue(function() + ": " + problem);
+  }
   for (const std::string& f : changed_)  // one at a time, to name the keyword (prefix, lambda_)
     if (const std::string why = UnusedField(opts, {f}); !why.empty())
       ThrowValue(function() + ": " + PyName(prefix + f) + why.substr(f.size()));

@@ -23,7 +23,17 @@ std::vector<Weights<double>> InitFrom(py::handle init) {
       py::len(init) == 0)
     ThrowType("init: expected a list of layers [W1, …] or a list of them per trial, got " + detail::TypeNameOf(init));
   py::sequence seq = py::reinterpret_borrow<py::sequence>(init);
-  const bool per_trial = py::isinstance<py::list>(seq[0]) || py::isinstance<py::tuple>(seq[0]);
+  // One list per trial when the first item is itself a list of layers (its first item 2-D); a
+  // layer given as a nested list is a list of rows (its first item 1-D).
+  auto ndim = [](py::handle h) {
+    try {
+      return py::module_::import("numpy").attr("ndim")(h).cast<long>();
+    } catch (py::error_already_set&) {
+      return -1L;  // ragged: not a layer
+    }
+  };
+  const bool per_trial = (py::isinstance<py::list>(seq[0]) || py::isinstance<py::tuple>(seq[0])) &&
+                         py::len(seq[0]) > 0 && ndim(py::reinterpret_borrow<py::sequence>(seq[0])[0]) >= 2;
   auto network = [](py::handle layers, const std::string& name) {
     if (py::isinstance<py::str>(layers) || !py::isinstance<py::sequence>(layers))
       ThrowType(name + ": expected a list of layer matrices, got " + detail::TypeNameOf(layers));
@@ -112,6 +122,21 @@ void RegisterNn(py::module_& m) {
         const Dataset train = c.Data("X", "y");
         const std::optional<Dataset> test = c.TestData("X_test", "y_test", train);
         const std::vector<Weights<double>> w0 = InitFrom(c.Get("init"));
+        {
+          const nn::MlpShape shape = nn::ShapeFor(o, train);
+          if (w0.size() > 1 && static_cast<long>(w0.size()) != o.trials)
+            ThrowValue("init: " + std::to_string(w0.size()) + " networks for " + std::to_string(o.trials) +
+                       " trials (give one for every trial, or one per trial)");
+          for (std::size_t t = 0; t < w0.size(); ++t) {
+            bool fits = static_cast<int>(w0[t].size()) == shape.depth();
+            for (int k = 0; fits && k < shape.depth(); ++k)
+              fits = w0[t][k].rows() == shape.dims[k + 1] && w0[t][k].cols() == shape.dims[k];
+            if (!fits)
+              ThrowValue((w0.size() > 1 ? "init[" + std::to_string(t) + "]" : std::string("init")) +
+                         ": expected the layers of a " + shape.Describe() + " network (depth, width and the data's "
+                         "columns and labels decide them)");
+          }
+        }
         const std::string save_path = c.Path("save");
         const std::string data = c.Str("data");
         CallbackBridge bridge(c.Callable("callback"));
@@ -186,6 +211,26 @@ void RegisterNn(py::module_& m) {
           f = net.Outputs(x);
         }
         return py::cast(std::move(f));
+      });
+
+  Def(m,
+      Signature("network", "A network argument checked and put in one form: its layers, output scale and objective.",
+                "Accepts what every function that takes a network accepts (a list of layers, a train() trial, a "
+                "load_network() dict) and checks it the same way (shapes that chain, finite numbers, an output "
+                "scale > 0): the form torch_bridge.to_torch and other Python code build on.",
+                "dict[str, Any]", "weights (float64 layers, copied), dims, output_scale, frozen_output, objective (or None)")
+          .Arg("weights", "Sequence[ArrayLike] | Mapping[str, Any]", kNetworkDoc)
+          .Arg("output_scale", "float | None", "None", kOutputScaleDoc)
+          .Arg("frozen_output", "bool | None", "None", kFrozenDoc),
+      [](Call& c) -> py::object {
+        NetworkArgs na = NetworkArg(c);
+        py::dict d;
+        d["dims"] = na.net.dims();
+        d["output_scale"] = na.net.output_scale;
+        d["frozen_output"] = na.net.frozen_output;
+        d["weights"] = LayerList(std::move(na.net.W));
+        d["objective"] = na.objective ? py::object(*na.objective) : py::none();
+        return d;
       });
 
   Def(m,

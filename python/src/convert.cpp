@@ -147,13 +147,49 @@ Vector CopyVector(py::handle obj, const char* name, Index size) {
   return out;
 }
 
+py::array CheckedFloat64(py::handle obj, const char* name, int ndim, bool allow_inf) {
+  py::array a = AsNumeric(obj, name);
+  if ((ndim != 0 && a.ndim() != ndim) || (ndim == 0 && (a.ndim() < 1 || a.ndim() > 2)))
+    ThrowValue(std::string(name) + ": expected a " + (ndim == 0 ? std::string("1-D or 2-D") : std::to_string(ndim) + "-D") +
+               " array, got " + std::to_string(a.ndim()) + "-D");
+  for (py::ssize_t k = 0; k < a.ndim(); ++k)
+    if (a.shape(k) == 0) ThrowValue(std::string(name) + ": the array is empty");
+  CheckCopyFits(a, name);
+  if (!NativeDouble(a) || reinterpret_cast<std::uintptr_t>(a.data()) % alignof(double) != 0) a = FortranDoubleCopy(a, name);
+  py::module_ np = py::module_::import("numpy");
+  const bool bad = allow_inf ? np.attr("isnan")(a).attr("any")().cast<bool>()
+                             : !np.attr("isfinite")(a).attr("all")().cast<bool>();
+  if (bad) ThrowValue(std::string(name) + ": has entries that are " + (allow_inf ? "NaN" : "not finite"));
+  return a;
+}
+
+void CheckCopySize(py::handle obj, const char* name) {
+  if (py::isinstance<py::array>(obj)) {
+    CheckCopyFits(py::reinterpret_borrow<py::array>(obj), name);
+    return;
+  }
+  if (py::hasattr(obj, "shape")) {  // array-likes (a pandas frame, a torch tensor): their shape
+    std::uint64_t elements = 1;
+    try {
+      for (py::handle k : obj.attr("shape")) elements = SaturatingMul(elements, k.cast<std::uint64_t>());
+    } catch (py::error_already_set&) {
+      return;  // no readable shape: it is converted (and checked) where it is used
+    } catch (py::cast_error&) {
+      return;
+    }
+    const std::string problem = MemoryProblem(SaturatingMul(elements, sizeof(double)),
+                                              std::string(name) + " (" + std::to_string(elements) + " elements as float64)");
+    if (!problem.empty()) ThrowValue(problem);
+  }
+}
+
 Dataset MakeDataset(py::handle X, py::handle y, const std::string& expect, const char* x_name,
                     const char* y_name) {
   Dataset ds;
   ds.X = CopyMatrix(X, x_name);
   ds.y = CopyVector(y, y_name, ds.X.rows());
   ds.kind = InferLabelKind(ds.y, &ds.num_classes);
-  ds.source = "Python arrays";
+  ds.source = std::string(x_name) + ", " + y_name + " (Python arrays)";  // named in the library's messages
   if (!expect.empty() && expect != ToString(ds.kind)) {
     if (expect == "binary")
       ThrowValue(std::string(y_name) + ": expected labels -1 and +1 (binary classification), got " +
@@ -270,10 +306,13 @@ std::string FromPython<std::string>(py::handle v, const std::string& what) {
 template <>
 std::vector<double> FromPython<std::vector<double>>(py::handle v, const std::string& what) {
   if (IsReal(v)) return {FromPython<double>(v, what)};
-  if (py::isinstance<py::str>(v) || py::isinstance<py::bytes>(v) || !py::hasattr(v, "__iter__"))
-    Wrong(v, what, "a number or a sequence of numbers");
-  if (py::isinstance<py::array>(v) && py::reinterpret_borrow<py::array>(v).ndim() > 1)
-    ThrowValue(what + ": expected a number or a 1-D sequence of numbers");
+  if (py::isinstance<py::array>(v)) {
+    const py::array a = py::reinterpret_borrow<py::array>(v);
+    if (a.ndim() == 0) return {FromPython<double>(a.attr("item")(), what)};  // a 0-d array is its number
+    if (a.ndim() > 1) ThrowValue(what + ": expected a number or a 1-D sequence of numbers");
+  } else if (py::isinstance<py::str>(v) || py::isinstance<py::bytes>(v) || !PySequence_Check(v.ptr())) {
+    Wrong(v, what, "a number or a sequence of numbers (list, tuple, 1-D array)");  // not a dict's or set's keys
+  }
   std::vector<double> out;
   for (py::handle x : v) {
     if (out.size() >= 1'000'000) ThrowValue(what + ": more than 10^6 values");

@@ -58,6 +58,13 @@ Matrix CopyMatrix(py::handle obj, const char* name, Index rows = -1, Index cols 
 // A 1-D array (or a 2-D one with a single column) of length `size` (≥ 0) as a Vector.
 Vector CopyVector(py::handle obj, const char* name, Index size = -1);
 
+// An array of ndim dimensions (1 or 2; 0: either) with the checks above, as a float64 ndarray:
+// the input itself when it is one (aligned), else one checked copy. allow_inf: ±inf accepted.
+py::array CheckedFloat64(py::handle obj, const char* name, int ndim, bool allow_inf);
+// Refuses (ValueError naming `name`) an array whose float64 copy would not fit the memory budget,
+// without copying anything.
+void CheckCopySize(py::handle obj, const char* name);
+
 // A Dataset from X (n×d) and y (n): the label kind is inferred ({−1, +1} → binary, non-negative
 // integers → class, otherwise real) unless `kind` names one; `expect` ("binary", "class",
 // "real" or "" for any) refuses other kinds with a ValueError naming y.

@@ -91,6 +91,31 @@ PYBIND11_MODULE(_core, m) {
                 return py::object(d);
               });
 
+  // For the module's pure-Python functions (ntk_regime_predict, the estimators, torch_bridge): the
+  // checks of the one conversion layer (dtype, ndim, finiteness, the size against the memory budget
+  // before any copy) on an array they convert themselves.
+  python::Def(m, python::Signature("_float64", "An array checked as every argument is and returned as float64.", "",
+                                   "NDArray[np.float64]", "a float64 array (the input when it is one, else one copy)")
+                     .Arg("a", "ArrayLike", "the array")
+                     .Arg("name", "str", "the argument's name, for messages")
+                     .Arg("ndim", "int", "0", "its number of dimensions (1 or 2; 0: either)")
+                     .Kw("allow_inf", "bool", "False", "accept ±inf (never NaN)"),
+              [](python::Call& c) -> py::object {
+                const std::string name = c.Str("name");
+                const long ndim = c.Int("ndim", 0, 2);
+                const bool allow_inf = c.Bool("allow_inf");
+                return python::CheckedFloat64(c.Get("a"), name.c_str(), static_cast<int>(ndim), allow_inf);
+              });
+  python::Def(m, python::Signature("_check_size", "Refuses an array whose float64 copy would not fit the memory budget.",
+                                   "Nothing is copied.", "None", "")
+                     .Arg("a", "ArrayLike", "the array")
+                     .Arg("name", "str", "the argument's name, for messages"),
+              [](python::Call& c) -> py::object {
+                const std::string name = c.Str("name");
+                python::CheckCopySize(c.Get("a"), name.c_str());
+                return py::none();
+              });
+
   m.def("_array_info", [](py::handle X) {
     const python::MatrixView v = python::ViewMatrix(X, "X", -1, -1, true);
     py::dict d;

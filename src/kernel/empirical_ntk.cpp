@@ -26,7 +26,8 @@ std::string MonteCarloNtkOptions::Validate() const {
   if (samples < 2) return "samples must be >= 2 (a standard error needs two)";
   if (!IsChoice(ParameterizationNames(), parameterization))
     return "parameterization must be " + JoinWords(ParameterizationNames());
-  if (!(rw >= 0 && ru >= 0 && w_std > 0)) return "rw, ru must be >= 0 and w_std > 0";
+  if (!(rw >= 0 && ru >= 0 && w_std > 0) || !std::isfinite(rw) || !std::isfinite(ru) || !std::isfinite(w_std))
+    return "rw, ru must be finite and >= 0 and w_std finite and > 0";
   return "";
 }
 

@@ -9,6 +9,7 @@
 #include "marginlab/core/error.hpp"
 #include "marginlab/core/memory.hpp"
 #include "marginlab/core/parallel_tasks.hpp"
+#include "marginlab/core/params.hpp"
 #include "marginlab/core/threads.hpp"
 #include "marginlab/kernel/closed_form.hpp"
 #include "marginlab/kernel/vec_math.hpp"
@@ -260,6 +261,19 @@ struct WorkspacePool {
 Index NumTiles(Index n) { return (n + kGramTile - 1) / kGramTile; }
 }  // namespace
 
+namespace {
+// The kernel values of finite inputs are finite unless a scale or a norm overflows (rw = 1e308,
+// inputs near 1e154): such a matrix is refused, not handed to a solver or a user.
+void RequireFiniteKernel(const Matrix& K, const KernelOptions& opts) {
+  for (Index j = 0; j < K.cols(); ++j)
+    for (Index i = 0; i < K.rows(); ++i)
+      if (!std::isfinite(K(i, j)))
+        throw InputError("the " + opts.Describe() + " kernel matrix has a non-finite entry K[" + std::to_string(i) +
+                         ", " + std::to_string(j) + "] = " + FormatDouble(K(i, j)) +
+                         ": the kernel's scales or the inputs' norms overflow double");
+}
+}  // namespace
+
 Matrix Gram(const KernelOptions& opts, ConstMatrixRef X) {
   const Index n = X.rows(), T = NumTiles(n);
   RequireMemory(ArrayBytes({n, n}, sizeof(double)),
@@ -289,6 +303,7 @@ Matrix Gram(const KernelOptions& opts, ConstMatrixRef X) {
       StoreTileTransposed(t, r, r, c, K.data() + i0 * n + j0, n);
     }
   });
+  RequireFiniteKernel(K, opts);
   return K;
 }
 
@@ -308,6 +323,7 @@ Matrix CrossGram(const KernelOptions& opts, ConstMatrixRef A, ConstMatrixRef B) 
     gc.Block(i0, r, j0, c, tile, r, *pool.ws[w]);
     StoreTile(tile, r, r, c, K.data() + j0 * na + i0, na);
   });
+  RequireFiniteKernel(K, opts);
   return K;
 }
 

@@ -7,6 +7,7 @@
 
 #include "marginlab/core/error.hpp"
 #include "marginlab/core/options.hpp"
+#include "marginlab/core/memory.hpp"
 #include "marginlab/core/params.hpp"
 #include "marginlab/kernel/gram.hpp"
 #include "marginlab/kernel/ridge.hpp"
@@ -18,6 +19,9 @@ namespace {
 // Targets: binary/real → y; classes → one-hot (0/1) or one-vs-rest (±1).
 Matrix Targets(const KernelFitOptions& o, const Dataset& train) {
   if (train.kind != LabelKind::kClass) return train.y;
+  RequireMemory(SaturatingMul(3, ArrayBytes({train.n(), train.num_classes}, sizeof(double))),
+                "the targets of " + std::to_string(train.num_classes) + " classes (one column each; the largest "
+                "class index is " + std::to_string(train.num_classes - 1) + ")");
   const bool pm = o.multiclass == "ovr" || o.predictor == "logistic" || o.predictor == "svm";
   return pm ? OneHot(train.y, train.num_classes, 1.0, -1.0) : OneHot(train.y, train.num_classes);
 }
@@ -143,7 +147,7 @@ KernelFitSummary FitKernelPredictors(const KernelFitOptions& o, const Dataset& t
   const std::string problem = o.Validate();
   ML_REQUIRE(problem.empty()) << problem;
   ML_REQUIRE(!(train.kind == LabelKind::kReal && (o.predictor == "logistic" || o.predictor == "svm")))
-      << "--predictor " << o.predictor << " needs binary or class labels; " << train.source << " has real labels";
+      << "predictor " << o.predictor << " needs binary or class labels; " << train.source << " has real labels";
   ML_REQUIRE(test == nullptr || test->d() == train.d())
       << "--test-data: " << test->d() << " features, but --data has " << train.d();
   const bool falkon = o.predictor == "falkon";

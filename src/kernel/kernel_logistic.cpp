@@ -20,7 +20,7 @@ double SigmoidNeg(double z) {
 
 std::string KernelLogisticOptions::Validate() const {
   if (!(lambda > 0) || !std::isfinite(lambda)) return "lambda must be finite and > 0";
-  if (!(tol > 0)) return "tol must be > 0";
+  if (!(tol > 0) || !std::isfinite(tol)) return "tol must be finite and > 0";
   if (max_iterations < 1) return "max_iterations must be >= 1";
   return "";
 }

@@ -19,7 +19,7 @@ namespace marginlab::kernel {
 
 std::string KernelSvmOptions::Validate() const {
   if (!(C > 0) || !std::isfinite(C)) return "C must be finite and > 0";
-  if (!(tol > 0)) return "tol must be > 0";
+  if (!(tol > 0) || !std::isfinite(tol)) return "tol must be finite and > 0";
   if (max_epochs < 1) return "max_epochs must be >= 1";
   if (max_libsvm_n < 1) return "max_libsvm_n must be >= 1";
   return "";

@@ -2,6 +2,7 @@
 #include "marginlab/kernel/nn_ntk.hpp"
 
 #include "marginlab/core/error.hpp"
+#include "marginlab/core/memory.hpp"
 #include "marginlab/kernel/empirical_ntk.hpp"
 
 namespace marginlab::kernel {
@@ -16,6 +17,14 @@ Matrix EmpiricalNtk(const nn::Network& net, const Matrix& X1, const Matrix& X2, 
         << "network has input dimension " << net.input_dim() << ", data has " << X->cols() << " features";
   ML_REQUIRE(output >= 0 && output < net.output_dim())
       << "output " << output << " requested, the network has " << net.output_dim() << " output(s)";
+  {
+    // The result, and per layer the activations and the backward pass of both input sets.
+    std::uint64_t bytes = ArrayBytes({X1.rows(), X2.rows()}, sizeof(double));
+    for (const Matrix& w : net.W)
+      bytes = SaturatingAdd(bytes, SaturatingMul(4, ArrayBytes({X1.rows() + X2.rows(), w.rows()}, sizeof(double))));
+    RequireMemory(bytes, "the empirical NTK of " + std::to_string(X1.rows()) + " x " + std::to_string(X2.rows()) +
+                             " inputs (width " + std::to_string(net.W.front().rows()) + ")");
+  }
   // f_c = s W_q[c,:] h: the rows of W_q other than c play no part in f_c.
   std::vector<Matrix> W(net.W.begin(), net.W.end());
   W.back() = Matrix(net.W.back().row(output));

@@ -18,9 +18,9 @@ std::string CertifyOptions::Validate() const {
   if (initial_inputs < 0) return "initial_inputs must be ≥ 0";
   if (!IsChoice(MarginLoss::Names(), loss))
     return "loss must be " + JoinWords(MarginLoss::Names()) + " (got '" + loss + "')";
-  if (!(lambda > 0) || !std::isfinite(lambda)) return "lambda must be finite and > 0";
+  if (!(lambda > 0) || !std::isfinite(2 * lambda)) return "lambda must be finite and > 0 (2λ finite)";
   if (max_rounds < 1 || cd_sweeps < 1) return "max_rounds and cd_sweeps must be ≥ 1";
-  if (!(tolerance >= 0)) return "tolerance must be ≥ 0";
+  if (!(tolerance >= 0) || !std::isfinite(tolerance)) return "tolerance must be finite and ≥ 0";
   return oracle.Validate();
 }
 

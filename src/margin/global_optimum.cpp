@@ -50,7 +50,12 @@ GlobalOptimumResult GlobalOptimum(const Matrix& X, const Vector& y, const Certif
   Matrix D = UnitRows(initial.size() > 0 ? initial : KnownDirections(X, opts.initial_inputs));
   ML_REQUIRE(D.rows() >= 1) << "global optimum: no nonzero initial direction";
   // Features Φ (n×K) grow by ≤ columns_per_round a round.
-  RequireMemory(ArrayBytes({n, D.rows() + opts.max_rounds * opts.columns_per_round}, sizeof(double)),
+  using U = std::uint64_t;  // max_rounds × columns_per_round may exceed a long
+  RequireMemory(SaturatingMul(SaturatingMul(static_cast<U>(n),
+                                            SaturatingAdd(static_cast<U>(D.rows()),
+                                                          SaturatingMul(static_cast<U>(opts.max_rounds),
+                                                                        static_cast<U>(opts.columns_per_round)))),
+                              sizeof(double)),
                 "the global optimum's features (n = " + std::to_string(n) + ")");
   OracleOptions oracle = opts.oracle;
   oracle.candidates = std::max(oracle.candidates, opts.columns_per_round);

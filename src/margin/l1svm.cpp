@@ -23,7 +23,7 @@ std::string L1SvmOptions::Validate() const {
   if (max_rounds < 1) return "max_rounds must be ≥ 1";
   if (columns_per_round < 1) return "columns_per_round must be ≥ 1";
   if (initial_inputs < 0) return "initial_inputs must be ≥ 0";
-  if (!(tolerance >= 0)) return "tolerance must be ≥ 0";
+  if (!(tolerance >= 0) || !std::isfinite(tolerance)) return "tolerance must be finite and ≥ 0";
   return oracle.Validate();
 }
 
@@ -213,6 +213,18 @@ void BoundDictionarySolution(const Matrix& X, const Vector& y, const OracleOptio
 L1SvmResult L1SvmColumnGeneration(const Matrix& X, const Vector& y, LpBackend& backend,
                                   const L1SvmOptions& opts, const Matrix& initial) {
   ValidateOrThrow(opts, "l1-SVM column generation");
+  {
+    // The LP's columns (n + 1 rows each, held by the model, its solver's copy and the features)
+    // grow by ≤ columns_per_round a round from ±(initial inputs and axes): the most they can be.
+    const Index first = initial.size() > 0 ? 2 * initial.rows()
+                                           : 2 * (std::min<Index>(opts.initial_inputs, X.rows()) + X.cols());
+    using U = std::uint64_t;
+    const U columns = SaturatingAdd(static_cast<U>(first), SaturatingMul(static_cast<U>(opts.max_rounds),
+                                                                          static_cast<U>(opts.columns_per_round)));
+    RequireMemory(SaturatingMul(SaturatingMul(static_cast<U>(X.rows() + 1), columns), 3 * sizeof(double)),
+                  "the l1-SVM's linear program (n = " + std::to_string(X.rows()) + ", up to " +
+                      std::to_string(columns) + " columns)");
+  }
   (void)SignedRows(X, y, "l1-SVM");
   RequireReluSeparable(X, y, "l1-SVM");
   const Index d = X.cols();

@@ -55,7 +55,7 @@ std::string FlowOptions::Unused(const std::string& field) const {
 }
 
 std::string FlowOptions::Validate() const {
-  if (!(lambda > 0) || !std::isfinite(lambda)) return "lambda must be > 0";
+  if (!(lambda > 0) || !std::isfinite(lambda)) return "lambda must be finite and > 0";
   if (!(eta > 0) || !std::isfinite(eta)) return "eta must be > 0";
   if (!(sigma >= 0) || !std::isfinite(sigma)) return "sigma must be ≥ 0";
   if (!(temperature >= 0) || !std::isfinite(temperature)) return "temperature must be ≥ 0";
@@ -71,8 +71,8 @@ std::string FlowOptions::Validate() const {
   if (!IsChoice(Oracles(), oracle)) return "oracle must be " + JoinWords(Oracles()) + " (got '" + oracle + "')";
   if (!IsChoice(References(), reference))
     return "reference must be " + JoinWords(References()) + " (got '" + reference + "')";
-  if (!(target_gap >= 0)) return "target_gap must be ≥ 0";
-  if (!(time_limit >= 0)) return "time_limit must be ≥ 0";
+  if (!(target_gap >= 0) || !std::isfinite(target_gap)) return "target_gap must be finite and ≥ 0";
+  if (!(time_limit >= 0) || !std::isfinite(time_limit)) return "time_limit must be finite and ≥ 0 (0 = off)";
   if (target_gap > 0 && reference == "none") return "target_gap needs a reference (reference = none)";
   return init.Validate();
 }

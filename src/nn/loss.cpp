@@ -53,12 +53,12 @@ Index OutputDim(LossKind loss, const Dataset& ds) {
     case LossKind::kLogistic:
     case LossKind::kExponential:
       ML_REQUIRE(ds.kind == LabelKind::kBinary)
-          << "--loss " << ToString(loss) << " needs binary (±1) labels, but " << ds.source
+          << "loss " << ToString(loss) << " needs binary (±1) labels, but " << ds.source
           << " has " << ToString(ds.kind) << " labels (use cross-entropy or squared)";
       return 1;
     case LossKind::kCrossEntropy:
       ML_REQUIRE(ds.kind != LabelKind::kReal)
-          << "--loss cross-entropy needs class labels, but " << ds.source << " has real targets";
+          << "loss cross-entropy needs class labels, but " << ds.source << " has real targets";
       return ds.kind == LabelKind::kBinary ? 2 : ds.num_classes;
     case LossKind::kSquared: return ds.kind == LabelKind::kClass ? ds.num_classes : 1;
   }

@@ -53,9 +53,9 @@ std::string TrainOptions::Validate() const {
   } catch (const InputError& err) {
     return err.what();
   }
-  if (!(lambda >= 0)) return "lambda must be ≥ 0";
-  if (!(reg_power > 0)) return "reg_power must be > 0";
-  if (!(lr > 0)) return "lr must be > 0";
+  if (!(lambda >= 0) || !std::isfinite(lambda)) return "lambda must be finite and ≥ 0";
+  if (!(reg_power > 0) || !std::isfinite(reg_power)) return "reg_power must be finite and > 0";
+  if (!(lr > 0) || !std::isfinite(lr)) return "lr must be finite and > 0";
   if (steps < 0) return "steps must be ≥ 0";
   if (batch_size < 0) return "batch_size must be ≥ 0";
   if (optimizer == "sgd" && batch_size == 0) return "optimizer sgd needs batch_size > 0";
@@ -63,15 +63,15 @@ std::string TrainOptions::Validate() const {
     return "normalized-gd is full-batch (batch_size must be 0)";
   if (!(momentum >= 0 && momentum < 1)) return "momentum must be in [0, 1)";
   if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1)) return "beta1, beta2 must be in [0, 1)";
-  if (!(eps > 0)) return "eps must be > 0";
+  if (!(eps > 0) || !std::isfinite(eps)) return "eps must be finite and > 0";
   if (schedule == "step" && decay_every <= 0) return "schedule step needs decay_every > 0";
   if (!(decay_factor > 0) || !std::isfinite(decay_factor)) return "decay_factor must be > 0";
-  if (!(target_loss >= 0)) return "target_loss must be ≥ 0";
-  if (!(time_limit >= 0)) return "time_limit must be ≥ 0";
+  if (!(target_loss >= 0) || !std::isfinite(target_loss)) return "target_loss must be finite and ≥ 0";
+  if (!(time_limit >= 0) || !std::isfinite(time_limit)) return "time_limit must be finite and ≥ 0 (0 = off)";
   if (init_std.size() != 1 && static_cast<long>(init_std.size()) != depth)
     return "init_std: expected one value or depth = " + std::to_string(depth) + " values";
   for (double s : init_std)
-    if (!(s >= 0)) return "init_std must be ≥ 0";
+    if (!(s >= 0) || !std::isfinite(s)) return "init_std must be finite and ≥ 0";
   if (trials < 1 || trials > 1'000'000) return "trials must be from 1 to 1e6";
   if (trial_offset < 0) return "trial_offset must be ≥ 0";
   if (dtype != "double" && dtype != "float32" && dtype != "float")

@@ -42,7 +42,7 @@ def test_deep_and_multi_output_nets():
     assert _close(net(torch.from_numpy(X)).detach().numpy(), ml.nn.outputs(W, X, 0.5))
     f32 = to_torch(W, 0.5, dtype=torch.float32)
     assert f32.layers[0].weight.dtype == torch.float32
-    with pytest.raises(ValueError, match=r"weights\[1\]"):
+    with pytest.raises(ValueError, match=r"weights: W2 has 4 columns but W1 has 7 rows"):
         to_torch([W[0], W[2]])
 
 

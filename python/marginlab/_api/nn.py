@@ -12,7 +12,7 @@ from numpy.typing import ArrayLike, NDArray
 from .. import _core
 from .._progress import observer as _observer
 
-__all__ = ['train', 'objective', 'outputs', 'save_network', 'load_network']
+__all__ = ['train', 'objective', 'outputs', 'network', 'save_network', 'load_network']
 
 
 def train(
@@ -300,6 +300,36 @@ def outputs(
     """
     return _core.nn.outputs(weights=weights, X=X, output_scale=output_scale,
         frozen_output=frozen_output)
+
+
+def network(
+    weights: Sequence[ArrayLike] | Mapping[str, Any],
+    output_scale: float | None = None,
+    frozen_output: bool | None = None,
+) -> dict[str, Any]:
+    """A network argument checked and put in one form: its layers, output scale and objective.
+
+    Accepts what every function that takes a network accepts (a list of layers, a train() trial, a
+    load_network() dict) and checks it the same way (shapes that chain, finite numbers, an output
+    scale > 0): the form torch_bridge.to_torch and other Python code build on.
+
+    Parameters
+    ----------
+    weights : Sequence[ArrayLike] | Mapping[str, Any]
+        the network: its layers [W1, …, Wq] (W_k: m_k x m_{k−1}, bias-free, ReLU between:
+        torch.nn.Linear.weight's layout), or a dict from nn.train() (one trial) or
+        nn.load_network(), which also gives its output scale, frozen output layer and objective
+    output_scale : float | None, default None
+        the output scale s of f = s · W_q relu(…); None: the network dict's, else 1
+    frozen_output : bool | None, default None
+        whether the output layer is fixed (not a parameter); None: the network dict's, else False
+
+    Returns
+    -------
+    dict[str, Any]
+        weights (float64 layers, copied), dims, output_scale, frozen_output, objective (or None)
+    """
+    return _core.nn.network(weights=weights, output_scale=output_scale, frozen_output=frozen_output)
 
 
 def save_network(
