@@ -116,7 +116,7 @@ py::object GramFloat32(const KernelOptions& o, const MatrixView& a, const Matrix
       for (Index j = 0; j < n; ++j)
         for (Index i = j + 1; i < n; ++i) dst[j * n + i] = dst[i * n + j];
   }
-  return std::move(out);
+  return out;
 }
 
 }  // namespace
