@@ -37,8 +37,12 @@ std::string PyFloat(double x) {
 namespace detail {
 std::string LiteralOf(const std::vector<std::string>& choices) {
   std::string out = "Literal[";
-  for (std::size_t i = 0; i < choices.size(); ++i) out += (i ? ", " : "") + PyRepr(choices[i]);
-  return out + "]";
+  for (std::size_t i = 0; i < choices.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += PyRepr(choices[i]);  // appended in place (GCC 12 warns on a temporary "" + …)
+  }
+  out += "]";
+  return out;
 }
 
 void ParamLister::Add(const std::string& field, const std::string& annotation, const std::string& def,
