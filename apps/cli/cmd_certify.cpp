@@ -182,7 +182,7 @@ void RegisterCertify(CLI::App& app) {
   c->add_option("--params", a->params, "network (.npz from marginlab train --save)");
   AddDataOption(*c, &a->data);
   AddDataOption(*c, &a->test_data, "--test-data", false);
-  AddFieldFlags(*c, a->flags, DescribeFields(CertifyOptions{}), {.config = false, .doc_prefix = ""});
+  AddFieldFlags(*c, a->flags, DescribeFields(CertifyOptions{}), {.config = false, .doc_prefix = "", .flag_prefix = ""});
   for (const char* name : {"lambda", "loss"}) {  // with --params, the objective saved with the network
     CLI::Option* o = a->flags.options[a->flags.Find(name)];
     o->description(o->get_description() + "; with --params: the one saved with the network");

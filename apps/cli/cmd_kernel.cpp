@@ -34,7 +34,7 @@ namespace {
 // The closed-form kernel's flags (--kernel, --rw, --ru, --depth, --w-std, --b-std,
 // --parameterization, --width), generated from KernelOptions::Fields, and the options they give.
 void AddKernelOptions(CLI::App& cmd, FieldFlags* flags) {
-  AddFieldFlags(cmd, *flags, DescribeFields(KernelOptions{}), {.config = false, .doc_prefix = ""});
+  AddFieldFlags(cmd, *flags, DescribeFields(KernelOptions{}), {.config = false, .doc_prefix = "", .flag_prefix = ""});
 }
 KernelOptions KernelFromFlags(const FieldFlags& flags, const std::string& command) {
   (void)command;
@@ -163,38 +163,6 @@ std::string FalkonStoppingRule(const FalkonOptions& o) {
   return s.str();
 }
 
-// A fit's metrics under the keys `kernel fit --json` has always used.
-void AddMetrics(const Dataset& ds, const nn::PredictionMetrics& m, const std::string& prefix, nlohmann::json& j) {
-  if (ds.kind != LabelKind::kClass) j[prefix + "squared_loss"] = m.mse;
-  if (ds.kind == LabelKind::kReal)
-    j[prefix + "truncated_squared_loss"] = m.truncated_mse;
-  else
-    j[prefix + "error"] = m.error;
-}
-
-nlohmann::json FitJson(const KernelFit& f, const Dataset& train, const Dataset* test) {
-  nlohmann::json r;
-  AddMetrics(train, f.train, "train_", r);
-  r["lambda"] = f.lambda;
-  r["rkhs_norm"] = f.rkhs_norm.size() == 1 ? nlohmann::json(f.rkhs_norm[0]) : nlohmann::json(f.rkhs_norm);
-  if (train.kind != LabelKind::kReal) r["rkhs_normalized_margin"] = f.rkhs_normalized_margin;
-  if (test != nullptr) AddMetrics(*test, f.test, "test_", r);
-  if (!f.falkon.empty()) {
-    nlohmann::json res = nlohmann::json::array(), its = nlohmann::json::array(), term = nlohmann::json::array();
-    for (const FalkonSummary& s : f.falkon) {
-      res.push_back(s.true_residual);
-      its.push_back(s.iterations);
-      term.push_back(ToString(s.termination));
-    }
-    const bool one = f.falkon.size() == 1;
-    r["relative_residual"] = one ? res[0] : res;  // true ||y - (K + lambda I) beta|| / ||y||
-    r["iterations"] = one ? its[0] : its;
-    r["termination"] = one ? term[0] : term;
-  }
-  if (!f.solver.empty()) r["solver"] = f.solver;
-  return r;
-}
-
 void RunFit(const FitArgs& a) {
   KernelFitOptions o;
   ApplyFieldFlags(a.fit_flags, o);
@@ -215,8 +183,6 @@ void RunFit(const FitArgs& a) {
   if (falkon)  // checks every flag and lambda before any work
     for (double lam : o.lambdas) o.falkon = FalkonFromFlags(a, lam, n);
   const KernelFitSummary fit = FitKernelPredictors(o, train, test ? &*test : nullptr);
-  nlohmann::json results = nlohmann::json::array();
-  for (const KernelFit& f : fit.fits) results.push_back(FitJson(f, train, test ? &*test : nullptr));
   if (!a.save_predictions.empty()) {  // test scores, one column per (lambda, output), biases added
     AtomicFile file(a.save_predictions);
     const std::string bytes = EncodeNpy(fit.test_scores);
@@ -228,9 +194,8 @@ void RunFit(const FitArgs& a) {
                         {"n_train", n},
                         {"n_test", test ? test->n() : 0},
                         {"d", train.d()},
-                        {"label_kind", ToString(train.kind)},
-                        {"seconds", {{"gram", fit.gram_seconds}, {"fit", fit.fit_seconds}, {"predict", fit.predict_seconds}}},
-                        {"results", results}};
+                        {"label_kind", ToString(train.kind)}};
+  AddFieldsJson(fit, out);  // outputs, the phases' seconds and the fits: the Python dict's keys
   if (falkon)
     out["falkon"] = {{"centers", std::min(o.falkon.centers, n)},
                      {"tol", o.falkon.tol},
@@ -247,10 +212,10 @@ void RunFit(const FitArgs& a) {
   if (falkon)
     std::cout << "  falkon: " << std::min(o.falkon.centers, n) << " Nystrom centers (seed " << o.falkon.seed
               << "), stopping rule " << FalkonStoppingRule(o.falkon) << "\n";
-  for (const auto& r : results) {
+  for (const auto& r : out["fits"]) {  // the keys that apply to these labels
     std::cout << "  ";
     for (const auto& [key, value] : r.items())
-      if (key != "solver") std::cout << key << "=" << value.dump() << "  ";
+      if (key != "solver" && !value.is_null()) std::cout << key << "=" << value.dump() << "  ";
     std::cout << "\n";
   }
 }
@@ -286,7 +251,7 @@ void RegisterKernel(CLI::App& app) {
   AddDataOption(*f, &fit->data);
   AddDataOption(*f, &fit->test_data, "--test-data", false);
   AddKernelOptions(*f, &fit->kernel_flags);
-  AddFieldFlags(*f, fit->fit_flags, DescribeFields(KernelFitOptions{}), {.config = false, .doc_prefix = ""});
+  AddFieldFlags(*f, fit->fit_flags, DescribeFields(KernelFitOptions{}), {.config = false, .doc_prefix = "", .flag_prefix = ""});
   f->add_option("--lambda", fit->lambda,
                 "ridge, falkon: (K + lambda I) beta = y; logistic: mean loss + lambda/2 ||f||^2")
       ->capture_default_str();
@@ -295,11 +260,11 @@ void RegisterKernel(CLI::App& app) {
       ->check(NonEmptyText());
   std::vector<FieldInfo> falkon_fields = DescribeFields(FalkonOptions{});
   std::erase_if(falkon_fields, [](const FieldInfo& info) { return info.name == "lambda"; });
-  AddFieldFlags(*f, fit->falkon, falkon_fields, {.config = false, .doc_prefix = "falkon: "});
+  AddFieldFlags(*f, fit->falkon, falkon_fields, {.config = false, .doc_prefix = "falkon: ", .flag_prefix = ""});
   f->add_option("--save-predictions", fit->save_predictions,
                 "write the test scores as .npy (n_test x (lambdas x outputs), biases added)");
   AddFieldFlags(*f, fit->svm_flags, SelectFields(DescribeFields(KernelSvmOptions{}), {"C", "bias"}),
-                {.config = false, .doc_prefix = "svm: "});
+                {.config = false, .doc_prefix = "svm: ", .flag_prefix = ""});
   AddFieldFlags(*f, fit->logistic_flags, SelectFields(DescribeFields(KernelLogisticOptions{}), {"tol", "max_iterations"}),
                 {.config = false, .doc_prefix = "logistic: ", .flag_prefix = "logistic-"});
   f->add_flag("--json", fit->json, "machine-readable output");

@@ -59,16 +59,16 @@ TEST(CliKernel, FalkonTestPredictionsMatchRidge) {
   EXPECT_EQ(j["predictor"], "falkon");
   EXPECT_EQ(j["falkon"]["centers"], 60);
   EXPECT_NE(j["falkon"]["stopping_rule"].get<std::string>().find("<= 1e-10"), std::string::npos) << falkon.output;
-  ASSERT_EQ(j["results"].size(), 2u);
-  for (const auto& r : j["results"]) {
-    EXPECT_EQ(r["termination"], "converged") << falkon.output;
-    EXPECT_LE(r["relative_residual"].get<double>(), 1e-9) << falkon.output;
-    EXPECT_GE(r["iterations"].get<int>(), 1);
-    EXPECT_LE(r["iterations"].get<int>(), 400);
+  ASSERT_EQ(j["fits"].size(), 2u);
+  for (const auto& r : j["fits"]) {  // per output (one here)
+    EXPECT_EQ(r["falkon_termination"][0], "converged") << falkon.output;
+    EXPECT_LE(r["relative_residual"][0].get<double>(), 1e-9) << falkon.output;
+    EXPECT_GE(r["iterations"][0].get<int>(), 1);
+    EXPECT_LE(r["iterations"][0].get<int>(), 400);
   }
   const auto jr = nlohmann::json::parse(ridge.output);
   for (int t = 0; t < 2; ++t)
-    EXPECT_NEAR(j["results"][t]["test_squared_loss"].get<double>(), jr["results"][t]["test_squared_loss"].get<double>(),
+    EXPECT_NEAR(j["fits"][t]["test_squared_loss"].get<double>(), jr["fits"][t]["test_squared_loss"].get<double>(),
                 1e-8);
   // Human output names the rule, the residual and the iterations.
   const auto text = RunCli("kernel fit --data " + kTrain + " --kernel ntk --predictor falkon --centers 30 --lambda 0.3");

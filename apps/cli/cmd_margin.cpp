@@ -263,7 +263,7 @@ void RegisterMargin(CLI::App& app) {
   s->add_option("--dictionary", ia->dictionary,
                 "solve over K fixed directions (d = 2: evenly spaced on the circle, Wei et al. F.4; 0 = column generation; "
                 "else random) instead of column generation");
-  AddFieldFlags(*s, ia->flags, DescribeFields(L1SvmOptions{}), {.config = false, .doc_prefix = ""});
+  AddFieldFlags(*s, ia->flags, DescribeFields(L1SvmOptions{}), {.config = false, .doc_prefix = "", .flag_prefix = ""});
   s->add_option("--params", ia->params, "a trained two-layer network (.npz): report its margin gap");
   s->add_option("--key", ia->key, "npz prefix of the network (final, init)");
   s->add_option("--trial", ia->trial, "trial index in a multi-trial .npz");
@@ -276,7 +276,7 @@ void RegisterMargin(CLI::App& app) {
   auto na = std::make_shared<NtkArgs>();
   auto* n = m->add_subcommand("ntk-margin", "NTK separation margin (Ji Assumption 3.2), Monte Carlo");
   AddDataOption(*n, &na->data);
-  AddFieldFlags(*n, na->flags, DescribeFields(NtkMarginOptions{}), {.config = false, .doc_prefix = ""});
+  AddFieldFlags(*n, na->flags, DescribeFields(NtkMarginOptions{}), {.config = false, .doc_prefix = "", .flag_prefix = ""});
   n->add_flag("--json", na->json, "machine-readable output");
   n->callback([na] { RunNtk(*na); });
 

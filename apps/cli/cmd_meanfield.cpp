@@ -31,8 +31,8 @@ struct MeanFieldArgs {
 
 std::vector<FieldInfo> MeanFieldFields() {
   std::vector<FieldInfo> f = DescribeFields(FlowOptions{});
-  f.push_back({"data", "string", "", "training data with ±1 labels (see marginlab data list)"});
-  f.push_back({"save", "string", "", "write the final particles to this .npz"});
+  f.push_back({"data", "string", "", "training data with ±1 labels (see marginlab data list)", {}});
+  f.push_back({"save", "string", "", "write the final particles to this .npz", {}});
   return f;
 }
 
@@ -91,23 +91,9 @@ void RunMeanField(const MeanFieldArgs& a) {
   if (!save.empty() && !diverged) Save(save, s.final, o, ds, data);
   if (a.json) {
     for (const auto& r : s.trace) PrintJson(RecordJson(r));
-    PrintJson({{"type", "summary"},
-               {"termination", ToString(s.termination)},
-               {"message", s.message},
-               {"steps", s.steps_done},
-               {"best", s.best},
-               {"best_step", s.best_step},
-               {"first_within_target", s.first_within_target},
-               {"reference", {{"available", s.reference.available},
-                              {"lower", Num(s.reference.lower)},
-                              {"upper", Num(s.reference.upper)},
-                              {"certified", s.reference.certified}}},
-               {"steps_per_second", s.steps_per_second},
-               {"mass_corrected", s.mass_corrected},
-               {"renormalized", s.renormalized},
-               {"seconds", s.TotalSeconds()},
-               {"particles", s.final.size()},
-               {"data", ds.source}});
+    nlohmann::json summary = {{"type", "summary"}, {"data", ds.source}};
+    AddFieldsJson(s, summary);  // FlowSummary::Fields: the Python dict's keys
+    PrintJson(summary);
     fail_if_diverged();
     return;
   }

@@ -38,11 +38,11 @@ struct TrainArgs {
 
 std::vector<FieldInfo> TrainFields() {
   std::vector<FieldInfo> fields = DescribeFields(TrainOptions{});
-  fields.push_back({"data", "string", "", "training data (generator spec, file or folder; see marginlab data list)"});
-  fields.push_back({"test_data", "string", "", "test data (as --data)"});
-  fields.push_back({"save", "string", "", "write initial and final parameters to this .npz"});
-  fields.push_back({"init_from", "string", "", "start from the parameters in this .npz"});
-  fields.push_back({"init_key", "string", "", "member prefix to read from --init-from (e.g. final)"});
+  fields.push_back({"data", "string", "", "training data (generator spec, file or folder; see marginlab data list)", {}});
+  fields.push_back({"test_data", "string", "", "test data (as --data)", {}});
+  fields.push_back({"save", "string", "", "write initial and final parameters to this .npz", {}});
+  fields.push_back({"init_from", "string", "", "start from the parameters in this .npz", {}});
+  fields.push_back({"init_key", "string", "", "member prefix to read from --init-from (e.g. final)", {}});
   return fields;
 }
 
@@ -134,11 +134,11 @@ void RunTrainOn(const TrainArgs& a, Collective* group, bool quiet) {
   if (a.json) {
     for (const auto& s : res)
       for (const auto& r : s.trace) PrintJson(RecordJson(r, s.trial));
-    for (const auto& s : res)
-      PrintJson({{"type", "summary"}, {"trial", s.trial}, {"termination", ToString(s.termination)},
-                 {"steps", s.steps_done}, {"seconds", s.TotalSeconds()},
-                 {"network", s.shape.Describe()}, {"message", s.message},
-                 {"ranks", group ? group->size() : 1}, {"timings", s.timings}});
+    for (const auto& s : res) {
+      nlohmann::json summary = {{"type", "summary"}, {"ranks", group ? group->size() : 1}, {"timings", s.timings}};
+      AddFieldsJson(s, summary);  // TrainSummary::Fields: the Python trial dict's keys
+      PrintJson(summary);
+    }
     nn::RequireNoDivergence(res);  // a diverged trial's trace is printed, but the command fails
     return;
   }

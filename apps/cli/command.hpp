@@ -123,12 +123,38 @@ void PrintJson(const nlohmann::json& j);
 struct JsonFields {
   nlohmann::json& j;
   static nlohmann::json Number(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); }
+  template <class R>
+  static nlohmann::json Object(const R& result) {
+    nlohmann::json o = nlohmann::json::object();
+    JsonFields w{o};
+    result.Fields(w);
+    return o;
+  }
   void operator()(const char* key, double x) { j[key] = Number(x); }
   void operator()(const char* key, long x) { j[key] = x; }
   void operator()(const char* key, bool x) { j[key] = x; }
   void operator()(const char* key, const std::string& x) { j[key] = x; }
   void operator()(const char* key, const std::optional<double>& x) { j[key] = x ? Number(*x) : nlohmann::json(nullptr); }
   void operator()(const char* key, const Bracket& b) { j[key] = {Number(b.lower), Number(b.upper)}; }
+  void operator()(const char* key, const std::vector<double>& xs) {
+    nlohmann::json a = nlohmann::json::array();
+    for (double x : xs) a.push_back(Number(x));
+    j[key] = a;
+  }
+  void operator()(const char* key, const std::vector<long>& xs) { j[key] = xs; }
+  void operator()(const char* key, const std::vector<std::string>& xs) { j[key] = xs; }
+  template <class R>
+    requires requires(const R& r, JsonFields& w) { r.Fields(w); }
+  void operator()(const char* key, const R& result) {  // a nested result
+    j[key] = Object(result);
+  }
+  template <class R>
+    requires requires(const R& r, JsonFields& w) { r.Fields(w); }
+  void operator()(const char* key, const std::vector<R>& results) {  // a list of results
+    nlohmann::json a = nlohmann::json::array();
+    for (const R& r : results) a.push_back(Object(r));
+    j[key] = a;
+  }
 };
 template <class R>
 void AddFieldsJson(const R& result, nlohmann::json& j) {

@@ -344,6 +344,12 @@ NetworkArgs NetworkArg(Call& c, const std::string& name = "weights");
 // visitor, so both say the same keys) → a dict.
 struct ResultDict {
   py::dict d;
+  template <class R>
+  static py::dict Of(const R& result) {
+    ResultDict v;
+    result.Fields(v);
+    return v.d;
+  }
   template <class T>
   void operator()(const char* key, const T& value) {
     d[key] = py::cast(value);
@@ -351,6 +357,18 @@ struct ResultDict {
   void operator()(const char* key, const Bracket& b) {
     auto number = [](double x) { return std::isfinite(x) ? py::object(py::float_(x)) : py::object(py::none()); };
     d[key] = py::make_tuple(number(b.lower), number(b.upper));
+  }
+  template <class R>
+    requires requires(const R& r, ResultDict& w) { r.Fields(w); }
+  void operator()(const char* key, const R& result) {  // a nested result
+    d[key] = Of(result);
+  }
+  template <class R>
+    requires requires(const R& r, ResultDict& w) { r.Fields(w); }
+  void operator()(const char* key, const std::vector<R>& results) {  // a list of results
+    py::list l;
+    for (const R& r : results) l.append(Of(r));
+    d[key] = l;
   }
 };
 

@@ -86,14 +86,6 @@ std::vector<double> Lambdas(Call& c, const std::string& predictor) {
   return out;
 }
 
-py::dict MetricsDict(const nn::PredictionMetrics& m) {
-  py::dict d;
-  d["error"] = m.error;
-  d["mse"] = m.mse;
-  d["truncated_mse"] = m.truncated_mse;
-  return d;
-}
-
 // A float32 Gram matrix in blocks of rows (each block computed in double, then rounded), so the
 // peak is the float32 result plus one double block; a symmetric result stays exactly symmetric.
 py::object GramFloat32(const KernelOptions& o, const MatrixView& a, const MatrixView* b) {
@@ -198,9 +190,11 @@ void RegisterKernel(py::module_& m) {
                 "--lambdas being n·λ for ridge and falkon, 2·λ for logistic). An option the predictor does not use "
                 "is refused.",
                 "dict[str, Any]",
-                "fits (one per λ: lambda, coefficients n x k, bias, solver, train/test metrics (error, mse, "
-                "truncated_mse), rkhs_norm, rkhs_normalized_margin), outputs k, test_scores (n_test x k·len(fits), "
-                "biases added; None without a test set), gram_seconds, fit_seconds, predict_seconds")
+                "fits (one per λ: lambda, solver, train_error, train_squared_loss, train_truncated_squared_loss, the "
+                "same with test_ (NaN where the labels have none), rkhs_norm (per output), rkhs_normalized_margin, "
+                "falkon's relative_residual/iterations/falkon_termination; and coefficients n x k, bias), outputs k, "
+                "gram_seconds, fit_seconds, predict_seconds — the keys of `kernel fit --json` — and test_scores "
+                "(n_test x k·len(fits), biases added; None without a test set)")
           .Arg("X", "ArrayLike", "n x d training inputs")
           .Arg("y", "ArrayLike", "n labels: -1/+1, class indices 0..l-1 or reals")
           .Arg("X_test", "ArrayLike | None", "None", "test inputs")
@@ -241,27 +235,16 @@ void RegisterKernel(py::module_& m) {
           LongCall call;
           s = kernel::FitKernelPredictors(o, train, test ? &*test : nullptr);
         }
-        py::list fits;
+        py::dict d = ResultDict::Of(s);  // the keys of `kernel fit --json`
+        py::list fits = d["fits"];
         for (std::size_t i = 0; i < s.fits.size(); ++i) {
-          auto& f = s.fits[i];
-          py::dict d;
-          d["lambda"] = o.predictor == "interp" || o.predictor == "svm" ? 0.0 : lambdas[i];
-          d["coefficients"] = std::move(f.B);
-          d["bias"] = std::move(f.bias);
-          d["solver"] = f.solver;
-          d["train"] = MetricsDict(f.train);
-          d["test"] = MetricsDict(f.test);
-          d["rkhs_norm"] = f.rkhs_norm;
-          d["rkhs_normalized_margin"] = f.rkhs_normalized_margin;
-          fits.append(d);
+          py::dict f = fits[i];
+          // λ as given (the module's mean-loss λ; the library's converted one is the CLI's)
+          f["lambda"] = o.predictor == "interp" || o.predictor == "svm" ? 0.0 : lambdas[i];
+          f["coefficients"] = std::move(s.fits[i].B);
+          f["bias"] = std::move(s.fits[i].bias);
         }
-        py::dict d;
-        d["fits"] = fits;
-        d["outputs"] = s.outputs;
         d["test_scores"] = test ? py::cast(std::move(s.test_scores)) : py::none();
-        d["gram_seconds"] = s.gram_seconds;
-        d["fit_seconds"] = s.fit_seconds;
-        d["predict_seconds"] = s.predict_seconds;
         return d;
       });
 

@@ -12,6 +12,7 @@
 #include "convert.hpp"
 #include "marginlab/core/options.hpp"
 #include "marginlab/meanfield/flow.hpp"
+#include "marginlab/margin/objective.hpp"
 #include "marginlab/meanfield/measure.hpp"
 
 namespace marginlab::python {
@@ -32,9 +33,11 @@ void RegisterMeanfield(py::module_& m) {
                 "(the flow's own, the CLI's --lambda). The reported objective values are the summed L[ρ]. A "
                 "diverged flow raises marginlab.FailedRunError.",
                 "dict[str, Any]",
-                "trace (one dict per logged step), steps, best, best_step, reference (L*'s bracket: available, lower, "
-                "upper, certified, oracle_mode), measure (w, U, mass of the final particles), weights and output_scale "
-                "(the equivalent two-layer network), lambda_sum, termination, message, seconds")
+                "termination, message, seconds, steps, best, best_step, first_within_target, first_below, gap_levels, "
+                "steps_per_second, mass_corrected, renormalized, particles, reference (L*'s bracket: available, lower, "
+                "upper, certified, oracle) — the keys of `meanfield --json`'s summary — and trace (one dict per logged "
+                "step), measure (w, U, mass of the final particles), weights and output_scale (the equivalent "
+                "two-layer network), lambda_sum")
           .Arg("X", "ArrayLike", "n x d inputs")
           .Arg("y", "ArrayLike", "n labels in {-1, +1}")
           .Options(meanfield::FlowOptions{})
@@ -53,7 +56,7 @@ void RegisterMeanfield(py::module_& m) {
         const double lam = mean ? c.Real("lambda_", 0, INFINITY) : c.Real("lambda_sum", 0, INFINITY);
         if (!mean) (void)c.Get("lambda_");
         else (void)c.Get("lambda_sum");
-        o.lambda = mean ? lam * static_cast<double>(ds.n()) : lam;
+        o.lambda = mean ? margin::SumConventionLambda(lam, ds.n()) : lam;
         ValidateOrThrow(o, "flow");
         CallbackBridge bridge(c.Callable("callback"));
         const long total = o.steps;
@@ -68,27 +71,11 @@ void RegisterMeanfield(py::module_& m) {
         if (s.termination == Termination::kDiverged)
           throw FailedRunError("meanfield: the flow diverged after " + std::to_string(s.steps_done) + " steps (" +
                                s.message + "); a diverged run is a failure, not a result");
-        py::dict d;
+        py::dict d = ResultDict::Of(s);  // the keys of `meanfield --json`'s summary
         py::list trace;
         for (const auto& r : s.trace) trace.append(FlowRecordDict(r, total));
         d["trace"] = trace;
-        AddOutcome(d, s);
-        d["steps"] = s.steps_done;
-        d["best"] = s.best;
-        d["best_step"] = s.best_step;
-        d["first_within_target"] = s.first_within_target;
-        d["first_below"] = s.first_below;
-        d["gap_levels"] = std::vector<double>(std::begin(meanfield::FlowSummary::kGapLevels),
-                                              std::end(meanfield::FlowSummary::kGapLevels));
-        d["steps_per_second"] = s.steps_per_second;
         d["lambda_sum"] = o.lambda;
-        py::dict ref;
-        ref["available"] = s.reference.available;
-        ref["lower"] = s.reference.lower;
-        ref["upper"] = s.reference.upper;
-        ref["certified"] = s.reference.certified;
-        ref["oracle_mode"] = s.reference.oracle_mode;
-        d["reference"] = ref;
         const margin::TwoLayerNet net = meanfield::EquivalentNetwork(s.final);
         d["weights"] = LayerList({net.U, Matrix(net.w.transpose())});
         d["output_scale"] = net.output_scale;

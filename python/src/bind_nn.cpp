@@ -71,14 +71,7 @@ py::dict RecordOf(const nn::TrainRecord& r) {
 }
 
 py::dict TrialDict(nn::TrainSummary&& s, const TrainOptions& o) {
-  py::dict d;
-  d["trial"] = s.trial;
-  AddOutcome(d, s);
-  d["steps"] = s.steps_done;
-  d["network"] = s.shape.Describe();
-  d["dims"] = s.shape.dims;
-  d["output_scale"] = s.shape.OutputScale();
-  d["frozen_output"] = s.shape.freeze_output;
+  py::dict d = ResultDict::Of(s);  // the keys of `train --json`'s summary
   d["objective"] = ObjectiveDict(o);
   py::list trace;
   for (const auto& r : s.trace) trace.append(RecordOf(r));

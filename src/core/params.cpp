@@ -223,7 +223,10 @@ std::string ToText<std::string>(const std::string& v) { return v; }
 template <>
 std::string ToText<std::vector<double>>(const std::vector<double>& v) {
   std::string out;
-  for (double x : v) out += (out.empty() ? "" : ";") + FormatDouble(x);
+  for (double x : v) {
+    if (!out.empty()) out += ';';
+    out += FormatDouble(x);  // appended in place: GCC 12 warns (-Wrestrict) on a temporary "" + …
+  }
   return out;
 }
 

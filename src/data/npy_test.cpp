@@ -324,7 +324,7 @@ TEST(NpyTest, ValuesAsDoublesMustFitTheBudget) {
 // strchr finds the terminating NUL, so a NUL kind byte passed the dtype check as a 9-byte type
 // (UBSan: shift by 64; found by fuzzing). Every unknown kind or size is refused.
 TEST(NpyTest, DtypeKindsAreCheckedExactly) {
-  for (const std::string descr : {std::string("<\0" "9", 3), std::string("<\0" "8", 3), std::string("<c8"),
+  for (const std::string& descr : {std::string("<\0" "9", 3), std::string("<\0" "8", 3), std::string("<c8"),
                                   std::string("<f9"), std::string("\0f8", 3)}) {
     const std::string e = ErrorOf([&] {
       ParseNpy(MakeNpy("{'descr': '" + descr + "', 'fortran_order': False, 'shape': (), }", std::string(9, '\0')),

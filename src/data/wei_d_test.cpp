@@ -28,7 +28,9 @@ TEST(WeiD, CoordinatesCasesAndNoiseBits) {
     for (Index k = 0; k < ds.d(); ++k) {
       const double v = ds.X(i, k);
       ASSERT_TRUE(v == -1.0 || v == 0.0 || v == 1.0) << "x[" << i << "," << k << "] = " << v;
-      if (k >= 2) ASSERT_NE(v, 0.0);  // noise bits are ±1
+      if (k >= 2) {
+        ASSERT_NE(v, 0.0);  // noise bits are ±1
+      }
     }
     const double y = ds.y(i), x1 = ds.X(i, 0), x2 = ds.X(i, 1);
     if (y == 1.0) {

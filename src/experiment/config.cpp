@@ -198,7 +198,9 @@ void ApplyOverrides(ExperimentConfig& config, const std::vector<std::string>& se
     config.params.Set(key, value);
     for (auto& [name, scale] : config.scales)
       if (scale.params.Has(key)) scale.params.Set(key, value);
-    config.text += "\n" + std::string(kOverrideLine) + s;
+    config.text += '\n';
+    config.text += kOverrideLine;
+    config.text += s;
   }
 }
 
@@ -206,7 +208,8 @@ ExperimentConfig ConfigFromStoredText(const std::string& text, const std::string
   // ApplyOverrides appended "\n# --set key=value" per override, in order, after the file's text.
   std::string base = text;
   std::vector<std::string> sets;
-  const std::string marker = "\n" + std::string(kOverrideLine);
+  std::string marker = "\n";
+  marker += kOverrideLine;
   if (const std::size_t at = base.find(marker); at != std::string::npos) {
     const std::string tail = base.substr(at);
     base.erase(at);

@@ -59,7 +59,10 @@ lambda = 0
 
 // A deterministic kind: a few normal draws from the trial seed, shifted by params.
 inline TrialKind TestKind() {
-  return {"test-kind", "test", [](const TrialSpec& spec) {
+  TrialKind kind;
+  kind.name = "test-kind";
+  kind.summary = "test";
+  kind.run = [](const TrialSpec& spec) {
             const double offset = ParseDouble(*spec.params.Find("offset"), "offset");
             const long n = ParseInt(*spec.params.Find("n"), "n");
             const long sleep_ms = ParseInt(*spec.params.Find("sleep_ms"), "sleep_ms");
@@ -71,7 +74,8 @@ inline TrialKind TestKind() {
             r.AddFinal("trial_index", static_cast<double>(spec.trial));
             r.artifacts.emplace_back("label", "\"" + *spec.params.Find("label") + "\"");
             return r;
-          }};
+          };
+  return kind;
 }
 
 inline std::map<std::pair<long, long>, double> Finals(const fs::path& dir) {

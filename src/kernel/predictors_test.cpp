@@ -103,7 +103,9 @@ TEST(KernelSvm, HardMarginWithoutBias) {
   const Vector z = p.y.cwiseProduct(f);
   EXPECT_GE(z.minCoeff(), 1 - 1e-6);
   for (Index i = 0; i < 60; ++i)
-    if (m.beta[i] != 0) EXPECT_NEAR(z[i], 1.0, 1e-6) << i;
+    if (m.beta[i] != 0) {
+      EXPECT_NEAR(z[i], 1.0, 1e-6) << i;
+    }
   const double norm = std::sqrt(RkhsNormSquared(p.K, m.beta));
   EXPECT_NEAR(RkhsNormalizedMargin(p.K, m.beta, 0, p.y), 1 / norm, 1e-6 / norm);
   // Strong duality: ½‖f‖² = dual objective at the optimum.
@@ -145,8 +147,12 @@ TEST(KernelSvm, LibsvmAgreesWithOwnSolverOnSymmetricData) {
     // LIBSVM's KKT conditions.
     for (Index i = 0; i < 50; ++i) {
       const double a = ml.beta[i] * y[i], zl = y[i] * fl[i];
-      if (a > 1e-8 * C && a < C * (1 - 1e-8)) EXPECT_NEAR(zl, 1.0, tol);
-      if (a <= 1e-8 * C) EXPECT_GE(zl, 1 - tol);
+      if (a > 1e-8 * C && a < C * (1 - 1e-8)) {
+        EXPECT_NEAR(zl, 1.0, tol);
+      }
+      if (a <= 1e-8 * C) {
+        EXPECT_GE(zl, 1 - tol);
+      }
     }
   }
 }

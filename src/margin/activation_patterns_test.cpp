@@ -58,7 +58,9 @@ TEST(ActivationPatternsTest, NnlsMatchesBruteForce) {
     const Vector g = C.transpose() * (C * mu - b);
     for (Index j = 0; j < m; ++j) {
       EXPECT_GE(g[j], -1e-12) << trial;
-      if (mu[j] > 0) EXPECT_NEAR(g[j], 0, 1e-12) << trial;
+      if (mu[j] > 0) {
+        EXPECT_NEAR(g[j], 0, 1e-12) << trial;
+      }
     }
   }
 }

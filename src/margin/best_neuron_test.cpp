@@ -197,7 +197,9 @@ TEST(BestNeuronTest, AscentIsNeverBelowItsSeedsAndReportsItsWork) {
     for (Index k = 0; k < r.candidates.rows(); ++k) {
       EXPECT_NEAR(std::abs(NeuronValue(X, a, r.candidates.row(k).transpose())), r.candidate_values[k],
                   1e-12 * Lipschitz(X, a));
-      if (k > 0) EXPECT_LE(r.candidate_values[k], r.candidate_values[k - 1]);
+      if (k > 0) {
+        EXPECT_LE(r.candidate_values[k], r.candidate_values[k - 1]);
+      }
     }
   }
 }

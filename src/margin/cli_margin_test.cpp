@@ -89,7 +89,9 @@ void ExpectNoBoundWhenUncertified(const nlohmann::json& j, const std::string& wh
   if (j.is_object()) {
     const bool uncertified = j.contains("certified") && j["certified"].is_boolean() && !j["certified"].get<bool>();
     for (auto it = j.begin(); it != j.end(); ++it) {
-      if (uncertified) EXPECT_EQ(it.key().find("bound"), std::string::npos) << where << ": key " << it.key();
+      if (uncertified) {
+        EXPECT_EQ(it.key().find("bound"), std::string::npos) << where << ": key " << it.key();
+      }
       ExpectNoBoundWhenUncertified(it.value(), where + "." + it.key());
     }
   } else if (j.is_array()) {

@@ -80,7 +80,9 @@ TEST(GlobalOptimaTest, WeiDRegularizedOptimum) {
     EXPECT_EQ(g.termination, Termination::kConverged) << g.BriefReport();
     EXPECT_FALSE(g.certified);
     EXPECT_LE(g.upper - g.lower, 1e-8) << d;
-    if (d == 8) EXPECT_TRUE(OnTheFourAxes(g.directions, g.weights));
+    if (d == 8) {
+      EXPECT_TRUE(OnTheFourAxes(g.directions, g.weights));
+    }
     // The optimum beats the explicit net scaled to its best size (a feasible point).
     const TwoLayerNet four = FourNeuronNet(d);
     double best = 1e300;

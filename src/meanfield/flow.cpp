@@ -220,8 +220,7 @@ Reference ReferenceOptimum(const Problem& p, const std::string& oracle) {
   }
 }
 
-void Diagnose(const Problem& p, const ParticleMeasure& rho, const Evaluation& e,
-              const std::string& oracle, FlowRecord& r) {
+void Diagnose(const Problem& p, const ParticleMeasure& rho, const std::string& oracle, FlowRecord& r) {
   if (oracle == "none") return;
   margin::CertifyOptions c;
   c.loss = "logistic";
@@ -230,7 +229,6 @@ void Diagnose(const Problem& p, const ParticleMeasure& rho, const Evaluation& e,
   const margin::GapCertificate g = margin::CertifyNetwork(EquivalentNetwork(rho), p.X, p.y, c);
   // CertifyNetwork's oracle prices β = α/n: M(α) = n · M(β).
   const double nn = static_cast<double>(p.n());
-  (void)e;
   r.min_first_variation = p.lambda - nn * g.oracle_value / 2;
   r.min_first_variation_lower = p.lambda - nn * g.oracle_upper / 2;
   r.dual_lower = nn * g.lower_bound;
@@ -353,7 +351,7 @@ FlowSummary RunFlow(const Matrix& X, const Vector& y, const FlowOptions& opts,
       r.gap = gap;
       r.pruned = pruned;
       Stopwatch sw;
-      Diagnose(p, rho, e, oracle, r);
+      Diagnose(p, rho, oracle, r);
       diag_seconds += sw.Seconds();
       s.trace.push_back(r);
       if (!last && opts.observer && !opts.observer(s.trace.back())) {
@@ -371,7 +369,7 @@ FlowSummary RunFlow(const Matrix& X, const Vector& y, const FlowOptions& opts,
     Transport(p, rho, e.alpha, opts.eta, pool.get(), prune ? &direction_variation : nullptr, &ws);
     // 4. Langevin noise (sequential, one stream per step).
     if (noise > 0) {
-      Rng r = root.Split(Purpose::kBatch).Split(static_cast<std::uint64_t>(t));
+      Rng r = root.Split(Purpose::kLangevin).Split(static_cast<std::uint64_t>(t));
       for (Index j = 0; j < rho.size(); ++j) {
         rho.w[j] += noise * r.Normal();
         for (Index c = 0; c < rho.U.cols(); ++c) rho.U(j, c) += noise * r.Normal();
@@ -379,7 +377,7 @@ FlowSummary RunFlow(const Matrix& X, const Vector& y, const FlowOptions& opts,
     }
     // 2–3. decay and injection.
     if (opts.sigma > 0) {
-      Rng r = root.Split(Purpose::kNoise).Split(static_cast<std::uint64_t>(t));
+      Rng r = root.Split(Purpose::kInjection).Split(static_cast<std::uint64_t>(t));
       Vector u(p.d());
       double w = 0;
       if (opts.injection == "append") {

@@ -38,7 +38,6 @@ std::string TrainOptions::Unused(const std::string& field) const {
 }
 
 std::string TrainOptions::Validate() const {
-  std::ostringstream e;
   if (depth < 1 || depth > 1000) return "depth must be from 1 to 1000";
   if (depth >= 2 && width.size() != 1 && static_cast<long>(width.size()) != depth - 1)
     return "width: expected one value or depth-1 = " + std::to_string(depth - 1) + " values";

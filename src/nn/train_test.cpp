@@ -425,7 +425,9 @@ TEST(Train, EvaluatorInBlocksMatchesOneBlock) {
       EXPECT_TRUE(near(b.test_loss, r.test_loss));
       EXPECT_EQ(b.train_error, r.train_error);
       EXPECT_EQ(b.test_error, r.test_error);
-      if (W == &W1) EXPECT_GT(r.pattern_change, 0.05) << "the check saw no changed patterns";
+      if (W == &W1) {
+        EXPECT_GT(r.pattern_change, 0.05) << "the check saw no changed patterns";
+      }
     }
   }
 }

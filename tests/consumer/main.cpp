@@ -6,13 +6,7 @@
 #include <cstdio>
 #include <exception>
 
-#include "marginlab/core/data_dir.hpp"
-#include "marginlab/core/features.hpp"
-#include "marginlab/data/source.hpp"
-#include "marginlab/experiment/config.hpp"
-#include "marginlab/margin/certify.hpp"
-#include "marginlab/margin/global_optimum.hpp"
-#include "marginlab/nn/train.hpp"
+#include "marginlab/marginlab.hpp"  // the umbrella header: every public header
 
 int main() try {
   using namespace marginlab;

@@ -23,6 +23,7 @@ cache() { sed -n "s/^$1:[A-Z]*=//p" "$BUILD/CMakeCache.txt"; }
   -DCMAKE_CXX_COMPILER="$(cache CMAKE_CXX_COMPILER)" -DCMAKE_CXX_FLAGS="$(cache CMAKE_CXX_FLAGS)" \
   -DCMAKE_EXE_LINKER_FLAGS="$(cache CMAKE_EXE_LINKER_FLAGS)" > "$WORK/configure.log"
 "$CMAKE" --build "$WORK/build" > "$WORK/build.log"
+grep -q "compiling [0-9]* installed headers on their own" "$WORK/configure.log"
 # The consumer must not inherit marginlab's private flags or dependencies.
 if grep -q -- '-march=native' "$WORK/build/CMakeFiles/consumer.dir/flags.make"; then
   echo "the consumer inherited -march=native"; exit 1

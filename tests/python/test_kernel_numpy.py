@@ -92,7 +92,7 @@ def test_fit_ridge_matches_numpy_solve(cli, tmp_path):
     K = wei_ntk(X, X, 1, 1)
     beta = np.linalg.solve(K + lam * np.eye(len(y)), y)
     pred = wei_ntk(T, X, 1, 1) @ beta
-    res = out["results"][0]
+    res = out["fits"][0]
     assert res["lambda"] == lam
     np.testing.assert_allclose(res["test_squared_loss"], np.mean((pred - yt) ** 2), rtol=1e-8)
     np.testing.assert_allclose(res["rkhs_norm"], np.sqrt(beta @ K @ beta), rtol=1e-8)
@@ -101,9 +101,9 @@ def test_fit_ridge_matches_numpy_solve(cli, tmp_path):
 def test_fit_svm_margin_and_errors(cli, tmp_path):
     r = cli("kernel", "fit", "--data", "wei-d:d=10,n=80,seed=1", "--test-data", "wei-d:d=10,n=200,seed=2",
             "--predictor", "svm", "--json")
-    res = json.loads(r.stdout)["results"][0]
+    res = json.loads(r.stdout)["fits"][0]
     assert res["train_error"] == 0.0
     # Hard margin without bias: min_i y_i f(x_i) = 1, so the normalized margin is 1/||f||_H.
-    np.testing.assert_allclose(res["rkhs_normalized_margin"], 1 / res["rkhs_norm"], rtol=1e-5)
+    np.testing.assert_allclose(res["rkhs_normalized_margin"], 1 / res["rkhs_norm"][0], rtol=1e-5)
     bad = cli("kernel", "fit", "--data", "teacher:d=4,n=20,task=regression", "--predictor", "svm", check=False)
     assert bad.returncode == 2 and "real labels" in bad.stderr

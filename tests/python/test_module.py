@@ -315,8 +315,8 @@ def test_kernel_fit_is_the_cli_kernel_fit_bitwise(cli, tmp_path):
                            "--save-predictions", out, "--json").stdout)
         r = ml.kernel.fit(d.X, d.y, t.X, t.y, predictor=predictor, **kw)
         assert np.array_equal(r["test_scores"], np.load(out)), predictor
-        for mine, theirs in zip(r["fits"], j["results"]):
-            assert mine["test"]["error"] == theirs["test_error"] and mine["rkhs_norm"][0] == theirs["rkhs_norm"]
+        for mine, theirs in zip(r["fits"], j["fits"]):
+            assert mine["test_error"] == theirs["test_error"] and mine["rkhs_norm"] == theirs["rkhs_norm"]
     with pytest.raises(ValueError, match=r"^fit: centers, tol, max_iterations and seed are only used with predictor='falkon'"):
         ml.kernel.fit(d.X, d.y, predictor="ridge", lambda_=1e-3, centers=3)
     with pytest.raises(TypeError, match=r"missing required argument 'lambda_' for predictor='ridge'"):

@@ -77,9 +77,11 @@ struct BracketRecord {
 };
 
 // A result's one list of output keys: a `template <class V> void Fields(V& v) const` with
-// v(key, value) calls — values double, long, bool, std::string, Bracket or std::optional<double>
-// (none: absent or not a number) — from which the CLI's --json (apps/cli) and the Python dicts
-// (python/src) are both made, so they say the same keys. A value that is a bound only when the
+// v(key, value) calls — values double, long, bool, std::string, Bracket, std::optional<double>
+// (none: absent or not a number), std::vector<double> / <long> / <std::string>, another result
+// with Fields (a nested object) or a std::vector of them (a list of objects) — from which the
+// CLI's --json (apps/cli) and the Python dicts (python/src) are both made, so they say the same
+// keys (tests/python/test_result_keys.py walks them). A value that is a bound only when the
 // result is certified keeps its key either way; the key "certified" says which it is.
 struct Bracket {
   double lower = 0, upper = 0;

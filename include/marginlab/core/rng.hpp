@@ -33,6 +33,10 @@ enum class Purpose : std::uint64_t {
   kInit = 3,
   kBatch = 4,
   kNoise = 5,
+  // The mean-field flow's two streams (meanfield/flow.hpp). They share the keys of kBatch and
+  // kNoise (the values name the streams; renaming them would change every stored flow):
+  kLangevin = 4,   // the Langevin noise of each step
+  kInjection = 5,  // the particles injected (or re-drawn) at each step
   kSplit = 6,
   kMonteCarlo = 7,
 };

@@ -23,7 +23,7 @@
 //   Relu:  Σ ← (√(q₁₁q₂₂)/2π)(sin θ + (π−θ) cos θ),  q ← q/2 on the diagonal,  Θ ← Θ (π−θ)/(2π)
 // b_std = 0 means "no bias" (neural-tangents' b_std=None: no +1 in the standard NTK).
 // To keep θ accurate at every layer, the recursion carries D = q₁₁q₂₂ − q₁₂² and
-// E = q₁₁ + q₂₂ − 2q₁₂ in cancellation-free forms (see deep_kernel.cpp), so θ = atan2(√D, q₁₂).
+// E = q₁₁ + q₂₂ − 2q₁₂ in cancellation-free forms (see closed_form.cpp), so θ = atan2(√D, q₁₂).
 // deep-ntk with depth 2, W_std = 1, b_std = 0, 'ntk' equals ntk(r_w = r_u = 1)/d.
 #pragma once
 

@@ -54,6 +54,30 @@ struct KernelFit {
   nn::PredictionMetrics train, test;   // test: NaN without a test set
   std::vector<double> rkhs_norm;       // per output
   double rkhs_normalized_margin = std::numeric_limits<double>::quiet_NaN();  // NaN for real labels
+
+  // Output keys (core/options.hpp): the CLI's `kernel fit --json` results and Python's fits.
+  template <class V>
+  void Fields(V& v) const {
+    v("lambda", lambda);
+    v("solver", solver);
+    train.Fields(v, "train_");
+    test.Fields(v, "test_");
+    v("rkhs_norm", rkhs_norm);
+    v("rkhs_normalized_margin", rkhs_normalized_margin);
+    if (!falkon.empty()) {  // per output: the true relative residual, CG iterations, how CG ended
+      std::vector<double> residual;
+      std::vector<long> iterations;
+      std::vector<std::string> termination;
+      for (const FalkonSummary& s : falkon) {
+        residual.push_back(s.true_residual);
+        iterations.push_back(static_cast<long>(s.iterations));
+        termination.push_back(ToString(s.termination));
+      }
+      v("relative_residual", residual);
+      v("iterations", iterations);
+      v("falkon_termination", termination);
+    }
+  }
 };
 
 struct KernelFitSummary {
@@ -61,6 +85,16 @@ struct KernelFitSummary {
   Index outputs = 1;                   // k
   Matrix test_scores;                  // n_test × (k · fits): fit t's outputs in columns t·k …, biases added
   double gram_seconds = 0, fit_seconds = 0, predict_seconds = 0;
+
+  // Output keys (core/options.hpp); the arrays (coefficients, test scores) are the Python module's.
+  template <class V>
+  void Fields(V& v) const {
+    v("outputs", static_cast<long>(outputs));
+    v("gram_seconds", gram_seconds);
+    v("fit_seconds", fit_seconds);
+    v("predict_seconds", predict_seconds);
+    v("fits", fits);
+  }
 };
 
 // InputError naming the field for a predictor that cannot fit these labels, a test set of another

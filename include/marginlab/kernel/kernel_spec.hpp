@@ -11,7 +11,7 @@
 //   deep-ntk, deep-nngp
 //              the infinite-width NTK / NNGP of
 //                stax.serial(*[Dense(W_std, b_std), Relu()] * (depth − 1), Dense(W_std, b_std))
-//              in the neural-tangents library's conventions (see deep_kernel.hpp).
+//              in the neural-tangents library's conventions (the recursion in closed_form.hpp).
 #pragma once
 
 #include <string>

@@ -51,7 +51,6 @@ class KernelRidgePath {
   Matrix FlowCoefficients(double tau) const;
   Matrix FlowFitted(double tau) const;
   const Vector& eigenvalues() const { return evals_; }
-  double min_eigenvalue() const { return evals_.minCoeff(); }
   const std::string& eigen_method() const { return method_; }  // see symmetric_eigen.hpp
 
  private:

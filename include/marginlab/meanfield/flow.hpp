@@ -27,8 +27,8 @@
 // σ = 0 and τ = 0 give plain mean-field particle gradient descent.
 //
 // Random numbers: the start from Rng(seed).Split(kInit); step t's injection from
-// Rng(seed).Split(kNoise).Split(t) and its Langevin noise from
-// Rng(seed).Split(kBatch).Split(t): identical for every thread count.
+// Rng(seed).Split(kInjection).Split(t) and its Langevin noise from
+// Rng(seed).Split(kLangevin).Split(t): identical for every thread count.
 //
 // Diagnostics, at the logged steps (L[ρ_t] itself is computed at every step, so
 // min_{s≤t} L[ρ_s] — the quantity of Thm 3.3 — and the first step reaching a
@@ -165,6 +165,15 @@ struct Reference {
   bool certified = false;
   long rounds = 0;
   std::string oracle_mode;
+
+  template <class V>
+  void Fields(V& v) const {  // output keys (core/options.hpp)
+    v("available", available);
+    v("lower", lower);
+    v("upper", upper);
+    v("certified", certified);
+    v("oracle", oracle_mode);
+  }
 };
 
 struct FlowSummary : SummaryBase {
@@ -182,6 +191,24 @@ struct FlowSummary : SummaryBase {
   long renormalized = 0;            // particles moved back into double's range (RenormalizeTinyMasses)
   ParticleMeasure final;
   std::string BriefReport() const;
+
+  // Output keys (core/options.hpp): `meanfield --json`'s summary line and Python's flow dict (the
+  // trace records are FlowRecord::Fields).
+  template <class V>
+  void Fields(V& v) const {
+    OutcomeFields(*this, v);
+    v("steps", steps_done);
+    v("best", best);
+    v("best_step", best_step);
+    v("first_within_target", first_within_target);
+    v("first_below", first_below);
+    v("gap_levels", std::vector<double>(std::begin(kGapLevels), std::end(kGapLevels)));
+    v("steps_per_second", steps_per_second);
+    v("mass_corrected", mass_corrected);
+    v("renormalized", renormalized);
+    v("particles", static_cast<long>(final.size()));
+    v("reference", reference);
+  }
 };
 
 // L* = inf_ρ L[ρ] by margin::GlobalOptimum (λ/n, mean loss; times n). `oracle` as in FlowOptions.

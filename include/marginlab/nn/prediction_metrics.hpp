@@ -12,6 +12,7 @@
 #pragma once
 
 #include <limits>
+#include <string>
 
 #include "marginlab/core/types.hpp"
 #include "marginlab/data/dataset.hpp"
@@ -22,6 +23,15 @@ struct PredictionMetrics {
   double error = std::numeric_limits<double>::quiet_NaN();
   double mse = std::numeric_limits<double>::quiet_NaN();
   double truncated_mse = std::numeric_limits<double>::quiet_NaN();
+
+  // Output keys (core/options.hpp), each with `prefix` ("train_", "test_"): error, squared_loss,
+  // truncated_squared_loss — not a number (null / NaN) where the labels have none.
+  template <class V>
+  void Fields(V& v, const std::string& prefix) const {
+    v((prefix + "error").c_str(), error);
+    v((prefix + "squared_loss").c_str(), mse);
+    v((prefix + "truncated_squared_loss").c_str(), truncated_mse);
+  }
 };
 
 // F: n × l scores, y: n labels of kind `kind` (class indices when l > 1).

@@ -108,6 +108,20 @@ struct TrainSummary : SummaryBase {
   std::vector<TrainRecord> trace;
   Weights<double> init, final;  // Θ₀ and Θ at the end (double even for float32 runs)
   std::string BriefReport() const;
+
+  // Output keys (core/options.hpp): `train --json`'s summary line and Python's trial dict (the
+  // trace records are TrainRecord::Fields; the layers are the Python module's).
+  template <class V>
+  void Fields(V& v) const {
+    v("trial", trial);
+    OutcomeFields(*this, v);
+    v("steps", steps_done);
+    v("network", shape.Describe());
+    std::vector<long> d(shape.dims.begin(), shape.dims.end());
+    v("dims", d);
+    v("output_scale", shape.OutputScale());
+    v("frozen_output", shape.freeze_output);
+  }
 };
 
 // The network shape implied by the options and the training data.

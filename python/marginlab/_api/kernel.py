@@ -202,10 +202,12 @@ def fit(
     Returns
     -------
     dict[str, Any]
-        fits (one per λ: lambda, coefficients n x k, bias, solver, train/test metrics (error, mse,
-        truncated_mse), rkhs_norm, rkhs_normalized_margin), outputs k, test_scores (n_test x
-        k·len(fits), biases added; None without a test set), gram_seconds, fit_seconds,
-        predict_seconds
+        fits (one per λ: lambda, solver, train_error, train_squared_loss,
+        train_truncated_squared_loss, the same with test_ (NaN where the labels have none),
+        rkhs_norm (per output), rkhs_normalized_margin, falkon's
+        relative_residual/iterations/falkon_termination; and coefficients n x k, bias), outputs k,
+        gram_seconds, fit_seconds, predict_seconds — the keys of `kernel fit --json` — and
+        test_scores (n_test x k·len(fits), biases added; None without a test set)
     """
     return _core.kernel.fit(X=X, y=y, X_test=X_test, y_test=y_test, kernel=kernel, rw=rw, ru=ru,
         depth=depth, w_std=w_std, b_std=b_std, parameterization=parameterization, width=width,

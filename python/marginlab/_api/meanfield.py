@@ -112,10 +112,11 @@ def flow(
     Returns
     -------
     dict[str, Any]
-        trace (one dict per logged step), steps, best, best_step, reference (L*'s bracket:
-        available, lower, upper, certified, oracle_mode), measure (w, U, mass of the final
-        particles), weights and output_scale (the equivalent two-layer network), lambda_sum,
-        termination, message, seconds
+        termination, message, seconds, steps, best, best_step, first_within_target, first_below,
+        gap_levels, steps_per_second, mass_corrected, renormalized, particles, reference (L*'s
+        bracket: available, lower, upper, certified, oracle) — the keys of `meanfield --json`'s
+        summary — and trace (one dict per logged step), measure (w, U, mass of the final
+        particles), weights and output_scale (the equivalent two-layer network), lambda_sum
     """
     with _observer(progress, callback, 'flow') as _callback:
         return _core.meanfield.flow(X=X, y=y, lambda_=lambda_, eta=eta, sigma=sigma,
