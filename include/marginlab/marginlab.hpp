@@ -87,6 +87,7 @@
 #include "marginlab/meanfield/flow.hpp"
 #include "marginlab/meanfield/functional.hpp"
 #include "marginlab/meanfield/measure.hpp"
+#include "marginlab/meanfield/reference.hpp"
 
 // nn
 #include "marginlab/nn/loss.hpp"

@@ -53,7 +53,7 @@ double PiMinusJ(double sin_t, double cos_t, double theta) {
 
 DeepKernelValue DeepKernelDiagonal(const KernelOptions& o, Index d, double n1) {
   const double w2 = o.w_std * o.w_std, b2 = o.b_std * o.b_std;
-  const bool standard = o.parameterization == "standard";
+  const bool standard = o.standard_parameterization();
   double q = n1 / d, ntk = 0;
   for (Index layer = 0; layer < o.depth; ++layer) {
     const double fan_in = layer == 0 ? static_cast<double>(d) : static_cast<double>(o.width);
@@ -71,7 +71,7 @@ DeepKernelValue DeepKernelDiagonal(const KernelOptions& o, Index d, double n1) {
 DeepKernelValue DeepKernelPair(const KernelOptions& o, Index d, double n1, double n2, double g,
                                double s) {
   const double w2 = o.w_std * o.w_std, b2 = o.b_std * o.b_std;
-  const bool standard = o.parameterization == "standard";
+  const bool standard = o.standard_parameterization();
   const double a = std::sqrt(n1), b = std::sqrt(n2), ab = a * b;
   double q11 = n1 / d, q22 = n2 / d, q12 = g / d, ntk = 0;
   // D = q11 q22 − q12², E = q11 + q22 − 2 q12, cancellation-free at the input:

@@ -105,7 +105,7 @@ MonteCarloNtk MonteCarloEmpiricalNtk(const MonteCarloNtkOptions& o, const Matrix
     // Kept: each sample's NTK and NNGP (n1 × n2), then the four results. Per sample at work (one
     // per thread): the weights and, per input set, the pre-activations, activations and masks
     // (n × m each; the MLP: every layer's). Checked before any of it is allocated.
-    const Index m = o.width, layers = o.net == "two-layer" ? 1 : std::max<Index>(o.depth - 1, 1);
+    const Index m = o.width, layers = o.two_layer() ? 1 : std::max<Index>(o.depth - 1, 1);
     const std::uint64_t pair = ArrayBytes({n1, n2}, sizeof(double));
     std::uint64_t work = SaturatingAdd(ArrayBytes({m, d}, sizeof(double)),
                                        SaturatingMul(static_cast<std::uint64_t>(layers), ArrayBytes({m, m}, sizeof(double))));
@@ -118,12 +118,12 @@ MonteCarloNtk MonteCarloEmpiricalNtk(const MonteCarloNtkOptions& o, const Matrix
                       std::to_string(n1) + " x " + std::to_string(n2) + " inputs)");
   }
   std::vector<Matrix> ntk(static_cast<std::size_t>(S)), nngp(static_cast<std::size_t>(S));
-  const bool standard = o.parameterization == "standard";
+  const bool standard = o.standard_parameterization();
   ParallelTasks(S, [&](Index t, int) {
     Rng rng = Rng(o.seed).Split(static_cast<std::uint64_t>(t)).Split(Purpose::kMonteCarlo);
     const Index m = o.width;
     Vector f1, f2;
-    if (o.net == "two-layer") {
+    if (o.two_layer()) {
       const Matrix U = rng.NormalMatrix(m, d, o.ru);
       const Vector w = rng.NormalMatrix(m, 1, o.rw);
       const double s = standard ? 1.0 : 1.0 / std::sqrt(static_cast<double>(m));

@@ -107,7 +107,7 @@ void GramComputer::Block(Index i0, Index r, Index j0, Index c, double* out, Inde
   // Deep kernels: the diagonal recursion per row (q11 before each Relu, and its sqrt).
   const Index L = opts_.depth;
   const double w2 = opts_.w_std * opts_.w_std, b2 = opts_.b_std * opts_.b_std;
-  const bool standard = opts_.parameterization == "standard";
+  const bool standard = opts_.standard_parameterization();
   if (deep) {
     ws.q11.assign(static_cast<std::size_t>(L * r), 0.0);
     ws.r1.assign(static_cast<std::size_t>(L * r), 0.0);

@@ -22,7 +22,7 @@ Matrix Targets(const KernelFitOptions& o, const Dataset& train) {
   RequireMemory(SaturatingMul(3, ArrayBytes({train.n(), train.num_classes}, sizeof(double))),
                 "the targets of " + std::to_string(train.num_classes) + " classes (one column each; the largest "
                 "class index is " + std::to_string(train.num_classes - 1) + ")");
-  const bool pm = o.multiclass == "ovr" || o.predictor == "logistic" || o.predictor == "svm";
+  const bool pm = o.plus_minus_targets();
   return pm ? OneHot(train.y, train.num_classes, 1.0, -1.0) : OneHot(train.y, train.num_classes);
 }
 
@@ -45,7 +45,9 @@ std::vector<KernelFit> Solve(const KernelFitOptions& o, const Dataset& train, co
       fits.push_back(std::move(f));
     }
   };
-  if (o.predictor == "falkon") {
+  using P = KernelFitOptions::Predictor;
+  const P predictor = o.predictor_kind();
+  if (predictor == P::kFalkon) {
     per_lambda_and_column([&](double lam, Index c, KernelFit& f) {
       FalkonOptions fo = o.falkon;
       fo.lambda = lam;
@@ -54,12 +56,12 @@ std::vector<KernelFit> Solve(const KernelFitOptions& o, const Dataset& train, co
       f.solver = s.BriefReport();
       f.falkon.push_back(s);
     });
-  } else if (o.predictor == "interp") {
+  } else if (predictor == P::kInterp) {
     KernelFit f = blank(0.0);
     f.B = InterpolateCholesky(K, Y);
     f.solver = "cholesky";
     fits.push_back(std::move(f));
-  } else if (o.predictor == "ridge") {
+  } else if (predictor == P::kRidge) {
     const KernelRidgePath path(K, Y);
     for (double lam : o.lambdas) {
       KernelFit f = blank(lam);
@@ -67,7 +69,7 @@ std::vector<KernelFit> Solve(const KernelFitOptions& o, const Dataset& train, co
       f.solver = "eigendecomposition path (" + path.eigen_method() + ")";
       fits.push_back(std::move(f));
     }
-  } else if (o.predictor == "logistic") {
+  } else if (predictor == P::kLogistic) {
     per_lambda_and_column([&](double lam, Index c, KernelFit& f) {
       KernelLogisticOptions lo = o.logistic;
       lo.lambda = lam;
@@ -129,6 +131,18 @@ const std::vector<std::string>& KernelFitOptions::Predictors() {
   return kNames;
 }
 
+KernelFitOptions::Predictor KernelFitOptions::predictor_kind() const {
+  const auto& names = Predictors();  // interp, ridge, logistic, svm, falkon: the enum's order
+  const auto at = std::find(names.begin(), names.end(), predictor);
+  ML_REQUIRE(at != names.end()) << "predictor: expected " << JoinWords(names) << ", got '" << predictor << "'";
+  return static_cast<Predictor>(at - names.begin());
+}
+
+bool KernelFitOptions::plus_minus_targets() const {
+  const Predictor p = predictor_kind();
+  return multiclass == "ovr" || p == Predictor::kLogistic || p == Predictor::kSvm;
+}
+
 const std::vector<std::string>& KernelFitOptions::MulticlassModes() {
   static const std::vector<std::string> kModes = {"onehot", "ovr"};
   return kModes;
@@ -146,11 +160,12 @@ KernelFitSummary FitKernelPredictors(const KernelFitOptions& o, const Dataset& t
   ValidateOrThrow(o.kernel, "kernel fit");
   const std::string problem = o.Validate();
   ML_REQUIRE(problem.empty()) << problem;
-  ML_REQUIRE(!(train.kind == LabelKind::kReal && (o.predictor == "logistic" || o.predictor == "svm")))
+  using P = KernelFitOptions::Predictor;
+  ML_REQUIRE(!(train.kind == LabelKind::kReal && (o.predictor_kind() == P::kLogistic || o.predictor_kind() == P::kSvm)))
       << "predictor " << o.predictor << " needs binary or class labels; " << train.source << " has real labels";
   ML_REQUIRE(test == nullptr || test->d() == train.d())
       << "--test-data: " << test->d() << " features, but --data has " << train.d();
-  const bool falkon = o.predictor == "falkon";
+  const bool falkon = o.predictor_kind() == P::kFalkon;
   KernelFitSummary out;
   // Falkon never forms the n×n Gram matrix: K·B is recomputed tile by tile below.
   Stopwatch sw;

@@ -159,7 +159,7 @@ void CheckInput(const Matrix& X, const Vector& y, const Matrix& extra, const Pat
   ML_REQUIRE(X.rows() == y.size()) << "activation patterns: X has " << X.rows() << " rows, y has "
                                    << y.size() << " entries";
   ML_REQUIRE(X.allFinite() && y.allFinite()) << "activation patterns: X and y must be finite";
-  if (o.loss == "logistic")
+  if (MarginLoss(o.loss).logistic())
     for (Index i = 0; i < y.size(); ++i)
       ML_REQUIRE(y[i] == 1 || y[i] == -1) << "activation patterns: logistic labels must be ±1, y["
                                           << i << "] = " << y[i];

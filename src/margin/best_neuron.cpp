@@ -16,6 +16,23 @@ const std::vector<std::string>& OracleMethods() {
 
 bool IsOracleMethod(const std::string& name) { return IsChoice(OracleMethods(), name); }
 
+OracleMethod ParseOracleMethod(const std::string& name, const std::string& what) {
+  if (name == "auto") return OracleMethod::kAuto;
+  if (name == "exact") return OracleMethod::kExact;
+  if (name == "bnb") return OracleMethod::kBranchBound;
+  if (name == "ascent") return OracleMethod::kAscent;
+  throw InputError(what + ": expected " + JoinWords(OracleMethods()) + ", got '" + name + "'");
+}
+
+const char* ToString(OracleMode mode) {
+  switch (mode) {
+    case OracleMode::kExact: return "exact";
+    case OracleMode::kBound: return "bound";
+    case OracleMode::kHeuristic: return "heuristic";
+  }
+  return "heuristic";
+}
+
 std::string OracleOptions::Validate() const {
   // The option is called oracle wherever a user sets it (CLI --oracle, Python oracle=, TOML oracle).
   if (!IsOracleMethod(method)) return "oracle must be " + JoinWords(OracleMethods()) + " (got '" + method + "')";
@@ -51,13 +68,17 @@ OracleResult BestNeuron(const Matrix& X, const Vector& alpha, const OracleOption
   ValidateOrThrow(opts, "best-neuron oracle");
   ML_REQUIRE(alpha.size() == X.rows()) << "best-neuron oracle: α has " << alpha.size()
                                        << " entries, X has " << X.rows() << " rows";
-  std::string method = opts.method;
-  if (method == "auto") {
+  OracleMethod method = ParseOracleMethod(opts.method, "oracle");
+  if (method == OracleMethod::kAuto) {
     const Index r = RowSpaceBasis(X).cols();
-    method = r <= 3 ? "exact" : (r <= opts.bnb_max_dim ? "bnb" : "ascent");
+    method = r <= 3 ? OracleMethod::kExact : (r <= opts.bnb_max_dim ? OracleMethod::kBranchBound : OracleMethod::kAscent);
   }
-  if (method == "exact") return BestNeuronExact(X, alpha);
-  if (method == "bnb") return BestNeuronBranchBound(X, alpha, opts, seeds);
+  switch (method) {
+    case OracleMethod::kExact: return BestNeuronExact(X, alpha);
+    case OracleMethod::kBranchBound: return BestNeuronBranchBound(X, alpha, opts, seeds);
+    case OracleMethod::kAscent:
+    case OracleMethod::kAuto: break;
+  }
   return BestNeuronAscent(X, alpha, opts, seeds);
 }
 

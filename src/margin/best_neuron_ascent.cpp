@@ -217,7 +217,7 @@ OracleResult BestNeuronAscent(const Matrix& X, const Vector& alpha, const Oracle
       << "best-neuron oracle: seeds have " << seeds.cols() << " coordinates, X has " << X.cols();
   const Index n = X.rows(), d = X.cols();
   OracleResult res;
-  res.mode = "heuristic";
+  res.mode = OracleMode::kHeuristic;
   res.certified = false;
   res.upper = std::numeric_limits<double>::infinity();
   res.effective_dim = static_cast<int>(RowSpaceBasis(X).cols());

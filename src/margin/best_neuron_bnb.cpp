@@ -39,7 +39,7 @@ OracleResult BestNeuronBranchBound(const Matrix& X, const Vector& alpha, const O
   const Matrix V = RowSpaceBasis(X);
   const Index r = V.cols(), n = X.rows();
   OracleResult res;
-  res.mode = "bound";
+  res.mode = OracleMode::kBound;
   res.effective_dim = static_cast<int>(r);
   res.u = Vector::Zero(X.cols());
   if (r == 0) {

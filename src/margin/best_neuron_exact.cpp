@@ -187,7 +187,7 @@ OracleResult BestNeuronExact(const Matrix& X, const Vector& alpha) {
   ML_REQUIRE(r <= 3) << "exact best-neuron oracle: the inputs span " << r
                      << " dimensions; the exact method handles at most 3 (use bnb or ascent)";
   OracleResult res;
-  res.mode = "exact";
+  res.mode = OracleMode::kExact;
   res.certified = true;
   res.effective_dim = static_cast<int>(r);
   res.u = Vector::Zero(X.cols());

@@ -53,7 +53,7 @@ TEST(BestNeuronTest, ExactEqualsFineCircleGridInTwoDimensions) {
     const OracleResult r = BestNeuronExact(X, a);
     const double grid = GridMax2(X, a, N);
     const double L = Lipschitz(X, a);
-    EXPECT_EQ(r.mode, "exact");
+    EXPECT_EQ(r.mode, OracleMode::kExact);
     EXPECT_TRUE(r.certified);
     EXPECT_GE(r.value, grid - 1e-12 * L) << trial;                        // never below
     EXPECT_LE(r.value - grid, L * std::numbers::pi / N) << trial;         // grid resolution
@@ -77,7 +77,7 @@ TEST(BestNeuronTest, ReducesToTheRowSpace) {
   const Vector a = RandomAlpha(rng, n);
   const OracleResult hi = BestNeuron(C * Q, a);
   const OracleResult lo = BestNeuronExact(C, a);
-  EXPECT_EQ(hi.mode, "exact");
+  EXPECT_EQ(hi.mode, OracleMode::kExact);
   EXPECT_EQ(hi.effective_dim, 2);
   EXPECT_NEAR(hi.value, lo.value, 1e-12 * Lipschitz(C, a));
 }
@@ -146,7 +146,7 @@ TEST(BestNeuronTest, BranchAndBoundBoundsInFourDimensions) {
   o.method = "bnb";
   o.tolerance = 1e-6;
   const OracleResult b = BestNeuron(X, a, o);
-  EXPECT_EQ(b.mode, "bound");
+  EXPECT_EQ(b.mode, OracleMode::kBound);
   Rng dirs = rng.Split(1);
   const double sampled = RandomDirectionsMax(X, a, 200000, dirs);
   EXPECT_GE(b.upper, sampled);
@@ -155,7 +155,7 @@ TEST(BestNeuronTest, BranchAndBoundBoundsInFourDimensions) {
   // The heuristic never exceeds the certified upper bound and is labelled.
   o.method = "ascent";
   const OracleResult h = BestNeuron(X, a, o);
-  EXPECT_EQ(h.mode, "heuristic");
+  EXPECT_EQ(h.mode, OracleMode::kHeuristic);
   EXPECT_FALSE(h.certified);
   EXPECT_LE(h.value, b.upper);
 }
@@ -186,7 +186,7 @@ TEST(BestNeuronTest, AscentIsNeverBelowItsSeedsAndReportsItsWork) {
     for (Index k = 0; k < seeds.rows(); ++k)
       best_seed = std::max(best_seed, std::abs(NeuronValue(X, a, seeds.row(k).transpose().normalized())));
     EXPECT_GE(r.value, best_seed) << t;
-    EXPECT_EQ(r.mode, "heuristic");
+    EXPECT_EQ(r.mode, OracleMode::kHeuristic);
     EXPECT_FALSE(r.certified);
     EXPECT_TRUE(std::isinf(r.upper));
     EXPECT_GT(r.starts, seeds.rows());

@@ -31,7 +31,7 @@ GapCertificate DualAtOutputs(const MarginLoss& L, const Matrix& X, const Vector&
   const OracleResult o = BestNeuron(X, beta, oracle, atoms);
   if (evaluations) *evaluations += o.evaluations;
   GapCertificate c;
-  c.oracle_mode = o.mode;
+  c.oracle_mode = ToString(o.mode);
   c.oracle_value = o.value;
   // The atoms' own values: a heuristic that returned less would let the estimate
   // exceed the objective of the measure on them (Fenchel–Young); they count.
@@ -44,7 +44,7 @@ GapCertificate DualAtOutputs(const MarginLoss& L, const Matrix& X, const Vector&
     const Vector fa = (X * A.transpose()).cwiseMax(0.0).transpose() * beta;
     c.oracle_value = std::max(c.oracle_value, fa.cwiseAbs().maxCoeff());
   }
-  c.certified = o.mode != "heuristic";
+  c.certified = o.Bounded();
   c.oracle_upper = c.certified ? o.upper : c.oracle_value;
   c.dual_scale = c.oracle_upper > mu ? mu / c.oracle_upper : 1.0;
   c.lower_bound = DualValue(L, c.dual_scale * beta, y);

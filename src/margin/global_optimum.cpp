@@ -87,10 +87,10 @@ GlobalOptimumResult GlobalOptimum(const Matrix& X, const Vector& y, const Certif
     const double fa = support.rows() > 0
                           ? ((X * support.transpose()).cwiseMax(0.0).transpose() * beta).cwiseAbs().maxCoeff()
                           : 0.0;
-    const bool bounded = o.mode != "heuristic";
+    const bool bounded = o.Bounded();
     const double Mbar = bounded ? o.upper : std::max(o.value, fa);
     const double dual = DualValue(L, (Mbar > mu ? mu / Mbar : 1.0) * beta, y);
-    res.oracle_mode = o.mode;
+    res.oracle_mode = ToString(o.mode);
     if (!bounded) res.certified = false;
     stalled = primal < res.upper - 1e-15 * std::abs(res.upper) ? 0 : stalled + 1;
     if (primal < res.upper) {

@@ -205,8 +205,8 @@ Matrix DefaultDictionary(Index K, Index d, std::uint64_t seed, std::string* desc
 
 void BoundDictionarySolution(const Matrix& X, const Vector& y, const OracleOptions& oracle, L1SvmResult& r) {
   const OracleResult o = BestNeuron(X, r.q.cwiseProduct(y), oracle, SupportDirections(r));
-  r.oracle_mode = o.mode;
-  r.certified = o.mode != "heuristic";
+  r.oracle_mode = ToString(o.mode);
+  r.certified = o.Bounded();
   r.gamma_hi = std::max(r.gamma_lo, r.certified ? o.upper : o.value);
 }
 
@@ -270,8 +270,8 @@ L1SvmResult L1SvmColumnGeneration(const Matrix& X, const Vector& y, LpBackend& b
     OracleResult o = BestNeuron(X, q.cwiseProduct(y), oracle, support);
     oracle_seconds += t.Seconds();
     res.oracle_evaluations += o.evaluations;
-    res.oracle_mode = o.mode;
-    const bool bounded = o.certified || o.mode == "bound";
+    res.oracle_mode = ToString(o.mode);
+    const bool bounded = o.Bounded();
     if (!bounded) res.certified = false;
     const double hi = bounded ? o.upper : o.value;
     if (hi < res.gamma_hi) {
@@ -353,7 +353,7 @@ L1SvmResult L1SvmColumnGeneration(const Matrix& X, const Vector& y, LpBackend& b
       res.termination = Termination::kConverged;
       break;
     }
-    if (o.mode == "bound" && res.gamma_hi - res.gamma_lo <= 2 * (o.upper - o.value)) {
+    if (o.mode == OracleMode::kBound && res.gamma_hi - res.gamma_lo <= 2 * (o.upper - o.value)) {
       // The bracket is as narrow as the branch-and-bound's own resolution.
       res.termination = Termination::kConverged;
       res.message = "bracket at the branch-and-bound oracle's tolerance";

@@ -54,6 +54,29 @@ std::string FlowOptions::Unused(const std::string& field) const {
   return "";
 }
 
+Injection FlowOptions::injection_kind() const {
+  return injection == "append" ? Injection::kAppend : Injection::kRedraw;  // Validate() checked the list
+}
+
+ReferenceChoice FlowOptions::reference_kind() const {
+  return reference == "global" ? ReferenceChoice::kGlobal
+         : reference == "none" ? ReferenceChoice::kNone
+                               : ReferenceChoice::kAuto;
+}
+
+std::optional<margin::OracleOptions> FlowOptions::DiagnosticOracle() const {
+  if (oracle == "none") return std::nullopt;
+  margin::OracleOptions o;
+  o.method = oracle;
+  return o;
+}
+
+margin::OracleOptions FlowOptions::ReferenceOracle() const {
+  margin::OracleOptions o;
+  o.method = oracle == "none" ? "auto" : oracle;
+  return o;
+}
+
 std::string FlowOptions::Validate() const {
   if (!(lambda > 0) || !std::isfinite(lambda)) return "lambda must be finite and > 0";
   if (!(eta > 0) || !std::isfinite(eta)) return "eta must be > 0";
@@ -79,11 +102,6 @@ std::string FlowOptions::Validate() const {
 
 namespace {
 
-margin::OracleOptions OracleFor(const std::string& name) {
-  margin::OracleOptions o;
-  o.method = name;
-  return o;
-}
 
 // Outputs of ρ as a network, for the training error.
 double TrainError(const Problem& p, const Evaluation& e) {
@@ -117,115 +135,13 @@ double ReturnRoundingResidue(ParticleMeasure& rho) {
   return std::abs(residue);
 }
 
-Reference ComputeReference(const Problem& p, const std::string& oracle) {
-  margin::CertifyOptions c;
-  c.loss = "logistic";
-  c.lambda = margin::MeanConventionLambda(p.lambda, p.n());  // Example 3.2's λ → eq. (2.2)'s
-  c.oracle = OracleFor(oracle == "none" ? "auto" : oracle);
-  const margin::GlobalOptimumResult g = margin::GlobalOptimum(p.X, p.y, c);
-  Reference r;
-  r.available = true;
-  r.lower = margin::SumConventionObjective(g.lower, p.n());
-  r.upper = margin::SumConventionObjective(g.upper, p.n());
-  r.certified = g.certified;
-  r.rounds = g.rounds;
-  r.oracle_mode = g.certified ? "certified" : "heuristic";
-  return r;
-}
-
-struct ReferenceKey {
-  Matrix X;
-  Vector y;
-  double lambda;
-  std::string oracle;
-  bool Matches(const Problem& p, const std::string& o) const {
-    return lambda == p.lambda && oracle == o && X.rows() == p.X.rows() && X.cols() == p.X.cols() &&
-           y.size() == p.y.size() && X == p.X && y == p.y;
-  }
-};
-
-// The shared-value form of a Reference (core/shared_cache.hpp, core/bytes.hpp: exact doubles).
-std::string ReferenceBytes(const Reference& r) {
-  ByteWriter w;
-  w.Long(r.available ? 1 : 0);
-  w.Double(r.lower);
-  w.Double(r.upper);
-  w.Long(r.certified ? 1 : 0);
-  w.Long(r.rounds);
-  w.Text(r.oracle_mode);
-  return w.bytes();
-}
-
-Reference ReferenceFromBytes(const std::string& bytes) {
-  ByteReader in(bytes);
-  Reference r;
-  r.available = in.Long() != 0;
-  r.lower = in.Double();
-  r.upper = in.Double();
-  r.certified = in.Long() != 0;
-  r.rounds = in.Long();
-  r.oracle_mode = in.Text();
-  ML_CHECK(in.AtEnd()) << "meanfield: a stored L* reference has trailing bytes";
-  return r;
-}
-
-// What L* depends on, for the shared folder: the problem's size, λ, the oracle and a 128-bit
-// hash of X's and y's bytes.
-std::string ReferenceKeyText(const Problem& p, const std::string& oracle) {
-  Hash128 h;
-  h.Add(p.X);
-  h.Add(p.y);
-  char buf[120];
-  std::snprintf(buf, sizeof buf, "n=%ld d=%ld lambda=%a oracle=", static_cast<long>(p.X.rows()),
-                static_cast<long>(p.X.cols()), p.lambda);
-  return buf + oracle + " data=" + h.Hex();
-}
-
-std::mutex reference_mu;
-std::deque<std::pair<ReferenceKey, std::shared_future<Reference>>> reference_cache;  // newest last
-std::atomic<long> reference_computations{0};
-
 }  // namespace
 
-long ReferenceComputations() { return reference_computations.load(); }
-
-Reference ReferenceOptimum(const Problem& p, const std::string& oracle) {
-  std::promise<Reference> promise;
-  std::shared_future<Reference> known;
-  {
-    std::lock_guard<std::mutex> lock(reference_mu);
-    for (const auto& [key, result] : reference_cache)
-      if (key.Matches(p, oracle)) known = result;
-    if (!known.valid()) {
-      if (reference_cache.size() >= kReferenceCacheSize) reference_cache.pop_front();
-      reference_cache.emplace_back(ReferenceKey{p.X, p.y, p.lambda, oracle}, promise.get_future().share());
-    }
-  }
-  if (known.valid()) return known.get();  // waits, outside the lock, if still being computed
-  try {
-    // Not in this process's memory: another process of the run (an MPI rank, a resume) may have
-    // computed it into the results folder's shared values; else compute it here and put it there.
-    const SharedValue v = GetOrComputeShared("meanfield-Lstar", ReferenceKeyText(p, oracle), [&] {
-      ++reference_computations;
-      return ReferenceBytes(ComputeReference(p, oracle));
-    });
-    Reference r = ReferenceFromBytes(v.bytes);
-    promise.set_value(r);
-    return r;
-  } catch (...) {
-    promise.set_exception(std::current_exception());
-    std::lock_guard<std::mutex> lock(reference_mu);
-    std::erase_if(reference_cache, [&](const auto& e) { return e.first.Matches(p, oracle); });
-    throw;
-  }
-}
-
-void Diagnose(const Problem& p, const ParticleMeasure& rho, const std::string& oracle, FlowRecord& r) {
-  if (oracle == "none") return;
+void Diagnose(const Problem& p, const ParticleMeasure& rho, const margin::OracleOptions& oracle, FlowRecord& r) {
   margin::CertifyOptions c;
   c.loss = "logistic";
   c.lambda = margin::MeanConventionLambda(p.lambda, p.n());
-  c.oracle = OracleFor(oracle);
+  c.oracle = oracle;
   const margin::GapCertificate g = margin::CertifyNetwork(EquivalentNetwork(rho), p.X, p.y, c);
   // CertifyNetwork's oracle prices β = α/n: M(α) = n · M(β).
   const double nn = static_cast<double>(p.n());
@@ -262,7 +178,7 @@ FlowSummary RunFlow(const Matrix& X, const Vector& y, const FlowOptions& opts,
     const std::uint64_t start_m = start ? static_cast<std::uint64_t>(start->size())
                                         : static_cast<std::uint64_t>(opts.init.particles);
     std::uint64_t most = start_m;
-    if (opts.injection == "append" && opts.sigma > 0) {
+    if (opts.injection_kind() == Injection::kAppend && opts.sigma > 0) {
       const std::uint64_t grown = SaturatingAdd(start_m, SaturatingMul(static_cast<std::uint64_t>(opts.steps),
                                                                         static_cast<std::uint64_t>(opts.inject)));
       most = std::max(start_m, std::min(grown, SaturatingAdd(static_cast<std::uint64_t>(opts.budget),
@@ -284,14 +200,16 @@ FlowSummary RunFlow(const Matrix& X, const Vector& y, const FlowOptions& opts,
   Stopwatch total;
   // The reference L*.
   const Index rank = margin::RowSpaceBasis(p.X).cols();
-  const bool want_ref = opts.reference == "global" ||
-                        (opts.reference == "auto" && rank <= margin::OracleOptions{}.bnb_max_dim);
+  const ReferenceChoice reference = opts.reference_kind();
+  const bool want_ref = reference == ReferenceChoice::kGlobal ||
+                        (reference == ReferenceChoice::kAuto && rank <= margin::OracleOptions{}.bnb_max_dim);
   if (want_ref) {
     Stopwatch sw;
-    s.reference = ReferenceOptimum(p, opts.oracle);
+    s.reference = ReferenceOptimum(p, opts.ReferenceOracle());
     s.AddTiming("reference", sw.Seconds());
   }
-  const std::string oracle = opts.oracle;
+  const std::optional<margin::OracleOptions> diagnostics = opts.DiagnosticOracle();
+  const bool append = opts.injection_kind() == Injection::kAppend;
 
   const double decay = std::exp(-opts.sigma * opts.eta);
   // Injected mass 1 − e^{−ση}, computed as 1 − decay: exact in floating point (Sterbenz), so
@@ -301,10 +219,10 @@ FlowSummary RunFlow(const Matrix& X, const Vector& y, const FlowOptions& opts,
   const double injected = 1 - decay;
   const long protect = opts.protect > 0 ? opts.protect : static_cast<long>(std::ceil(1 / opts.eta));
   const double noise = std::sqrt(2 * opts.eta * opts.temperature);
-  const std::vector<long> logs = LogSteps(opts.steps, opts.log_points, opts.log_spacing);
+  const std::vector<long> logs = LogSteps(opts.steps, opts.log_points, ParseLogSpacing(opts.log_spacing, "log_spacing"));
   std::size_t next_log = 0;
   double pruned = 0, diag_seconds = 0;
-  const bool prune = opts.sigma > 0 && opts.injection == "append";
+  const bool prune = opts.sigma > 0 && append;
   Vector direction_variation;
   Workspace ws;  // the activation pattern from Evaluate to Transport
   s.best = INFINITY;
@@ -317,7 +235,7 @@ FlowSummary RunFlow(const Matrix& X, const Vector& y, const FlowOptions& opts,
     if (!std::isfinite(e.objective)) {
       s.termination = Termination::kDiverged;
       s.message = "L[ρ] is not finite at step " + std::to_string(t) +
-                  (opts.temperature > 0 && opts.sigma > 0 && opts.injection == "append"
+                  (opts.temperature > 0 && opts.sigma > 0 && append
                        ? " (step size too large, or masses out of double's range: with τ > 0 tiny "
                          "masses are not renormalized)"
                        : " (step size too large?)");
@@ -351,7 +269,7 @@ FlowSummary RunFlow(const Matrix& X, const Vector& y, const FlowOptions& opts,
       r.gap = gap;
       r.pruned = pruned;
       Stopwatch sw;
-      Diagnose(p, rho, oracle, r);
+      if (diagnostics) Diagnose(p, rho, *diagnostics, r);
       diag_seconds += sw.Seconds();
       s.trace.push_back(r);
       if (!last && opts.observer && !opts.observer(s.trace.back())) {
@@ -380,7 +298,7 @@ FlowSummary RunFlow(const Matrix& X, const Vector& y, const FlowOptions& opts,
       Rng r = root.Split(Purpose::kInjection).Split(static_cast<std::uint64_t>(t));
       Vector u(p.d());
       double w = 0;
-      if (opts.injection == "append") {
+      if (append) {
         rho.mass *= decay;
         const double each = injected / static_cast<double>(opts.inject);
         for (long k = 0; k < opts.inject; ++k) {

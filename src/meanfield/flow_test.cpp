@@ -18,6 +18,13 @@
 namespace marginlab::meanfield {
 namespace {
 
+margin::OracleOptions Oracle(const char* method) {
+  margin::OracleOptions o;
+  o.method = method;
+  return o;
+}
+
+
 // 2-XOR on {±1}² (no bias): L* is certified by the exact oracle, and a single neuron
 // cannot do better than the zero function (L = 4 log 2).
 Dataset Xor() { return LoadData("xor:d=2,n=4", "test"); }
@@ -150,32 +157,32 @@ TEST(MeanFieldFlow, ReferenceIsComputedOncePerProblemAndEqualsARecomputation) {
   const Dataset ds = Xor();
   const Problem p = Problem::Make(ds.X, ds.y, 0.0125);
   const long before = ReferenceComputations();
-  const Reference first = ReferenceOptimum(p, "auto");
+  const Reference first = ReferenceOptimum(p, Oracle("auto"));
   EXPECT_EQ(ReferenceComputations(), before + 1);
   ASSERT_TRUE(first.available && first.certified);
-  ExpectSameReference(ReferenceOptimum(p, "auto"), first);
+  ExpectSameReference(ReferenceOptimum(p, Oracle("auto")), first);
   EXPECT_EQ(ReferenceComputations(), before + 1);  // remembered
   // The key is exact: one ulp in one input, another λ or another oracle is another problem.
   Matrix X = ds.X;
   X(2, 1) = std::nextafter(X(2, 1), 2.0);
-  ReferenceOptimum(Problem::Make(X, ds.y, 0.0125), "auto");
+  ReferenceOptimum(Problem::Make(X, ds.y, 0.0125), Oracle("auto"));
   EXPECT_EQ(ReferenceComputations(), before + 2);
-  ReferenceOptimum(Problem::Make(ds.X, ds.y, 0.025), "auto");
-  ReferenceOptimum(p, "exact");
+  ReferenceOptimum(Problem::Make(ds.X, ds.y, 0.025), Oracle("auto"));
+  ReferenceOptimum(p, Oracle("exact"));
   EXPECT_EQ(ReferenceComputations(), before + 4);
   // Concurrent callers of a new problem share one computation.
   const Problem q = Problem::Make(ds.X, ds.y, 0.03);
   std::vector<Reference> got(4);
   std::vector<std::thread> threads;
-  for (auto& g : got) threads.emplace_back([&g, &q] { g = ReferenceOptimum(q, "auto"); });
+  for (auto& g : got) threads.emplace_back([&g, &q] { g = ReferenceOptimum(q, Oracle("auto")); });
   for (auto& t : threads) t.join();
   EXPECT_EQ(ReferenceComputations(), before + 5);
   for (const auto& g : got) ExpectSameReference(g, got[0]);
   // Push `p` out of the cache: computing it again gives the remembered value bit for bit.
   for (std::size_t k = 0; k < kReferenceCacheSize; ++k)
-    ReferenceOptimum(Problem::Make(ds.X, ds.y, 0.05 + 0.01 * static_cast<double>(k)), "auto");
+    ReferenceOptimum(Problem::Make(ds.X, ds.y, 0.05 + 0.01 * static_cast<double>(k)), Oracle("auto"));
   const long filled = ReferenceComputations();
-  ExpectSameReference(ReferenceOptimum(p, "auto"), first);
+  ExpectSameReference(ReferenceOptimum(p, Oracle("auto")), first);
   EXPECT_EQ(ReferenceComputations(), filled + 1);
 }
 
@@ -189,16 +196,16 @@ TEST(MeanFieldFlow, ReferenceIsSharedThroughTheRunsFolder) {
   const SharedCacheScope scope(dir);
   const Problem p = Problem::Make(ds.X, ds.y, 0.0171);
   const long before = ReferenceComputations();
-  const Reference first = ReferenceOptimum(p, "auto");
+  const Reference first = ReferenceOptimum(p, Oracle("auto"));
   EXPECT_EQ(ReferenceComputations(), before + 1);
   long files = 0;
   for (const auto& e : std::filesystem::directory_iterator(dir))
     files += e.path().extension() == ".value" && e.path().filename().string().rfind("meanfield-Lstar-", 0) == 0;
   EXPECT_EQ(files, 1);
   for (std::size_t k = 0; k < kReferenceCacheSize; ++k)  // out of this process's memory
-    ReferenceOptimum(Problem::Make(ds.X, ds.y, 0.061 + 0.01 * static_cast<double>(k)), "auto");
+    ReferenceOptimum(Problem::Make(ds.X, ds.y, 0.061 + 0.01 * static_cast<double>(k)), Oracle("auto"));
   const long filled = ReferenceComputations();
-  ExpectSameReference(ReferenceOptimum(p, "auto"), first);
+  ExpectSameReference(ReferenceOptimum(p, Oracle("auto")), first);
   EXPECT_EQ(ReferenceComputations(), filled);  // read from the folder, not computed
   std::filesystem::remove_all(dir);
 }

@@ -81,6 +81,10 @@ void SampleSphere(Rng& rng, double* w, Eigen::Ref<Vector> u) {
   u *= r;
 }
 
+InitLaw InitOptions::law_kind() const {
+  return law == "point" ? InitLaw::kPoint : law == "cone" ? InitLaw::kCone : InitLaw::kSphere;
+}
+
 const std::vector<std::string>& InitOptions::Laws() {
   static const std::vector<std::string> kLaws = {"sphere", "point", "cone"};
   return kLaws;
@@ -104,17 +108,18 @@ ParticleMeasure InitialMeasure(Index d, const InitOptions& opts, Rng rng) {
   rho.mass = Vector::Constant(M, 1.0 / static_cast<double>(M));
   rho.born.assign(M, 0);
   Vector center(d + 1), t(d + 1), u(d);
-  if (opts.law != "sphere") {
+  const InitLaw law = opts.law_kind();
+  if (law != InitLaw::kSphere) {
     double c0 = 0;
     SampleSphere(rng, &c0, u);
     center << c0, u;
   }
   for (Index j = 0; j < M; ++j) {
     double wj = 0;
-    if (opts.law == "sphere") {
+    if (law == InitLaw::kSphere) {
       SampleSphere(rng, &wj, u);
       t << wj, u;
-    } else if (opts.law == "point") {
+    } else if (law == InitLaw::kPoint) {
       t = center;
     } else {  // cone: a tangent direction orthogonal to the centre, tilted by φ ≤ angle
       Vector g(d + 1);

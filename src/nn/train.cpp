@@ -73,13 +73,24 @@ std::string TrainOptions::Validate() const {
     if (!(s >= 0) || !std::isfinite(s)) return "init_std must be finite and ≥ 0";
   if (trials < 1 || trials > 1'000'000) return "trials must be from 1 to 1e6";
   if (trial_offset < 0) return "trial_offset must be ≥ 0";
-  if (dtype != "double" && dtype != "float32" && dtype != "float")
-    return "dtype: expected " + JoinWords(DtypeNames()) + ", got '" + dtype + "'";
+  if (!IsChoice(DtypeNames(), dtype)) return "dtype: expected " + JoinWords(DtypeNames()) + ", got '" + dtype + "'";
   if (log_points < 0 || log_points > 1'000'000) return "log_points must be from 0 to 1e6";
-  if (log_spacing != "log" && log_spacing != "linear")
+  if (!IsChoice(LogSpacingNames(), log_spacing))
     return "log_spacing: expected " + JoinWords(LogSpacingNames()) + ", got '" + log_spacing + "'";
   if (freeze_output && depth < 2) return "freeze_output needs depth ≥ 2";
   return "";
+}
+
+TrainPlan TrainPlan::Of(const TrainOptions& o) {
+  TrainPlan p;
+  p.loss = ParseLoss(o.loss, "loss");
+  p.optimizer = ParseOptimizer(o.optimizer, "optimizer");
+  p.schedule = ParseSchedule(o.schedule, "schedule");
+  p.scaling = ParseScaling(o.scaling, "scaling");
+  p.log_spacing = ParseLogSpacing(o.log_spacing, "log_spacing");
+  ML_REQUIRE(IsChoice(DtypeNames(), o.dtype)) << "dtype: expected " << JoinWords(DtypeNames()) << ", got '" << o.dtype << "'";
+  p.single = o.dtype == "float32";
+  return p;
 }
 
 MlpShape ShapeFor(const TrainOptions& o, const Dataset& train) {
@@ -87,8 +98,9 @@ MlpShape ShapeFor(const TrainOptions& o, const Dataset& train) {
   s.dims.push_back(train.d());
   for (long k = 1; k < o.depth; ++k)
     s.dims.push_back(static_cast<Index>(o.width.size() == 1 ? o.width[0] : o.width[k - 1]));
-  s.dims.push_back(OutputDim(ParseLoss(o.loss, "loss"), train));
-  s.scaling = ParseScaling(o.scaling, "scaling");
+  const TrainPlan plan = TrainPlan::Of(o);
+  s.dims.push_back(OutputDim(plan.loss, train));
+  s.scaling = plan.scaling;
   s.freeze_output = o.freeze_output;
   s.Check();
   return s;
@@ -156,8 +168,9 @@ TrainSummary TrainOne(const TrainOptions& o, const MlpShape& shape, const Datase
   TrainSummary sum;
   sum.trial = trial;
   sum.shape = shape;
-  const LossKind loss = ParseLoss(o.loss, "loss");
-  const OptimizerKind opt = ParseOptimizer(o.optimizer, "optimizer");
+  const TrainPlan plan = TrainPlan::Of(o);
+  const LossKind loss = plan.loss;
+  const OptimizerKind opt = plan.optimizer;
   const Rng trial_rng = Rng(o.seed).Split(static_cast<std::uint64_t>(trial));
   if (init) {
     sum.init = *init;
@@ -169,7 +182,7 @@ TrainSummary TrainOne(const TrainOptions& o, const MlpShape& shape, const Datase
   Weights<T> dW;
   for (const auto& w : W) dW.push_back(MatrixT<T>::Zero(w.rows(), w.cols()));
   const RegConfig reg{o.lambda, o.reg_power};
-  Schedule sched{ParseSchedule(o.schedule, "schedule"), o.lr, o.decay_every, o.decay_factor,
+  Schedule sched{plan.schedule, o.lr, o.decay_every, o.decay_factor,
                  o.steps};
   OptimizerConfig ocfg{opt, o.momentum, o.beta1, o.beta2, o.eps};
   Optimizer<T> optimizer(ocfg, W, shape.TrainableLayers());
@@ -214,7 +227,7 @@ TrainSummary TrainOne(const TrainOptions& o, const MlpShape& shape, const Datase
   const GradMode mode = opt == OptimizerKind::kNormalizedGd ? GradMode::kNormalized : GradMode::kMean;
   const bool single_precision = std::is_same_v<T, float>;
 
-  const std::vector<long> logs = LogSteps(o.steps, o.log_points, o.log_spacing);
+  const std::vector<long> logs = LogSteps(o.steps, o.log_points, plan.log_spacing);
   std::size_t next_log = 0;
   bool observer_stop = false;  // the caller's observer returned false
   auto log = [&](long t, double lr) {
@@ -362,7 +375,7 @@ std::vector<TrainSummary> Train(const TrainOptions& opts, const std::vector<cons
                                 const std::vector<Weights<double>>& init, Collective* group) {
   ValidateOrThrow(opts, "train options");
   if (group && group->size() > 1) {
-    ML_REQUIRE(opts.optimizer != "normalized-gd")
+    ML_REQUIRE(TrainPlan::Of(opts).optimizer != OptimizerKind::kNormalizedGd)
         << "optimizer normalized-gd cannot train data-parallel (its step divides by the whole loss, "
         << "formed in log space on one process); use one process or gd";
     for (const Dataset* d : train) {
@@ -408,7 +421,7 @@ std::vector<TrainSummary> Train(const TrainOptions& opts, const std::vector<cons
     ML_REQUIRE(opts.batch_size <= d->n())
         << "batch_size " << opts.batch_size << " is larger than the " << d->n() << " training examples of "
         << d->source << " (0 = full batch)";
-  const bool single = opts.dtype == "float32" || opts.dtype == "float";
+  const bool single = TrainPlan::Of(opts).single;
   {
     // What one trial holds (weights, gradient, two optimizer states, the initial weights in
     // double; per hidden layer Z, H and the backward buffer for a step's rows — this member's
@@ -489,7 +502,7 @@ std::vector<TrainSummary> Train(const TrainOptions& opts, const std::vector<cons
 
 ObjectiveEval EvalObjective(const TrainOptions& opts, const MlpShape& shape,
                             const Weights<double>& W, const Dataset& ds) {
-  const LossKind loss = ParseLoss(opts.loss, "loss");
+  const LossKind loss = TrainPlan::Of(opts).loss;
   const RegConfig reg{opts.lambda, opts.reg_power};
   MlpWorkspace<double> ws;
   ws.Resize(shape, ds.n());

@@ -216,10 +216,10 @@ TEST(Train, StopsAtTargetLossAndValidates) {
 }
 
 TEST(Train, LogSteps) {
-  EXPECT_EQ(LogSteps(10, 5, "linear"), (std::vector<long>{0, 2, 4, 6, 8, 10}));
-  const auto s = LogSteps(1000, 3, "log");
+  EXPECT_EQ(LogSteps(10, 5, LogSpacing::kLinear), (std::vector<long>{0, 2, 4, 6, 8, 10}));
+  const auto s = LogSteps(1000, 3, LogSpacing::kLog);
   EXPECT_EQ(s, (std::vector<long>{0, 10, 100, 1000}));
-  EXPECT_EQ(LogSteps(0, 10, "log"), (std::vector<long>{0}));
+  EXPECT_EQ(LogSteps(0, 10, LogSpacing::kLog), (std::vector<long>{0}));
 }
 
 TEST(Train, MultiClassAndDeepNetworks) {

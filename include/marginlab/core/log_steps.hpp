@@ -8,10 +8,14 @@
 
 namespace marginlab {
 
-// The logged steps for a budget of `steps` (sorted, unique; {0} when steps = 0). `spacing`:
-// "linear" (k/points · steps) or anything else for "log" (steps^(k/points)).
-std::vector<long> LogSteps(long steps, long points, const std::string& spacing);
-// The spacings options accept: "log" and "linear".
+enum class LogSpacing { kLog, kLinear };
+// The spacings options accept: "log" and "linear"; and one as the algorithms see it (InputError
+// naming `what` for another text).
 const std::vector<std::string>& LogSpacingNames();
+LogSpacing ParseLogSpacing(const std::string& name, const std::string& what);
+
+// The logged steps for a budget of `steps` (sorted, unique; {0} when steps = 0): linear
+// (k/points · steps) or log (steps^(k/points)).
+std::vector<long> LogSteps(long steps, long points, LogSpacing spacing);
 
 }  // namespace marginlab

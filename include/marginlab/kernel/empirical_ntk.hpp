@@ -65,6 +65,8 @@ struct MonteCarloNtkOptions {
     v("w_std", w_std, "mlp: W_std");
   }
   std::string Validate() const;
+  bool two_layer() const { return net == "two-layer"; }  // else the MLP (Validate() checked the list)
+  bool standard_parameterization() const { return parameterization == "standard"; }
   // "" when `field` is used by this net, else why not (core/params.hpp UnusedField).
   std::string Unused(const std::string& field) const;
   static const std::vector<std::string>& Nets();  // two-layer, mlp

@@ -34,6 +34,10 @@ struct KernelFitOptions {
   FalkonOptions falkon;                // its lambda is each of `lambdas`; centers ≤ n
   static const std::vector<std::string>& Predictors();
   static const std::vector<std::string>& MulticlassModes();
+  // The choices as the algorithms see them (Validate() checked the strings).
+  enum class Predictor { kInterp, kRidge, kLogistic, kSvm, kFalkon };
+  Predictor predictor_kind() const;
+  bool plus_minus_targets() const;  // class labels as ±1 columns (ovr, logistic, svm), else one-hot 0/1
   // The fit's own choices; the kernel, svm, logistic and falkon options have their own Fields().
   template <class V>
   void Fields(V& v) {

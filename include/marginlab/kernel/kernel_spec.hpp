@@ -52,6 +52,7 @@ struct KernelOptions {
     v("width", width, "deep kernels, standard parameterization: hidden width (fan-in)");
   }
   std::string Validate() const;
+  bool standard_parameterization() const { return parameterization == "standard"; }  // else ntk
   // "" when `field` is used by this kernel, else why not (core/params.hpp UnusedField).
   std::string Unused(const std::string& field) const;
   KernelType type() const;

@@ -59,6 +59,13 @@ namespace marginlab::margin {
 // "auto" picks exact (effective dimension ≤ 3), bnb (≤ bnb_max_dim) or ascent (an estimate).
 const std::vector<std::string>& OracleMethods();
 bool IsOracleMethod(const std::string& name);
+// The methods as the algorithms see them (strings at the edge, enums inside):
+enum class OracleMethod { kAuto, kExact, kBranchBound, kAscent };
+OracleMethod ParseOracleMethod(const std::string& name, const std::string& what);  // InputError naming `what`
+// What a result of the oracle is: exact (the maximum), a branch-and-bound bracket (upper a
+// bound), or a heuristic value (upper +inf: an estimate).
+enum class OracleMode { kExact, kBound, kHeuristic };
+const char* ToString(OracleMode mode);  // "exact" | "bound" | "heuristic": the results' `oracle` key
 
 struct OracleOptions {
   std::string method = "auto";  // auto | exact | bnb | ascent
@@ -91,7 +98,9 @@ struct OracleResult {
   double value = 0;   // |F(u)| at the returned u: always attained (a lower bound on M)
   double upper = 0;   // a certified upper bound on M; +inf for the heuristic
   bool certified = false;  // upper − value within tolerance (exact: always)
-  std::string mode;   // "exact" | "bound" | "heuristic"
+  OracleMode mode = OracleMode::kHeuristic;
+  // Whether `upper` bounds M (exact or branch-and-bound): the one test of every certificate.
+  bool Bounded() const { return mode != OracleMode::kHeuristic; }
   Vector u;           // d, unit norm (or zero when M = 0)
   int sign = 1;       // F(u) = sign · value
   int effective_dim = 0;

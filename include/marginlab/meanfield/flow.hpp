@@ -45,6 +45,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -54,10 +55,16 @@
 #include "marginlab/margin/best_neuron.hpp"
 #include "marginlab/meanfield/functional.hpp"
 #include "marginlab/meanfield/measure.hpp"
+#include "marginlab/meanfield/reference.hpp"
 
 namespace marginlab::meanfield {
 
 struct FlowRecord;
+
+// The flow's choices as its algorithm sees them (strings at the edge — Fields, flags, TOML —
+// enums inside, resolved once by FlowOptions' accessors below).
+enum class Injection { kAppend, kRedraw };
+enum class ReferenceChoice { kAuto, kGlobal, kNone };
 
 struct FlowOptions {
   double lambda = 1e-2;              // λ of V = λ‖θ‖² (with R the SUM of logistic losses)
@@ -110,6 +117,12 @@ struct FlowOptions {
   std::string Validate() const;
   // "" when `field` is used with this injection and start, else why not (core/params.hpp).
   std::string Unused(const std::string& field) const;
+  Injection injection_kind() const;
+  ReferenceChoice reference_kind() const;
+  // The diagnostics' best-neuron oracle (none: oracle = none) and the reference's (oracle = none
+  // still computes L*, with auto).
+  std::optional<margin::OracleOptions> DiagnosticOracle() const;
+  margin::OracleOptions ReferenceOracle() const;
   static const std::vector<std::string>& Injections();  // append, redraw
   static const std::vector<std::string>& Oracles();     // margin::OracleMethods() and none
   static const std::vector<std::string>& References();  // auto, global, none
@@ -159,23 +172,6 @@ struct FlowRecord {
   }
 };
 
-struct Reference {
-  bool available = false;
-  double lower = NAN, upper = NAN;  // bracket on L* = inf_ρ L[ρ]
-  bool certified = false;
-  long rounds = 0;
-  std::string oracle_mode;
-
-  template <class V>
-  void Fields(V& v) const {  // output keys (core/options.hpp)
-    v("available", available);
-    v("lower", lower);
-    v("upper", upper);
-    v("certified", certified);
-    v("oracle", oracle_mode);
-  }
-};
-
 struct FlowSummary : SummaryBase {
   std::vector<FlowRecord> trace;
   Reference reference;
@@ -211,25 +207,8 @@ struct FlowSummary : SummaryBase {
   }
 };
 
-// L* = inf_ρ L[ρ] by margin::GlobalOptimum (λ/n, mean loss; times n). `oracle` as in FlowOptions.
-// GlobalOptimum is deterministic and can dominate a trial (teacher d = 3, n = 40: about 170 s
-// against 5 s for 10^6 flow steps), while an experiment's trials share their data. So results
-// are remembered per process, keyed by the exact (X, y, λ, oracle) — compared element by
-// element, never by a hash alone — for the last kReferenceCacheSize problems; a second call
-// returns the first call's Reference bit for bit, and concurrent callers with the same key wait
-// for the one computation. A computation that throws is not remembered. Across processes —
-// the ranks of an MPI run, shards, a resume — a result is shared through the run's folder
-// (core/shared_cache.hpp: `.cache/meanfield-Lstar-*.value`, exact hexadecimal doubles), keyed
-// by n, d, λ, the oracle and a 128-bit hash of X's and y's bytes; a process that finds it
-// there, or waits for another to finish it, does not compute it.
-Reference ReferenceOptimum(const Problem& p, const std::string& oracle);
-inline constexpr std::size_t kReferenceCacheSize = 8;
-// How many times ReferenceOptimum has run GlobalOptimum in this process (for tests).
-long ReferenceComputations();
-
-// Diagnostics of ρ with its evaluation e (fills the NaN fields of a record).
-void Diagnose(const Problem& p, const ParticleMeasure& rho, const Evaluation& e,
-              const std::string& oracle, FlowRecord& r);
+// Diagnostics of ρ (fills the NaN fields of a record) with the best-neuron oracle `oracle`.
+void Diagnose(const Problem& p, const ParticleMeasure& rho, const margin::OracleOptions& oracle, FlowRecord& r);
 
 // Runs the flow from opts.init on (X, y). `start` (optional) replaces the initial measure.
 FlowSummary RunFlow(const Matrix& X, const Vector& y, const FlowOptions& opts,

@@ -49,12 +49,15 @@ void SampleSphere(Rng& rng, double* w, Eigen::Ref<Vector> u);
 //            unperturbed flow keeps a Dirac mass forever: a single neuron);
 //   cone   — θ_j = radius · normalize(ϑ + tan(φ_j) t_j), φ_j uniform in [0, angle], t_j a
 //            uniform unit vector orthogonal to ϑ: every direction within `angle` of ϑ.
+enum class InitLaw { kSphere, kPoint, kCone };
+
 struct InitOptions {
   std::string law = "sphere";  // sphere | point | cone
   long particles = 1000;       // M
   double radius = 1;           // ‖θ_j‖
   double angle = 0.3;          // cone half-angle in radians (< π/2)
   std::string Validate() const;
+  InitLaw law_kind() const;  // `law` as the algorithm sees it (Validate() checked it)
   static const std::vector<std::string>& Laws();  // sphere, point, cone
 };
 ParticleMeasure InitialMeasure(Index d, const InitOptions& opts, Rng rng);

@@ -101,6 +101,18 @@ struct TrainOptions {
   std::string Unused(const std::string& field) const;
 };
 
+// TrainOptions as the trainer works from them: every choice parsed once (strings at the edge,
+// enums inside).
+struct TrainPlan {
+  LossKind loss = LossKind::kLogistic;
+  OptimizerKind optimizer = OptimizerKind::kGd;
+  ScheduleKind schedule = ScheduleKind::kConstant;
+  Scaling scaling = Scaling::kStandard;
+  LogSpacing log_spacing = LogSpacing::kLog;
+  bool single = false;  // dtype float32
+  static TrainPlan Of(const TrainOptions& o);  // InputError naming a field that is not a choice
+};
+
 struct TrainSummary : SummaryBase {
   long trial = 0;
   long steps_done = 0;
